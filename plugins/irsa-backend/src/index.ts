@@ -1,0 +1,1 @@
+export { irsaPlugin as default } from './plugin';

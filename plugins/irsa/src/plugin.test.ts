@@ -1,0 +1,7 @@
+import { irsaPlugin } from './plugin';
+
+describe('irsa', () => {
+  it('should export plugin', () => {
+    expect(irsaPlugin).toBeDefined();
+  });
+});

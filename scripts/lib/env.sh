@@ -32,8 +32,7 @@ irsa_ensure_node() {
 irsa_ensure_node
 export COREPACK_ENABLE_STRICT=0
 # `yarn` always means the repository's pinned release (.yarnrc.yml yarnPath), never a global one.
-yarn() { node "$IRSA_ROOT/.yarn/releases/yarn-4.18.1.cjs" "$@"; }
-export -f yarn
+export PATH="$IRSA_ROOT/scripts/bin:$PATH"
 
 irsa_yarn_install() {
   local stamp="$IRSA_ROOT/node_modules/.irsa-install-stamp"

@@ -41,9 +41,8 @@ backend.add(import('@backstage/plugin-catalog-backend-module-logs'));
 // permission plugin
 backend.add(import('@backstage/plugin-permission-backend'));
 // See https://backstage.io/docs/permissions/getting-started for how to create your own permission policy
-backend.add(
-  import('@backstage/plugin-permission-backend-module-allow-all-policy'),
-);
+// the demo's policy: IRSA bindings readable by all, provisioning for owners only
+backend.add(import('./modules/permissionPolicy'));
 
 // search plugin
 backend.add(import('@backstage/plugin-search-backend'));
@@ -69,6 +68,8 @@ backend.add(import('@backstage/plugin-signals-backend'));
 // mcp actions plugin
 backend.add(import('@backstage/plugin-mcp-actions-backend'));
 
+// IRSA for Backstage
 backend.add(import('@irsa-backstage/plugin-irsa-backend'));
 backend.add(import('@irsa-backstage/plugin-scaffolder-backend-module-irsa'));
+
 backend.start();

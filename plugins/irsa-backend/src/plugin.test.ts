@@ -1,129 +1,70 @@
-import {
-  mockCredentials,
-  startTestBackend,
-} from '@backstage/backend-test-utils';
-import { createServiceFactory } from '@backstage/backend-plugin-api';
-import { todoListServiceRef } from './services/TodoListService';
-import { irsaPlugin } from './plugin';
+import { mockServices, startTestBackend } from '@backstage/backend-test-utils';
 import request from 'supertest';
-import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
-import {
-  ConflictError,
-  AuthenticationError,
-  NotAllowedError,
-} from '@backstage/errors';
+import { irsaPlugin } from './plugin';
 
-// TEMPLATE NOTE:
-// Plugin tests are integration tests for your plugin, ensuring that all pieces
-// work together end-to-end. You can still mock injected backend services
-// however, just like anyone who installs your plugin might replace the
-// services with their own implementations.
-describe('plugin', () => {
-  it('should create and read TODO items', async () => {
-    const { server } = await startTestBackend({
-      features: [irsaPlugin],
-    });
+const clusters = [
+  {
+    name: 'demo-east',
+    accountId: '123456789012',
+    region: 'us-east-1',
+    url: 'https://127.0.0.1:16443',
+  },
+];
 
-    await request(server).get('/api/irsa/todos').expect(200, {
-      items: [],
-    });
-
-    const createRes = await request(server)
-      .post('/api/irsa/todos')
-      .send({ title: 'My Todo' });
-
-    expect(createRes.status).toBe(201);
-    expect(createRes.body).toEqual({
-      id: expect.any(String),
-      title: 'My Todo',
-      createdBy: mockCredentials.user().principal.userEntityRef,
-      createdAt: expect.any(String),
-    });
-
-    const createdTodoItem = createRes.body;
-
-    await request(server)
-      .get('/api/irsa/todos')
-      .expect(200, {
-        items: [createdTodoItem],
-      });
-
-    await request(server)
-      .get(`/api/irsa/todos/${createdTodoItem.id}`)
-      .expect(200, createdTodoItem);
-  });
-
-  it('should create TODO item with catalog information', async () => {
+describe('irsaPlugin', () => {
+  it('answers /health without credentials and counts configured clusters', async () => {
     const { server } = await startTestBackend({
       features: [
         irsaPlugin,
-        catalogServiceMock.factory({
-          entities: [
-            {
-              apiVersion: 'backstage.io/v1alpha1',
-              kind: 'Component',
-              metadata: {
-                name: 'my-component',
-                namespace: 'default',
-                title: 'My Component',
-              },
-              spec: {
-                type: 'service',
-                owner: 'me',
-              },
-            },
-          ],
-        }),
+        mockServices.rootConfig.factory({ data: { irsa: { clusters } } }),
       ],
     });
-
-    const createRes = await request(server)
-      .post('/api/irsa/todos')
-      .send({ title: 'My Todo', entityRef: 'component:default/my-component' });
-
-    expect(createRes.status).toBe(201);
-    expect(createRes.body).toEqual({
-      id: expect.any(String),
-      title: '[My Component] My Todo',
-      createdBy: mockCredentials.user().principal.userEntityRef,
-      createdAt: expect.any(String),
-    });
+    const res = await request(server).get('/api/irsa/health');
+    expect(res.status).toBe(200);
+    expect(res.body).toEqual({ status: 'ok', clusters: 1 });
   });
 
-  it('should forward errors from the TodoListService', async () => {
-    const { server } = await startTestBackend({
-      features: [
-        irsaPlugin,
-        createServiceFactory({
-          service: todoListServiceRef,
-          deps: {},
-          factory: () => ({
-            createTodo: jest.fn().mockRejectedValue(new ConflictError()),
-            listTodos: jest.fn().mockRejectedValue(new AuthenticationError()),
-            getTodo: jest.fn().mockRejectedValue(new NotAllowedError()),
+  it('serves its OpenAPI spec', async () => {
+    const { server } = await startTestBackend({ features: [irsaPlugin] });
+    const res = await request(server).get('/api/irsa/openapi.json');
+    expect(res.status).toBe(200);
+    expect(Object.keys(res.body.paths)).toContain('/api/irsa/health');
+  });
+
+  it('registers its permissions with the permission framework', async () => {
+    const { server } = await startTestBackend({ features: [irsaPlugin] });
+    const res = await request(server).get(
+      '/api/irsa/.well-known/backstage/permissions/metadata',
+    );
+    expect(res.status).toBe(200);
+    expect(res.body.permissions.map((p: { name: string }) => p.name)).toEqual(
+      expect.arrayContaining(['irsa.binding.read', 'irsa.binding.create']),
+    );
+  });
+
+  it('refuses to start with a malformed account id, naming the key', async () => {
+    await expect(
+      startTestBackend({
+        features: [
+          irsaPlugin,
+          mockServices.rootConfig.factory({
+            data: { irsa: { clusters: [{ ...clusters[0], accountId: '1234' }] } },
           }),
-        })
-      ],
-    });
+        ],
+      }),
+    ).rejects.toThrow(/irsa\.clusters\[0\]\.accountId/);
+  });
 
-    const createRes = await request(server)
-      .post('/api/irsa/todos')
-      .send({ title: 'My Todo', entityRef: 'component:default/my-component' });
-    expect(createRes.status).toBe(409);
-    expect(createRes.body).toMatchObject({
-      error: { name: 'ConflictError' },
-    });
-
-    const listRes = await request(server).get('/api/irsa/todos');
-    expect(listRes.status).toBe(401);
-    expect(listRes.body).toMatchObject({
-      error: { name: 'AuthenticationError' },
-    });
-
-    const getRes = await request(server).get('/api/irsa/todos/123');
-    expect(getRes.status).toBe(403);
-    expect(getRes.body).toMatchObject({
-      error: { name: 'NotAllowedError' },
-    });
+  it('refuses duplicate cluster names', async () => {
+    await expect(
+      startTestBackend({
+        features: [
+          irsaPlugin,
+          mockServices.rootConfig.factory({
+            data: { irsa: { clusters: [clusters[0], clusters[0]] } },
+          }),
+        ],
+      }),
+    ).rejects.toThrow(/configured twice/);
   });
 });

@@ -2,11 +2,14 @@ import {
   coreServices,
   createBackendPlugin,
 } from '@backstage/backend-plugin-api';
-import { createRouter } from './router';
-import { todoListServiceRef } from './services/TodoListService';
+import { irsaPermissions } from '@irsa-backstage/plugin-irsa-common';
+import { DatabaseIrsaStore } from './database/DatabaseIrsaStore';
+import { readIrsaConfig } from './service/config';
+import { createRouter } from './service/router';
 
 /**
- * irsaPlugin backend plugin
+ * The IRSA backend plugin: discovery, verification, provisioning, reviews and
+ * audit of IAM roles for Kubernetes service accounts.
  *
  * @public
  */
@@ -15,16 +18,23 @@ export const irsaPlugin = createBackendPlugin({
   register(env) {
     env.registerInit({
       deps: {
-        httpAuth: coreServices.httpAuth,
+        logger: coreServices.logger,
+        config: coreServices.rootConfig,
+        database: coreServices.database,
         httpRouter: coreServices.httpRouter,
-        todoList: todoListServiceRef,
+        permissionsRegistry: coreServices.permissionsRegistry,
       },
-      async init({ httpAuth, httpRouter, todoList }) {
-        httpRouter.use(
-          await createRouter({
-            httpAuth,
-            todoList,
-          }),
+      async init({ logger, config, database, httpRouter, permissionsRegistry }) {
+        const irsaConfig = readIrsaConfig(config);
+        // Created at start-up so migrations run before the first request.
+        await DatabaseIrsaStore.create({ database });
+        permissionsRegistry.addPermissions(irsaPermissions);
+        httpRouter.use(await createRouter({ logger, config: irsaConfig }));
+        httpRouter.addAuthPolicy({ path: '/health', allow: 'unauthenticated' });
+        logger.info(
+          `IRSA plugin ready with ${irsaConfig.clusters.length} cluster(s): ${irsaConfig.clusters
+            .map(c => c.name)
+            .join(', ') || 'none'}`,
         );
       },
     });

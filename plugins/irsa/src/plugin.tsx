@@ -1,25 +1,55 @@
 import {
+  ApiBlueprint,
   createFrontendPlugin,
-  PageBlueprint,
+  discoveryApiRef,
+  fetchApiRef,
 } from '@backstage/frontend-plugin-api';
-
+import { EntityContentBlueprint } from '@backstage/plugin-catalog-react/alpha';
+import { IrsaClient, irsaApiRef } from './api';
 import { rootRouteRef } from './routes';
 
-export const page = PageBlueprint.make({
+/** @alpha */
+export const irsaApi = ApiBlueprint.make({
+  params: defineParams =>
+    defineParams({
+      api: irsaApiRef,
+      deps: { discoveryApi: discoveryApiRef, fetchApi: fetchApiRef },
+      factory: ({ discoveryApi, fetchApi }) =>
+        new IrsaClient({ discoveryApi, fetchApi }),
+    }),
+});
+
+/**
+ * The "IRSA" tab on component pages.
+ *
+ * @alpha
+ */
+export const irsaEntityContent = EntityContentBlueprint.make({
+  name: 'irsa',
   params: {
     path: '/irsa',
+    title: 'IRSA',
     routeRef: rootRouteRef,
+    filter: { kind: 'component' },
     loader: () =>
-      import('./components/TodoPage').then(m => (
-        <m.TodoPage />
+      import('./components/IrsaEntityContent').then(m => (
+        <m.IrsaEntityContent />
       )),
   },
 });
 
+/**
+ * IRSA for Backstage: service accounts, IAM roles, trust verdicts and
+ * permissions of catalog entities.
+ *
+ * @alpha
+ */
 export const irsaPlugin = createFrontendPlugin({
   pluginId: 'irsa',
-  extensions: [page],
+  title: 'IRSA',
+  info: { packageJson: () => import('../package.json') },
+  extensions: [irsaApi, irsaEntityContent],
   routes: {
     root: rootRouteRef,
-  }
+  },
 });

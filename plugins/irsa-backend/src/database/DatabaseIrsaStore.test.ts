@@ -1,0 +1,110 @@
+import { TestDatabaseId, TestDatabases, mockServices } from '@backstage/backend-test-utils';
+import { DatabaseIrsaStore } from './DatabaseIrsaStore';
+
+jest.setTimeout(60_000);
+
+const databases = TestDatabases.create({
+  ids: ['SQLITE_3', 'POSTGRES_15'],
+  disableDocker: true,
+});
+
+// The README's test command starts PostgreSQL and sets this, so that a
+// missing database fails the run instead of silently testing SQLite only.
+if (process.env.IRSA_REQUIRE_POSTGRES === 'true') {
+  it('runs against PostgreSQL', () => {
+    expect(databases.eachSupportedId()).toContainEqual(['POSTGRES_15']);
+  });
+}
+
+describe.each(databases.eachSupportedId())('DatabaseIrsaStore on %p', databaseId => {
+  async function createStore(id: TestDatabaseId) {
+    const knex = await databases.init(id);
+    const store = await DatabaseIrsaStore.create({
+      database: mockServices.database({ knex, migrations: { skip: false } }),
+    });
+    return { knex, store };
+  }
+
+  it('records audit events with their details and lists them newest first', async () => {
+    const { store } = await createStore(databaseId);
+    const first = await store.recordAudit({
+      actor: 'user:default/guest',
+      operation: 'provision-apply',
+      entityRef: 'component:default/payments-api',
+      cluster: 'demo-east',
+      namespace: 'payments',
+      serviceAccount: 'payments-reporter',
+      roleArn: 'arn:aws:iam::123456789012:role/payments-reporter',
+      result: 'succeeded',
+      detail: { changes: [{ target: 'role', action: 'create' }] },
+    });
+    const second = await store.recordAudit({
+      actor: 'user:default/guest',
+      operation: 'provision-apply',
+      entityRef: 'component:default/kaniko',
+      result: 'refused',
+    });
+
+    expect(first.createdAt).toMatch(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d+)?Z$/);
+    expect(Date.now() - Date.parse(first.createdAt)).toBeLessThan(60_000);
+    const { items, nextCursor } = await store.listAudit();
+    expect(items.map(e => e.id)).toEqual([second.id, first.id]);
+    expect(items[1]).toEqual(first);
+    expect(items[1].detail).toEqual({ changes: [{ target: 'role', action: 'create' }] });
+    expect(items[0].cluster).toBeUndefined();
+    expect(nextCursor).toBeUndefined();
+
+    const filtered = await store.listAudit({ entityRef: 'component:default/kaniko' });
+    expect(filtered.items.map(e => e.id)).toEqual([second.id]);
+  });
+
+  it('pages through audit events with a cursor', async () => {
+    const { store } = await createStore(databaseId);
+    const ids: string[] = [];
+    for (let i = 0; i < 5; i++) {
+      ids.push((await store.recordAudit({ actor: `user:default/u${i}`, operation: 'provision-plan', result: 'unchanged' })).id);
+    }
+    const page1 = await store.listAudit({ limit: 2 });
+    const page2 = await store.listAudit({ limit: 2, cursor: page1.nextCursor });
+    const page3 = await store.listAudit({ limit: 2, cursor: page2.nextCursor });
+    expect([...page1.items, ...page2.items, ...page3.items].map(e => e.id)).toEqual(ids.reverse());
+    expect(page3.nextCursor).toBeUndefined();
+    await expect(store.listAudit({ cursor: 'DROP TABLE' })).rejects.toThrow(/cursor/);
+    await expect(store.listAudit({ limit: 0 })).rejects.toThrow(/limit/);
+  });
+
+  it('records reviews and filters them by owner and role', async () => {
+    const { store } = await createStore(databaseId);
+    const review = await store.recordReview({
+      reviewer: 'user:default/alice',
+      owner: 'group:default/team-payments',
+      entityRef: 'component:default/payments-api',
+      roleArn: 'arn:aws:iam::123456789012:role/irsa-demo-payments-api',
+      decision: 'approved',
+      comment: 'read-only S3, scoped trust',
+      findings: [],
+    });
+    await store.recordReview({
+      reviewer: 'user:default/alice',
+      owner: 'group:default/team-platform',
+      roleArn: 'arn:aws:iam::123456789012:role/irsa-demo-kaniko',
+      decision: 'changes-requested',
+      findings: ['TRUST_SUB_WILDCARD_CLUSTER'],
+    });
+
+    const byOwner = await store.listReviews({ owner: 'group:default/team-payments' });
+    expect(byOwner.items).toEqual([review]);
+    const byRole = await store.listReviews({ roleArn: 'arn:aws:iam::123456789012:role/irsa-demo-kaniko' });
+    expect(byRole.items).toHaveLength(1);
+    expect(byRole.items[0].findings).toEqual(['TRUST_SUB_WILDCARD_CLUSTER']);
+    expect(byRole.items[0].comment).toBeUndefined();
+  });
+
+  it('migrates down and up again cleanly', async () => {
+    const { knex } = await createStore(databaseId);
+    await knex.migrate.rollback({ directory: `${__dirname}/../../migrations` }, true);
+    expect(await knex.schema.hasTable('irsa_audit_events')).toBe(false);
+    await knex.migrate.latest({ directory: `${__dirname}/../../migrations` });
+    expect(await knex.schema.hasTable('irsa_reviews')).toBe(true);
+  });
+});

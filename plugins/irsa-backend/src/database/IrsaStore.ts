@@ -1,0 +1,56 @@
+/** Outcome of an audited operation. */
+export type AuditResult = 'succeeded' | 'failed' | 'refused' | 'unchanged';
+
+/** One audit record: who did what to which binding, and how it ended. */
+export interface AuditEvent {
+  id: string;
+  createdAt: string;
+  actor: string;
+  operation: string;
+  entityRef?: string;
+  cluster?: string;
+  namespace?: string;
+  serviceAccount?: string;
+  roleArn?: string;
+  result: AuditResult;
+  detail?: unknown;
+}
+
+/** A decision recorded by a reviewer about one role of an owner. */
+export type ReviewDecision = 'approved' | 'changes-requested' | 'revoke';
+
+/** One ownership review. */
+export interface Review {
+  id: string;
+  createdAt: string;
+  reviewer: string;
+  owner: string;
+  entityRef?: string;
+  roleArn: string;
+  decision: ReviewDecision;
+  comment?: string;
+  findings?: string[];
+}
+
+/** Page of results with an opaque cursor for the next page. */
+export interface Page<T> {
+  items: T[];
+  nextCursor?: string;
+}
+
+/** Persistence of the IRSA plugin: audit trail and reviews. */
+export interface IrsaStore {
+  recordAudit(event: Omit<AuditEvent, 'id' | 'createdAt'>): Promise<AuditEvent>;
+  listAudit(options?: {
+    entityRef?: string;
+    limit?: number;
+    cursor?: string;
+  }): Promise<Page<AuditEvent>>;
+  recordReview(review: Omit<Review, 'id' | 'createdAt'>): Promise<Review>;
+  listReviews(options?: {
+    owner?: string;
+    roleArn?: string;
+    limit?: number;
+    cursor?: string;
+  }): Promise<Page<Review>>;
+}

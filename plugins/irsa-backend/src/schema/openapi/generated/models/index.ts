@@ -1,0 +1,7 @@
+//
+
+export * from '../models/ErrorError.model';
+export * from '../models/ErrorRequest.model';
+export * from '../models/ErrorResponse.model';
+export * from '../models/HealthStatus.model';
+export * from '../models/ModelError.model';

@@ -1,0 +1,32 @@
+import { DiscoveryApi, FetchApi } from '@backstage/frontend-plugin-api';
+import { ResponseError } from '@backstage/errors';
+import { IrsaApi, IrsaHealth } from './IrsaApi';
+
+/**
+ * {@link IrsaApi} over HTTP, authenticated with the signed-in user's token
+ * through the fetch API.
+ *
+ * @public
+ */
+export class IrsaClient implements IrsaApi {
+  private readonly discoveryApi: DiscoveryApi;
+  private readonly fetchApi: FetchApi;
+
+  constructor(options: { discoveryApi: DiscoveryApi; fetchApi: FetchApi }) {
+    this.discoveryApi = options.discoveryApi;
+    this.fetchApi = options.fetchApi;
+  }
+
+  getHealth(): Promise<IrsaHealth> {
+    return this.request<IrsaHealth>('/health');
+  }
+
+  private async request<T>(path: string, init?: RequestInit): Promise<T> {
+    const baseUrl = await this.discoveryApi.getBaseUrl('irsa');
+    const res = await this.fetchApi.fetch(`${baseUrl}${path}`, init);
+    if (!res.ok) {
+      throw await ResponseError.fromResponse(res);
+    }
+    return (await res.json()) as T;
+  }
+}

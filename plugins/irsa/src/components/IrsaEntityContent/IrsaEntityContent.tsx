@@ -1,0 +1,59 @@
+import {
+  EmptyState,
+  InfoCard,
+  Progress,
+  ResponseErrorPanel,
+} from '@backstage/core-components';
+import { useApi } from '@backstage/frontend-plugin-api';
+import { useEntity } from '@backstage/plugin-catalog-react';
+import Typography from '@material-ui/core/Typography';
+import useAsync from 'react-use/esm/useAsync';
+import { irsaApiRef } from '../../api';
+
+const SERVICE_ACCOUNTS_ANNOTATION = 'irsa.backstage.io/service-accounts';
+const KUBERNETES_ID_ANNOTATION = 'backstage.io/kubernetes-id';
+
+/**
+ * The "IRSA" tab of an entity: its service accounts, the IAM roles they map
+ * to, the trust verdict and the role's permissions.
+ */
+export const IrsaEntityContent = () => {
+  const { entity } = useEntity();
+  const irsaApi = useApi(irsaApiRef);
+  const { value: health, loading, error } = useAsync(
+    () => irsaApi.getHealth(),
+    [irsaApi],
+  );
+
+  if (loading) {
+    return <Progress />;
+  }
+  if (error) {
+    return <ResponseErrorPanel error={error} />;
+  }
+
+  const annotations = entity.metadata.annotations ?? {};
+  const linkedBy = annotations[SERVICE_ACCOUNTS_ANNOTATION]
+    ? `${SERVICE_ACCOUNTS_ANNOTATION}: ${annotations[SERVICE_ACCOUNTS_ANNOTATION]}`
+    : annotations[KUBERNETES_ID_ANNOTATION]
+    ? `${KUBERNETES_ID_ANNOTATION}: ${annotations[KUBERNETES_ID_ANNOTATION]}`
+    : undefined;
+
+  return (
+    <InfoCard title="IAM roles for service accounts">
+      <Typography variant="body2" data-testid="irsa-linked-by">
+        {linkedBy
+          ? `Service accounts are linked to ${entity.metadata.name} by ${linkedBy}.`
+          : `${entity.metadata.name} has no ${SERVICE_ACCOUNTS_ANNOTATION} or ${KUBERNETES_ID_ANNOTATION} annotation.`}
+      </Typography>
+      <Typography variant="body2" data-testid="irsa-clusters">
+        Clusters watched by the IRSA backend: {health?.clusters ?? 0}
+      </Typography>
+      <EmptyState
+        missing="data"
+        title="No IRSA bindings discovered yet"
+        description="Discovery of service accounts, their IAM roles and trust verdicts appears here."
+      />
+    </InfoCard>
+  );
+};

@@ -1,0 +1,1 @@
+export { IrsaEntityContent } from './IrsaEntityContent';

@@ -1,7 +1,114 @@
 /**
- * Common types, permissions and the pure trust / permission analysis of the IRSA plugin.
+ * Common types, permissions and the pure trust / permission analysis of the
+ * IRSA plugin. Isomorphic: no Node-only APIs, the frontend imports it too.
  *
  * @packageDocumentation
  */
 
 export * from './permissions';
+export * from './types';
+export {
+  createFinding,
+  highestSeverity,
+  severityRank,
+  sortFindings,
+} from './findings';
+
+export { analyzeTrust } from './trust/analyzeTrust';
+export type {
+  AnalyzeTrustInput,
+  AnalyzeTrustResult,
+  ConditionExplanation,
+  ConditionKeyKind,
+  OidcProviderInfo,
+  StatementExplanation,
+  TrustRequest,
+} from './trust/types';
+export {
+  buildIrsaTrustPolicy,
+  buildIrsaTrustStatement,
+  DEFAULT_AUDIENCE,
+  WEB_IDENTITY_ACTION,
+} from './trust/canonical';
+export type { IrsaTrustParams } from './trust/canonical';
+export { addIrsaTrustStatement } from './trust/addIrsaTrustStatement';
+export {
+  buildOidcProviderArn,
+  normalizeIssuer,
+  parseOidcProviderArn,
+} from './trust/issuer';
+export type { OidcProviderArnParts } from './trust/issuer';
+export {
+  parseServiceAccountSubject,
+  SERVICE_ACCOUNT_SUBJECT_PREFIX,
+  serviceAccountSubject,
+  subjectValueScope,
+} from './trust/subject';
+export type { SubjectScope } from './trust/subject';
+
+export { analyzePermissions } from './permissions-analysis/analyzePermissions';
+export type {
+  AnalyzePermissionsInput,
+  AnalyzePermissionsResult,
+  PermissionPolicyInput,
+  PermissionSummary,
+} from './permissions-analysis/analyzePermissions';
+export {
+  expandActionPattern,
+  getActionAccessLevel,
+  listIamServices,
+} from './permissions-analysis/accessLevels';
+export type { AccessLevel } from './permissions-analysis/accessLevels';
+export {
+  COMBINED_ESCALATIONS,
+  SINGLE_ACTION_ESCALATIONS,
+} from './permissions-analysis/privilegeEscalation';
+export type { PrivilegeEscalationPath } from './permissions-analysis/privilegeEscalation';
+export { ACCESS_LEVEL_DATA_VERSION } from './generated/accessLevels';
+
+export { analyzeServiceAccount } from './discovery/analyzeServiceAccount';
+export type {
+  AnalyzeServiceAccountInput,
+  AnalyzeServiceAccountResult,
+  PodInjectionStatus,
+} from './discovery/analyzeServiceAccount';
+export { analyzeRoleUsage } from './discovery/analyzeRoleUsage';
+export type {
+  AnalyzeRoleUsageInput,
+  AnalyzeRoleUsageResult,
+  RoleUsageCluster,
+  TrustedSubject,
+} from './discovery/analyzeRoleUsage';
+export {
+  AUDIENCE_ANNOTATION,
+  ROLE_ARN_ANNOTATION,
+  SKIP_CONTAINERS_ANNOTATION,
+  TOKEN_EXPIRATION_ANNOTATION,
+} from './discovery/kubernetes';
+export type {
+  ContainerLike,
+  EnvVarLike,
+  ObjectMetaLike,
+  PodLike,
+  ServiceAccountLike,
+} from './discovery/kubernetes';
+
+export { decodePolicyText } from './policy/text';
+export { parsePolicyDocument, PolicyParseError } from './policy/parse';
+export type { PolicyKind } from './policy/parse';
+export {
+  MANAGED_POLICY_SIZE_QUOTA,
+  policySize,
+  ROLE_INLINE_POLICIES_SIZE_QUOTA,
+  TRUST_POLICY_SIZE_QUOTA,
+} from './policy/size';
+export { compileWildcard, matchesWildcard } from './policy/wildcard';
+export type { WildcardMatcher } from './policy/wildcard';
+export { parseConditionOperator } from './policy/conditions';
+export type {
+  ConditionOperator,
+  ConditionOperatorBase,
+} from './policy/conditions';
+
+export * from './validation';
+export { fnv1aHex } from './hash';

@@ -1,0 +1,152 @@
+/**
+ * Which service accounts of known clusters a role's trust policy names, and
+ * whether they exist (ROLE_NO_SERVICE_ACCOUNT). Discovery also uses the list
+ * to bind service accounts that a role trusts but that carry no annotation.
+ */
+import { createFinding, sortFindings } from '../findings';
+import { isLikeOperator, isPositiveStringOperator } from '../policy/conditions';
+import { parsePolicyCached } from '../policy/cache';
+import { compileWildcard } from '../policy/wildcard';
+import type { Finding, PolicyDocument } from '../types';
+import { actionMatches } from '../trust/evaluate';
+import { normalizeIssuer, parseOidcProviderArn } from '../trust/issuer';
+import {
+  parseServiceAccountSubject,
+  serviceAccountSubject,
+} from '../trust/subject';
+
+/**
+ * A cluster as role-usage analysis needs it.
+ *
+ * @public
+ */
+export interface RoleUsageCluster {
+  name: string;
+  oidcIssuer: string;
+  /**
+   * Every service account of the cluster; null or absent when unknown (then
+   * nothing is reported for the cluster).
+   */
+  serviceAccounts?: Array<{ namespace: string; name: string }> | null;
+}
+
+/**
+ * Input of {@link analyzeRoleUsage}.
+ *
+ * @public
+ */
+export interface AnalyzeRoleUsageInput {
+  roleArn: string;
+  /** Object, JSON, or URL-encoded JSON as IAM returns it. */
+  trustPolicy: string | PolicyDocument;
+  clusters: RoleUsageCluster[];
+}
+
+/**
+ * A `:sub` value of an Allow statement for a known cluster.
+ *
+ * @public
+ */
+export interface TrustedSubject {
+  cluster: string;
+  statementIndex: number;
+  /** The condition value as written (a subject or a StringLike pattern). */
+  subject: string;
+  /** Namespace and name when the value names one service account. */
+  namespace?: string;
+  name?: string;
+  /** The existing service accounts it matches; undefined when unknown. */
+  matching?: Array<{ namespace: string; name: string }>;
+}
+
+/**
+ * Output of {@link analyzeRoleUsage}.
+ *
+ * @public
+ */
+export interface AnalyzeRoleUsageResult {
+  trustedSubjects: TrustedSubject[];
+  findings: Finding[];
+}
+
+/**
+ * Lists the service accounts a role trusts in known clusters and reports
+ * ROLE_NO_SERVICE_ACCOUNT for subjects that match no existing service account.
+ * A malformed trust policy yields nothing here (analyzeTrust reports it).
+ *
+ * @param input - the role, its trust policy and the known clusters with their
+ *   service accounts
+ * @public
+ */
+export function analyzeRoleUsage(
+  input: AnalyzeRoleUsageInput,
+): AnalyzeRoleUsageResult {
+  const parsed = parsePolicyCached(input.trustPolicy, 'trust');
+  const trustedSubjects: TrustedSubject[] = [];
+  const findings: Finding[] = [];
+  if (!parsed.ok) return { trustedSubjects, findings };
+
+  const clusters = input.clusters.map(cluster => ({
+    cluster,
+    issuerLower: normalizeIssuer(cluster.oidcIssuer).toLowerCase(),
+  }));
+
+  for (const statement of parsed.policy.statements) {
+    if (
+      statement.effect !== 'Allow' ||
+      statement.principal?.element !== 'Principal'
+    )
+      continue;
+    if (!actionMatches(statement)) continue;
+    const issuers = new Set(
+      (statement.principal.byType.get('federated') ?? [])
+        .map(arn => parseOidcProviderArn(arn)?.issuer.toLowerCase())
+        .filter((issuer): issuer is string => issuer !== undefined),
+    );
+    for (const { cluster, issuerLower } of clusters) {
+      if (!issuers.has(issuerLower)) continue;
+      const existing = cluster.serviceAccounts ?? undefined;
+      for (const condition of statement.conditions) {
+        if (condition.keyLower !== `${issuerLower}:sub`) continue;
+        if (!isPositiveStringOperator(condition.operator.base)) continue;
+        const wildcards = isLikeOperator(condition.operator.base);
+        const ignoreCase = condition.operator.base === 'StringEqualsIgnoreCase';
+        for (const value of condition.values) {
+          const named = parseServiceAccountSubject(value);
+          const matches = wildcards
+            ? compileWildcard(value)
+            : (subject: string) =>
+                ignoreCase
+                  ? subject.toLowerCase() === value.toLowerCase()
+                  : subject === value;
+          const matching = existing?.filter(sa =>
+            matches(serviceAccountSubject(sa.namespace, sa.name)),
+          );
+          trustedSubjects.push({
+            cluster: cluster.name,
+            statementIndex: statement.index,
+            subject: value,
+            namespace: named?.namespace,
+            name: named?.name,
+            matching,
+          });
+          if (matching && matching.length === 0) {
+            findings.push(
+              createFinding(
+                'ROLE_NO_SERVICE_ACCOUNT',
+                named
+                  ? `${input.roleArn} trusts service account ${named.namespace}/${named.name} of cluster ${cluster.name}, which does not exist.`
+                  : `${input.roleArn} trusts "${value}" in cluster ${cluster.name}, which matches no existing service account.`,
+                {
+                  statementIndex: statement.index,
+                  hint: 'Create the service account (annotated with the role), or remove the stale subject from the trust policy.',
+                },
+              ),
+            );
+          }
+        }
+      }
+    }
+  }
+  return { trustedSubjects, findings: sortFindings(findings) };
+}

@@ -1,0 +1,278 @@
+/**
+ * Findings about a service account and the pods that run as it, found during
+ * discovery: a bad or dangling role annotation, a clamped token lifetime, and
+ * pods the webhook did not (or not recently) inject.
+ */
+import { createFinding, sortFindings } from '../findings';
+import { DEFAULT_AUDIENCE } from '../trust/canonical';
+import type { Finding } from '../types';
+import { parseRoleArn } from '../validation';
+import {
+  AUDIENCE_ANNOTATION,
+  ContainerLike,
+  PodLike,
+  ROLE_ARN_ANNOTATION,
+  ServiceAccountLike,
+  SKIP_CONTAINERS_ANNOTATION,
+  TOKEN_EXPIRATION_ANNOTATION,
+} from './kubernetes';
+
+/** Limits the pod-identity webhook and EKS apply to the token lifetime. */
+const MIN_TOKEN_EXPIRATION = 600;
+const MAX_TOKEN_EXPIRATION = 86400;
+const STATIC_KEY_VARIABLES = ['AWS_ACCESS_KEY_ID', 'AWS_SECRET_ACCESS_KEY'];
+
+/**
+ * Input of {@link analyzeServiceAccount}.
+ *
+ * @public
+ */
+export interface AnalyzeServiceAccountInput {
+  /** The service account, e.g. a `V1ServiceAccount`. */
+  serviceAccount: ServiceAccountLike;
+  /**
+   * Whether the annotated role exists in IAM; leave undefined when unknown
+   * (e.g. the account is not readable).
+   */
+  roleExists?: boolean;
+  /**
+   * Pods running as the service account, e.g. `V1Pod`s. Pods whose
+   * `spec.serviceAccountName` names another service account are ignored.
+   */
+  pods?: PodLike[];
+}
+
+/**
+ * What the pod-identity webhook did to one pod.
+ *
+ * @public
+ */
+export interface PodInjectionStatus {
+  name: string;
+  /** Every (non-skipped) container has AWS_ROLE_ARN and AWS_WEB_IDENTITY_TOKEN_FILE. */
+  injected: boolean;
+  /** The AWS_ROLE_ARN the containers carry, when injected. */
+  injectedRoleArn?: string;
+  /** Some container sets AWS_ACCESS_KEY_ID / AWS_SECRET_ACCESS_KEY. */
+  staticCredentials: boolean;
+}
+
+/**
+ * Output of {@link analyzeServiceAccount}.
+ *
+ * @public
+ */
+export interface AnalyzeServiceAccountResult {
+  /** The annotation's role ARN, when present and valid. */
+  roleArn?: string;
+  /** The token audience to verify trust with (annotation or default). */
+  audience: string;
+  /** The token lifetime the webhook will use, when the annotation is set. */
+  tokenExpirationSeconds?: number;
+  pods: PodInjectionStatus[];
+  findings: Finding[];
+}
+
+function envOf(container: ContainerLike): Map<string, string | undefined> {
+  return new Map((container.env ?? []).map(v => [v.name, v.value]));
+}
+
+function tokenExpirationFinding(value: string): {
+  finding?: Finding;
+  effective?: number;
+} {
+  const trimmed = value.trim();
+  if (!/^\d+$/.test(trimmed)) {
+    return {
+      finding: createFinding(
+        'SA_TOKEN_EXPIRATION_CLAMPED',
+        `The ${TOKEN_EXPIRATION_ANNOTATION} annotation "${value}" is not a whole number of seconds; the webhook ignores it and uses ${MAX_TOKEN_EXPIRATION}.`,
+        {
+          hint: `Set a number of seconds between ${MIN_TOKEN_EXPIRATION} and ${MAX_TOKEN_EXPIRATION}, or remove the annotation.`,
+        },
+      ),
+      effective: MAX_TOKEN_EXPIRATION,
+    };
+  }
+  const seconds = Number(trimmed);
+  if (seconds < MIN_TOKEN_EXPIRATION) {
+    return {
+      finding: createFinding(
+        'SA_TOKEN_EXPIRATION_CLAMPED',
+        `The ${TOKEN_EXPIRATION_ANNOTATION} annotation asks for ${seconds} seconds; the webhook raises it to ${MIN_TOKEN_EXPIRATION}.`,
+        {
+          hint: `Set at least ${MIN_TOKEN_EXPIRATION} so the configuration says what actually happens.`,
+        },
+      ),
+      effective: MIN_TOKEN_EXPIRATION,
+    };
+  }
+  if (seconds > MAX_TOKEN_EXPIRATION) {
+    return {
+      finding: createFinding(
+        'SA_TOKEN_EXPIRATION_CLAMPED',
+        `The ${TOKEN_EXPIRATION_ANNOTATION} annotation asks for ${seconds} seconds, over the ${MAX_TOKEN_EXPIRATION}-second (24 h) maximum; the token will not live that long.`,
+        {
+          hint: `Set at most ${MAX_TOKEN_EXPIRATION}; the SDKs refresh the token on their own.`,
+        },
+      ),
+      effective: MAX_TOKEN_EXPIRATION,
+    };
+  }
+  return { effective: seconds };
+}
+
+function analyzePod(
+  pod: PodLike,
+  roleArn: string,
+): { status: PodInjectionStatus; findings: Finding[] } {
+  const name = pod.metadata?.name ?? '(unnamed pod)';
+  const skipped = new Set(
+    (pod.metadata?.annotations?.[SKIP_CONTAINERS_ANNOTATION] ?? '')
+      .split(',')
+      .map(s => s.trim())
+      .filter(Boolean),
+  );
+  const containers = [
+    ...(pod.spec?.initContainers ?? []),
+    ...(pod.spec?.containers ?? []),
+  ];
+  const notInjected: string[] = [];
+  const staleArns = new Set<string>();
+  const withStaticKeys: string[] = [];
+  let injectedRoleArn: string | undefined;
+  for (const container of containers) {
+    const env = envOf(container);
+    if (STATIC_KEY_VARIABLES.some(v => env.has(v)))
+      withStaticKeys.push(container.name);
+    if (skipped.has(container.name)) continue;
+    const arn = env.get('AWS_ROLE_ARN');
+    if (arn === undefined || !env.has('AWS_WEB_IDENTITY_TOKEN_FILE')) {
+      notInjected.push(container.name);
+      continue;
+    }
+    injectedRoleArn ??= arn;
+    if (arn !== roleArn) staleArns.add(arn);
+  }
+  const findings: Finding[] = [];
+  if (notInjected.length > 0) {
+    findings.push(
+      createFinding(
+        'POD_NOT_INJECTED',
+        `Pod ${name} runs as the service account but container${
+          notInjected.length === 1 ? '' : 's'
+        } ${notInjected.join(', ')} ha${
+          notInjected.length === 1 ? 's' : 've'
+        } no AWS_ROLE_ARN / AWS_WEB_IDENTITY_TOKEN_FILE: the AWS SDK there will not use the role.`,
+        {
+          podName: name,
+          hint: 'Check that the pod-identity webhook runs in the cluster, then restart the pod (pods created before the annotation are not injected).',
+        },
+      ),
+    );
+  }
+  if (staleArns.size > 0) {
+    findings.push(
+      createFinding(
+        'POD_ROLE_STALE',
+        `Pod ${name} carries AWS_ROLE_ARN ${[...staleArns].join(
+          ', ',
+        )}, but the service account now names ${roleArn}.`,
+        {
+          podName: name,
+          hint: 'Restart the pod (e.g. kubectl rollout restart) to pick up the current role.',
+        },
+      ),
+    );
+  }
+  if (withStaticKeys.length > 0) {
+    findings.push(
+      createFinding(
+        'POD_STATIC_CREDENTIALS',
+        `Pod ${name} sets AWS_ACCESS_KEY_ID / AWS_SECRET_ACCESS_KEY in ${withStaticKeys.join(
+          ', ',
+        )}; the AWS SDKs prefer these static keys over the web identity, so the role is not used.`,
+        {
+          podName: name,
+          hint: 'Remove the static keys from the pod spec (and rotate them).',
+        },
+      ),
+    );
+  }
+  return {
+    status: {
+      name,
+      injected: notInjected.length === 0 && containers.length > 0,
+      injectedRoleArn,
+      staticCredentials: withStaticKeys.length > 0,
+    },
+    findings,
+  };
+}
+
+/**
+ * Checks a service account's IRSA annotations and the pods running as it:
+ * SA_ANNOTATION_INVALID, SA_ROLE_NOT_FOUND, SA_TOKEN_EXPIRATION_CLAMPED,
+ * POD_NOT_INJECTED, POD_ROLE_STALE and POD_STATIC_CREDENTIALS.
+ * A service account without the role annotation has no findings.
+ *
+ * @param input - the service account, whether its role exists, its pods
+ * @public
+ */
+export function analyzeServiceAccount(
+  input: AnalyzeServiceAccountInput,
+): AnalyzeServiceAccountResult {
+  const annotations = input.serviceAccount.metadata?.annotations ?? {};
+  const saName = input.serviceAccount.metadata?.name;
+  const annotated = annotations[ROLE_ARN_ANNOTATION];
+  const audience = annotations[AUDIENCE_ANNOTATION]?.trim() || DEFAULT_AUDIENCE;
+  const findings: Finding[] = [];
+  const result: AnalyzeServiceAccountResult = { audience, pods: [], findings };
+
+  const expiration = annotations[TOKEN_EXPIRATION_ANNOTATION];
+  if (expiration !== undefined) {
+    const { finding, effective } = tokenExpirationFinding(expiration);
+    if (finding) findings.push(finding);
+    result.tokenExpirationSeconds = effective;
+  }
+
+  if (annotated === undefined) {
+    result.findings = sortFindings(findings);
+    return result;
+  }
+  const roleArn = annotated.trim();
+  if (!parseRoleArn(roleArn)) {
+    findings.push(
+      createFinding(
+        'SA_ANNOTATION_INVALID',
+        `The ${ROLE_ARN_ANNOTATION} annotation "${annotated}" is not a valid IAM role ARN.`,
+        {
+          hint: 'Use the form arn:aws:iam::<12-digit account>:role/<role name>.',
+        },
+      ),
+    );
+    result.findings = sortFindings(findings);
+    return result;
+  }
+  result.roleArn = roleArn;
+  if (input.roleExists === false) {
+    findings.push(
+      createFinding(
+        'SA_ROLE_NOT_FOUND',
+        `The ${ROLE_ARN_ANNOTATION} annotation names ${roleArn}, which does not exist.`,
+        {
+          hint: 'Create the role (e.g. with the IRSA template) or correct the annotation.',
+        },
+      ),
+    );
+  }
+  for (const pod of input.pods ?? []) {
+    const podSa = pod.spec?.serviceAccountName;
+    if (podSa && saName && podSa !== saName) continue;
+    const { status, findings: podFindings } = analyzePod(pod, roleArn);
+    result.pods.push(status);
+    findings.push(...podFindings);
+  }
+  result.findings = sortFindings(findings);
+  return result;
+}

@@ -1,0 +1,90 @@
+/**
+ * Minimal structural subsets of the Kubernetes objects discovery reads, so
+ * that `V1ServiceAccount` and `V1Pod` from `@kubernetes/client-node` can be
+ * passed as they are without this package depending on the client.
+ */
+
+/**
+ * The annotation naming the IAM role of a service account.
+ *
+ * @public
+ */
+export const ROLE_ARN_ANNOTATION = 'eks.amazonaws.com/role-arn';
+
+/**
+ * The annotation setting the audience of the projected token (default
+ * `sts.amazonaws.com`).
+ *
+ * @public
+ */
+export const AUDIENCE_ANNOTATION = 'eks.amazonaws.com/audience';
+
+/**
+ * The annotation setting the projected token's lifetime in seconds.
+ *
+ * @public
+ */
+export const TOKEN_EXPIRATION_ANNOTATION = 'eks.amazonaws.com/token-expiration';
+
+/**
+ * Pod annotation listing containers the webhook must leave alone.
+ *
+ * @public
+ */
+export const SKIP_CONTAINERS_ANNOTATION = 'eks.amazonaws.com/skip-containers';
+
+/**
+ * Object metadata (subset of `V1ObjectMeta`).
+ *
+ * @public
+ */
+export interface ObjectMetaLike {
+  name?: string;
+  namespace?: string;
+  annotations?: { [key: string]: string };
+  labels?: { [key: string]: string };
+}
+
+/**
+ * A service account (subset of `V1ServiceAccount`).
+ *
+ * @public
+ */
+export interface ServiceAccountLike {
+  metadata?: ObjectMetaLike;
+}
+
+/**
+ * An environment variable (subset of `V1EnvVar`); `value` is absent for
+ * variables set through `valueFrom`.
+ *
+ * @public
+ */
+export interface EnvVarLike {
+  name: string;
+  value?: string;
+}
+
+/**
+ * A container (subset of `V1Container`).
+ *
+ * @public
+ */
+export interface ContainerLike {
+  name: string;
+  env?: EnvVarLike[];
+}
+
+/**
+ * A pod (subset of `V1Pod`).
+ *
+ * @public
+ */
+export interface PodLike {
+  metadata?: ObjectMetaLike;
+  spec?: {
+    serviceAccountName?: string;
+    containers: ContainerLike[];
+    initContainers?: ContainerLike[];
+  };
+}

@@ -1,0 +1,147 @@
+/**
+ * Access levels of IAM actions, read from the generated table (see
+ * scripts/generate-access-levels.js), and wildcard expansion of actions.
+ */
+import { ACCESS_LEVEL_TABLE } from '../generated/accessLevels';
+import { compileWildcard, hasWildcard } from '../policy/wildcard';
+
+/**
+ * The access level AWS documents for an action.
+ *
+ * @public
+ */
+export type AccessLevel =
+  | 'Read'
+  | 'List'
+  | 'Write'
+  | 'Permissions management'
+  | 'Tagging';
+
+const LEVEL_BY_CODE: Record<string, AccessLevel> = {
+  r: 'Read',
+  l: 'List',
+  w: 'Write',
+  p: 'Permissions management',
+  t: 'Tagging',
+};
+
+/** What the table knows about one action. */
+export interface ActionInfo {
+  level: AccessLevel;
+  /** The action supports no resource types: `"*"` is its only possible Resource. */
+  resourceless: boolean;
+}
+
+const decodedServices = new Map<string, Map<string, ActionInfo>>();
+
+function decodeService(encoded: string): Map<string, ActionInfo> {
+  const actions = new Map<string, ActionInfo>();
+  for (const group of encoded.split('|')) {
+    const level = LEVEL_BY_CODE[group[0]];
+    const resourceless = group[1] === '*';
+    const body = group.slice(resourceless ? 2 : 1);
+    let previous = '';
+    // Each name starts with an upper-case letter: the length of the prefix
+    // it shares with the previous name.
+    for (const entry of body.match(/[A-Z][^A-Z]*/g) ?? []) {
+      const name = previous.slice(0, entry.charCodeAt(0) - 65) + entry.slice(1);
+      actions.set(name, { level, resourceless });
+      previous = name;
+    }
+  }
+  return actions;
+}
+
+/** The actions of a service (lower-case names), or undefined if unknown. */
+export function serviceActions(
+  service: string,
+): Map<string, ActionInfo> | undefined {
+  const key = service.toLowerCase();
+  let actions = decodedServices.get(key);
+  if (!actions) {
+    const encoded = Object.prototype.hasOwnProperty.call(
+      ACCESS_LEVEL_TABLE,
+      key,
+    )
+      ? ACCESS_LEVEL_TABLE[key]
+      : undefined;
+    if (encoded === undefined) return undefined;
+    actions = decodeService(encoded);
+    decodedServices.set(key, actions);
+  }
+  return actions;
+}
+
+/**
+ * Every IAM service prefix the table knows (`s3`, `iam`, ...).
+ *
+ * @public
+ */
+export function listIamServices(): string[] {
+  return Object.keys(ACCESS_LEVEL_TABLE);
+}
+
+/** Table entry of an action such as `s3:GetObject` (case-insensitive). */
+export function actionInfo(action: string): ActionInfo | undefined {
+  const colon = action.indexOf(':');
+  if (colon === -1) return undefined;
+  return serviceActions(action.slice(0, colon))?.get(
+    action.slice(colon + 1).toLowerCase(),
+  );
+}
+
+/**
+ * The access level of an action such as `s3:GetObject` (case-insensitive);
+ * undefined for actions the table does not know.
+ *
+ * @public
+ */
+export function getActionAccessLevel(action: string): AccessLevel | undefined {
+  return actionInfo(action)?.level;
+}
+
+const expansionCache = new Map<string, string[]>();
+
+/**
+ * The known actions an Action element value grants, as lower-case
+ * `service:action` names: `s3:Put*` gives every S3 action starting with
+ * "Put", `*` every action of every service. Matching is case-insensitive, as
+ * in IAM. Unknown literal actions are returned as they are (lower case).
+ * The array is shared between calls: do not modify it.
+ *
+ * @public
+ */
+export function expandActionPattern(pattern: string): readonly string[] {
+  const lower = pattern.toLowerCase();
+  const cached = expansionCache.get(lower);
+  if (cached) return cached;
+  let result: string[];
+  if (!hasWildcard(lower)) {
+    result = [lower];
+  } else {
+    result = [];
+    const colon = lower.indexOf(':');
+    if (colon === -1) {
+      // No colon (e.g. "*"): the wildcard spans the whole "service:action".
+      const matches = compileWildcard(lower);
+      for (const service of listIamServices()) {
+        for (const action of serviceActions(service)!.keys()) {
+          const name = `${service}:${action}`;
+          if (matches(name)) result.push(name);
+        }
+      }
+    } else {
+      const serviceMatches = compileWildcard(lower.slice(0, colon));
+      const actionMatches = compileWildcard(lower.slice(colon + 1));
+      for (const service of listIamServices()) {
+        if (!serviceMatches(service)) continue;
+        for (const action of serviceActions(service)!.keys()) {
+          if (actionMatches(action)) result.push(`${service}:${action}`);
+        }
+      }
+    }
+  }
+  if (expansionCache.size > 10_000) expansionCache.clear();
+  expansionCache.set(lower, result);
+  return result;
+}

@@ -1,0 +1,422 @@
+/**
+ * Parsing and validation of IAM policy documents.
+ *
+ * Documents arrive as objects, JSON text, or URL-encoded JSON: the IAM API
+ * URL-encodes them, while moto (and some list calls) return plain JSON, and
+ * the AWS SDK decodes neither. Text that starts with `{` is JSON; anything
+ * else is decoded first.
+ */
+import type {
+  PolicyCondition,
+  PolicyDocument,
+  PolicyPrincipal,
+  PolicyStatement,
+} from '../types';
+import { ConditionOperator, parseConditionOperator } from './conditions';
+import { hasPolicyVariable } from './variables';
+import { compactPolicyText, decodePolicyText } from './text';
+
+/**
+ * Which kind of policy a document is: trust policies need a Principal and may
+ * not name a Resource; permission policies are the other way round.
+ *
+ * @public
+ */
+export type PolicyKind = 'trust' | 'permission';
+
+/**
+ * Thrown by {@link parsePolicyDocument} for text or structure IAM would
+ * reject; `problems` lists everything found.
+ *
+ * @public
+ */
+export class PolicyParseError extends Error {
+  readonly problems: string[];
+
+  constructor(problems: string[]) {
+    super(problems.join('; '));
+    this.name = 'PolicyParseError';
+    this.problems = problems;
+  }
+}
+
+/** A policy document whose `Statement` is always an array. */
+export interface NormalizedPolicyDocument extends PolicyDocument {
+  Statement: PolicyStatement[];
+}
+
+/** One (operator, key) entry of a statement's Condition block. */
+export interface ParsedCondition {
+  operator: ConditionOperator;
+  /** The key as written. */
+  key: string;
+  keyLower: string;
+  values: string[];
+  /** Some value uses `${...}` and the policy version substitutes variables. */
+  usesVariables: boolean;
+}
+
+/** Principal / NotPrincipal, normalised for matching. */
+export interface ParsedPrincipal {
+  element: 'Principal' | 'NotPrincipal';
+  /** `"*"` or `{"AWS": "*"}`: every principal. */
+  any: boolean;
+  /** Principal type in lower case (`federated`, `aws`, `service`) to values. */
+  byType: Map<string, string[]>;
+  /** Federated values in lower case, for case-insensitive provider matching. */
+  federatedLower: string[];
+}
+
+/** A statement, normalised for evaluation. */
+export interface ParsedStatement {
+  index: number;
+  sid?: string;
+  effect: 'Allow' | 'Deny';
+  principal?: ParsedPrincipal;
+  actionElement: 'Action' | 'NotAction';
+  actions: string[];
+  resourceElement?: 'Resource' | 'NotResource';
+  resources: string[];
+  conditions: ParsedCondition[];
+}
+
+/** A parsed policy: the normalised document and its statements. */
+export interface ParsedPolicy {
+  document: NormalizedPolicyDocument;
+  statements: ParsedStatement[];
+  /** Size as IAM counts it: characters without whitespace outside strings. */
+  size: number;
+}
+
+/** Either a parsed policy or the problems that make it invalid. */
+export type PolicyParseResult =
+  | { ok: true; policy: ParsedPolicy }
+  | { ok: false; problems: string[] };
+
+const STATEMENT_FIELDS = new Set([
+  'Sid',
+  'Effect',
+  'Principal',
+  'NotPrincipal',
+  'Action',
+  'NotAction',
+  'Resource',
+  'NotResource',
+  'Condition',
+]);
+const TOP_LEVEL_FIELDS = new Set(['Version', 'Id', 'Statement']);
+const VERSIONS = new Set(['2012-10-17', '2008-10-17']);
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+function stringList(
+  value: unknown,
+  field: string,
+  problems: string[],
+): string[] {
+  const list = Array.isArray(value) ? value : [value];
+  if (list.length === 0) {
+    problems.push(`${field} is an empty list`);
+  }
+  const strings: string[] = [];
+  for (const item of list) {
+    if (typeof item === 'string') {
+      strings.push(item);
+    } else {
+      problems.push(`${field} must be a string or a list of strings`);
+      break;
+    }
+  }
+  return strings;
+}
+
+function parsePrincipal(
+  value: unknown,
+  element: 'Principal' | 'NotPrincipal',
+  where: string,
+  problems: string[],
+): ParsedPrincipal | undefined {
+  if (value === '*') {
+    return { element, any: true, byType: new Map(), federatedLower: [] };
+  }
+  if (!isRecord(value)) {
+    problems.push(`${where}: ${element} must be "*" or an object`);
+    return undefined;
+  }
+  const byType = new Map<string, string[]>();
+  let any = false;
+  for (const [type, raw] of Object.entries(value)) {
+    const values = stringList(raw, `${where}: ${element}.${type}`, problems);
+    byType.set(type.toLowerCase(), values);
+    if (type === 'AWS' && values.includes('*')) {
+      any = true; // `{"AWS": "*"}` means everyone, like `"*"`
+    }
+  }
+  const federatedLower = (byType.get('federated') ?? []).map(v =>
+    v.toLowerCase(),
+  );
+  return { element, any, byType, federatedLower };
+}
+
+function parseConditions(
+  value: unknown,
+  where: string,
+  substitutesVariables: boolean,
+  problems: string[],
+): ParsedCondition[] {
+  if (!isRecord(value)) {
+    problems.push(`${where}: Condition must be an object`);
+    return [];
+  }
+  const conditions: ParsedCondition[] = [];
+  for (const [operatorName, entries] of Object.entries(value)) {
+    const operator = parseConditionOperator(operatorName);
+    if (!operator) {
+      problems.push(`${where}: unknown condition operator "${operatorName}"`);
+      continue;
+    }
+    if (!isRecord(entries)) {
+      problems.push(`${where}: Condition.${operatorName} must be an object`);
+      continue;
+    }
+    for (const [key, raw] of Object.entries(entries)) {
+      const list = Array.isArray(raw) ? raw : [raw];
+      const values: string[] = [];
+      for (const item of list) {
+        if (
+          typeof item === 'string' ||
+          typeof item === 'number' ||
+          typeof item === 'boolean'
+        ) {
+          values.push(String(item));
+        } else {
+          problems.push(
+            `${where}: Condition.${operatorName}["${key}"] must be a string, number, boolean or a list of them`,
+          );
+          break;
+        }
+      }
+      conditions.push({
+        operator,
+        key,
+        keyLower: key.toLowerCase(),
+        values,
+        usesVariables: substitutesVariables && values.some(hasPolicyVariable),
+      });
+    }
+  }
+  return conditions;
+}
+
+function parseStatement(
+  raw: unknown,
+  index: number,
+  kind: PolicyKind,
+  substitutesVariables: boolean,
+  problems: string[],
+): ParsedStatement | undefined {
+  const where = `Statement[${index}]`;
+  if (!isRecord(raw)) {
+    problems.push(`${where} must be an object`);
+    return undefined;
+  }
+  for (const field of Object.keys(raw)) {
+    if (!STATEMENT_FIELDS.has(field)) {
+      problems.push(`${where}: unknown field "${field}"`);
+    }
+  }
+  const effect = raw.Effect;
+  if (effect !== 'Allow' && effect !== 'Deny') {
+    problems.push(`${where}: Effect must be "Allow" or "Deny"`);
+  }
+  if (raw.Sid !== undefined && typeof raw.Sid !== 'string') {
+    problems.push(`${where}: Sid must be a string`);
+  }
+
+  let principal: ParsedPrincipal | undefined;
+  if ('Principal' in raw && 'NotPrincipal' in raw) {
+    problems.push(`${where}: has both Principal and NotPrincipal`);
+  } else if ('Principal' in raw || 'NotPrincipal' in raw) {
+    const element = 'Principal' in raw ? 'Principal' : 'NotPrincipal';
+    if (kind === 'permission') {
+      problems.push(`${where}: a permission policy must not name a ${element}`);
+    }
+    principal = parsePrincipal(raw[element], element, where, problems);
+  } else if (kind === 'trust') {
+    problems.push(`${where}: a trust policy needs a Principal`);
+  }
+
+  let actionElement: 'Action' | 'NotAction' = 'Action';
+  let actions: string[] = [];
+  if ('Action' in raw && 'NotAction' in raw) {
+    problems.push(`${where}: has both Action and NotAction`);
+  } else if ('Action' in raw || 'NotAction' in raw) {
+    actionElement = 'Action' in raw ? 'Action' : 'NotAction';
+    actions = stringList(
+      raw[actionElement],
+      `${where}: ${actionElement}`,
+      problems,
+    );
+    for (const action of actions) {
+      if (action !== '*' && !/^[^:\s]+:[^:\s]+$/.test(action)) {
+        problems.push(
+          `${where}: action "${action}" must look like "service:Action" or be "*"`,
+        );
+      }
+    }
+  } else {
+    problems.push(`${where}: needs an Action or NotAction`);
+  }
+
+  let resourceElement: 'Resource' | 'NotResource' | undefined;
+  let resources: string[] = [];
+  if ('Resource' in raw && 'NotResource' in raw) {
+    problems.push(`${where}: has both Resource and NotResource`);
+  } else if ('Resource' in raw || 'NotResource' in raw) {
+    resourceElement = 'Resource' in raw ? 'Resource' : 'NotResource';
+    if (kind === 'trust') {
+      problems.push(
+        `${where}: a trust policy must not name a ${resourceElement}`,
+      );
+    }
+    resources = stringList(
+      raw[resourceElement],
+      `${where}: ${resourceElement}`,
+      problems,
+    );
+  } else if (kind === 'permission') {
+    problems.push(
+      `${where}: a permission policy needs a Resource or NotResource`,
+    );
+  }
+
+  const conditions =
+    raw.Condition === undefined
+      ? []
+      : parseConditions(raw.Condition, where, substitutesVariables, problems);
+
+  return {
+    index,
+    sid: typeof raw.Sid === 'string' ? raw.Sid : undefined,
+    effect: effect === 'Deny' ? 'Deny' : 'Allow',
+    principal,
+    actionElement,
+    actions,
+    resourceElement,
+    resources,
+    conditions,
+  };
+}
+
+/**
+ * Parses and validates a policy without throwing.
+ *
+ * @param input - object, JSON text or URL-encoded JSON text
+ * @param kind - trust or permission policy
+ */
+export function parsePolicy(
+  input: string | PolicyDocument | unknown,
+  kind: PolicyKind,
+): PolicyParseResult {
+  let value: unknown = input;
+  let size: number | undefined;
+  if (typeof input === 'string') {
+    let text: string;
+    try {
+      text = decodePolicyText(input);
+    } catch {
+      return {
+        ok: false,
+        problems: ['the text is neither JSON nor URL-encoded JSON'],
+      };
+    }
+    try {
+      value = JSON.parse(text);
+    } catch (error) {
+      return {
+        ok: false,
+        problems: [`not valid JSON: ${(error as Error).message}`],
+      };
+    }
+    size = compactPolicyText(text).length;
+  }
+  if (!isRecord(value)) {
+    return { ok: false, problems: ['a policy must be a JSON object'] };
+  }
+  const problems: string[] = [];
+  for (const field of Object.keys(value)) {
+    if (!TOP_LEVEL_FIELDS.has(field)) {
+      problems.push(`unknown top-level field "${field}"`);
+    }
+  }
+  if (value.Version !== undefined && !VERSIONS.has(value.Version as string)) {
+    problems.push('Version must be "2012-10-17" (or the legacy "2008-10-17")');
+  }
+  if (value.Statement === undefined) {
+    problems.push('the policy has no Statement');
+  }
+  let rawStatements: unknown[] = [];
+  if (Array.isArray(value.Statement)) {
+    rawStatements = value.Statement;
+  } else if (value.Statement !== undefined) {
+    rawStatements = [value.Statement];
+  }
+  // IAM substitutes ${...} only in version 2012-10-17 policies.
+  const substitutesVariables = value.Version === '2012-10-17';
+  const statements: ParsedStatement[] = [];
+  rawStatements.forEach((raw, index) => {
+    const statement = parseStatement(
+      raw,
+      index,
+      kind,
+      substitutesVariables,
+      problems,
+    );
+    if (statement) statements.push(statement);
+  });
+  if (problems.length > 0) {
+    return { ok: false, problems };
+  }
+  const document = {
+    ...(value as unknown as PolicyDocument),
+    Statement: rawStatements as PolicyStatement[],
+  };
+  return {
+    ok: true,
+    policy: {
+      document,
+      statements,
+      size: size ?? JSON.stringify(value).length,
+    },
+  };
+}
+
+/**
+ * Parses a policy document from any of IAM's forms and validates its shape;
+ * throws a {@link PolicyParseError} naming every problem.
+ *
+ * @param input - object, JSON text or URL-encoded JSON text
+ * @param kind - `trust` (needs Principal, no Resource) or `permission`
+ *   (needs Resource, no Principal); default `permission`
+ * @returns the document, with `Statement` always an array
+ * @public
+ */
+export function parsePolicyDocument(
+  input: string | PolicyDocument,
+  kind: PolicyKind = 'permission',
+): PolicyDocument & { Statement: PolicyStatement[] } {
+  const result = parsePolicy(input, kind);
+  if (!result.ok) {
+    throw new PolicyParseError(result.problems);
+  }
+  return result.policy.document;
+}
+
+/** Deep copy of a JSON-compatible value (documents are plain JSON). */
+export function cloneJson<T>(value: T): T {
+  return JSON.parse(JSON.stringify(value)) as T;
+}
+
+export type { PolicyCondition, PolicyPrincipal };

@@ -1,0 +1,99 @@
+/**
+ * The `sub` claim of Kubernetes service-account tokens,
+ * `system:serviceaccount:<namespace>:<name>`, and how wide a condition value
+ * on it reaches.
+ */
+
+/**
+ * Prefix of every service-account token subject.
+ *
+ * @public
+ */
+export const SERVICE_ACCOUNT_SUBJECT_PREFIX = 'system:serviceaccount:';
+
+/**
+ * The token subject of a service account.
+ *
+ * @public
+ */
+export function serviceAccountSubject(namespace: string, name: string): string {
+  return `${SERVICE_ACCOUNT_SUBJECT_PREFIX}${namespace}:${name}`;
+}
+
+/**
+ * Namespace and name from a literal token subject; undefined for anything
+ * else (including wildcard patterns).
+ *
+ * @public
+ */
+export function parseServiceAccountSubject(
+  subject: string,
+): { namespace: string; name: string } | undefined {
+  if (!subject.startsWith(SERVICE_ACCOUNT_SUBJECT_PREFIX)) return undefined;
+  const rest = subject.slice(SERVICE_ACCOUNT_SUBJECT_PREFIX.length);
+  const parts = rest.split(':');
+  if (parts.length !== 2 || !parts[0] || !parts[1]) return undefined;
+  if (/[*?]/.test(rest)) return undefined;
+  return { namespace: parts[0], name: parts[1] };
+}
+
+/**
+ * How many service accounts a `:sub` condition value admits:
+ * `none` (not a service-account subject), `single`, `namespace` (several in
+ * one namespace) or `cluster` (more than one namespace).
+ *
+ * @public
+ */
+export type SubjectScope = 'none' | 'single' | 'namespace' | 'cluster';
+
+const SCOPE_RANK: Record<SubjectScope, number> = {
+  none: 0,
+  single: 1,
+  namespace: 2,
+  cluster: 3,
+};
+
+/** The wider of two scopes. */
+export function widerScope(a: SubjectScope, b: SubjectScope): SubjectScope {
+  return SCOPE_RANK[a] >= SCOPE_RANK[b] ? a : b;
+}
+
+/** The narrower of two scopes. */
+export function narrowerScope(a: SubjectScope, b: SubjectScope): SubjectScope {
+  return SCOPE_RANK[a] <= SCOPE_RANK[b] ? a : b;
+}
+
+/**
+ * How wide one condition value on `:sub` reaches.
+ *
+ * @param value - the condition value
+ * @param wildcards - true under StringLike (`*` and `?` are wildcards); false
+ *   under StringEquals, where they only match themselves
+ * @public
+ */
+export function subjectValueScope(
+  value: string,
+  wildcards: boolean,
+): SubjectScope {
+  const firstWildcard = wildcards ? value.search(/[*?]/) : -1;
+  if (firstWildcard === -1) {
+    return parseServiceAccountSubject(value) ? 'single' : 'none';
+  }
+  const prefixLength = SERVICE_ACCOUNT_SUBJECT_PREFIX.length;
+  if (firstWildcard < prefixLength) {
+    // The wildcard sits inside `system:serviceaccount:`. If the literal text
+    // before it is compatible with that prefix, it can reach any namespace.
+    return SERVICE_ACCOUNT_SUBJECT_PREFIX.startsWith(
+      value.slice(0, firstWildcard),
+    )
+      ? 'cluster'
+      : 'none';
+  }
+  if (!value.startsWith(SERVICE_ACCOUNT_SUBJECT_PREFIX)) return 'none';
+  const rest = value.slice(prefixLength);
+  const colon = rest.indexOf(':');
+  const wildcardInRest = firstWildcard - prefixLength;
+  // `*` also matches `:`, so the namespace is fixed only when a literal colon
+  // comes before the first wildcard.
+  return colon !== -1 && colon < wildcardInRest ? 'namespace' : 'cluster';
+}

@@ -1,0 +1,109 @@
+/**
+ * Near-miss detection for condition values ("paymnets" for "payments"), so a
+ * mismatch can be reported as a typo with a one-value correction.
+ */
+import { compileWildcard } from '../policy/wildcard';
+import { SERVICE_ACCOUNT_SUBJECT_PREFIX } from './subject';
+
+/** Levenshtein distance, or `max + 1` as soon as it exceeds `max`. */
+export function editDistance(a: string, b: string, max: number): number {
+  if (Math.abs(a.length - b.length) > max) return max + 1;
+  let previous = Array.from({ length: b.length + 1 }, (_, i) => i);
+  for (let i = 1; i <= a.length; i++) {
+    const current = [i];
+    let rowMin = i;
+    for (let j = 1; j <= b.length; j++) {
+      const cost = a[i - 1] === b[j - 1] ? 0 : 1;
+      current[j] = Math.min(
+        previous[j] + 1,
+        current[j - 1] + 1,
+        previous[j - 1] + cost,
+      );
+      rowMin = Math.min(rowMin, current[j]);
+    }
+    if (rowMin > max) return max + 1;
+    previous = current;
+  }
+  return previous[b.length];
+}
+
+/** Small edits count as typos; longer strings may carry a few more. */
+function isNearMiss(written: string, intended: string): boolean {
+  if (written === intended) return false;
+  const max = intended.length >= 12 ? 3 : 2;
+  return editDistance(written, intended, max) <= max;
+}
+
+function partMatches(
+  part: string,
+  actual: string,
+  wildcards: boolean,
+): boolean {
+  return wildcards ? compileWildcard(part)(actual) : part === actual;
+}
+
+/**
+ * A corrected `:sub` condition value when the written one is a near miss of
+ * this service account's subject; undefined when it is not.
+ *
+ * @param value - the condition value as written
+ * @param namespace - the service account's namespace
+ * @param name - the service account's name
+ * @param wildcards - whether the operator treats `*` / `?` as wildcards
+ */
+export function correctSubjectTypo(
+  value: string,
+  namespace: string,
+  name: string,
+  wildcards: boolean,
+): { corrected: string; explanation: string } | undefined {
+  const subject = `${SERVICE_ACCOUNT_SUBJECT_PREFIX}${namespace}:${name}`;
+  const parts = value.split(':');
+  if (
+    parts.length === 4 &&
+    `${parts[0]}:${parts[1]}:` === SERVICE_ACCOUNT_SUBJECT_PREFIX
+  ) {
+    const [, , writtenNamespace, writtenName] = parts;
+    if (
+      partMatches(writtenName, name, wildcards) &&
+      isNearMiss(writtenNamespace, namespace)
+    ) {
+      return {
+        corrected: `${SERVICE_ACCOUNT_SUBJECT_PREFIX}${namespace}:${writtenName}`,
+        explanation: `the namespace "${writtenNamespace}" in the condition is a typo away from this service account's "${namespace}"`,
+      };
+    }
+    if (
+      partMatches(writtenNamespace, namespace, wildcards) &&
+      isNearMiss(writtenName, name)
+    ) {
+      return {
+        corrected: `${SERVICE_ACCOUNT_SUBJECT_PREFIX}${writtenNamespace}:${name}`,
+        explanation: `the name "${writtenName}" in the condition is a typo away from this service account's "${name}"`,
+      };
+    }
+  }
+  if (isNearMiss(value, subject)) {
+    return {
+      corrected: subject,
+      explanation: `"${value}" is a typo away from "${subject}"`,
+    };
+  }
+  return undefined;
+}
+
+/**
+ * A corrected `:aud` condition value when the written one is a near miss of
+ * the audience; undefined otherwise.
+ */
+export function correctAudienceTypo(
+  value: string,
+  audience: string,
+): { corrected: string; explanation: string } | undefined {
+  return isNearMiss(value, audience)
+    ? {
+        corrected: audience,
+        explanation: `"${value}" is a typo away from "${audience}"`,
+      }
+    : undefined;
+}

@@ -13,6 +13,18 @@ import { irsaApiRef } from '../../api';
 const SERVICE_ACCOUNTS_ANNOTATION = 'irsa.backstage.io/service-accounts';
 const KUBERNETES_ID_ANNOTATION = 'backstage.io/kubernetes-id';
 
+/** Which annotation links the entity to its service accounts, in DESIGN.md's order. */
+function describeServiceAccountLink(
+  annotations: Record<string, string>,
+): string | undefined {
+  for (const key of [SERVICE_ACCOUNTS_ANNOTATION, KUBERNETES_ID_ANNOTATION]) {
+    if (annotations[key]) {
+      return `${key}: ${annotations[key]}`;
+    }
+  }
+  return undefined;
+}
+
 /**
  * The "IRSA" tab of an entity: its service accounts, the IAM roles they map
  * to, the trust verdict and the role's permissions.
@@ -32,12 +44,7 @@ export const IrsaEntityContent = () => {
     return <ResponseErrorPanel error={error} />;
   }
 
-  const annotations = entity.metadata.annotations ?? {};
-  const linkedBy = annotations[SERVICE_ACCOUNTS_ANNOTATION]
-    ? `${SERVICE_ACCOUNTS_ANNOTATION}: ${annotations[SERVICE_ACCOUNTS_ANNOTATION]}`
-    : annotations[KUBERNETES_ID_ANNOTATION]
-    ? `${KUBERNETES_ID_ANNOTATION}: ${annotations[KUBERNETES_ID_ANNOTATION]}`
-    : undefined;
+  const linkedBy = describeServiceAccountLink(entity.metadata.annotations ?? {});
 
   return (
     <InfoCard title="IAM roles for service accounts">

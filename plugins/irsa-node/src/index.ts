@@ -1,18 +1,10 @@
-/***/
 /**
- * Node.js library for the irsa plugin.
+ * Backend library of the IRSA plugin: a typed client of the irsa-backend API
+ * as a service other backend plugins can depend on.
  *
  * @packageDocumentation
  */
-
-// In this package you might for example export functions that
-// help other plugins or modules interact with your plugin.
-
-/**
- * Does something useful.
- *
- * @public
- */
-export function someFunction() {
-  // ...
-}
+export { irsaServiceRef } from './lib';
+export type { IrsaService } from './lib';
+export { DefaultIrsaService } from './service/DefaultIrsaService';
+export * from './types';

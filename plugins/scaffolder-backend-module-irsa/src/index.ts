@@ -1,8 +1,7 @@
-/***/
 /**
- * The irsa module for @backstage/plugin-scaffolder-backend.
+ * Scaffolder actions of IRSA for Backstage (`aws:irsa:create`).
  *
  * @packageDocumentation
  */
-
-export { scaffolderModule as default } from './module';
+export { scaffolderModuleIrsa as default } from './module';
+export { createIrsaCreateAction } from './actions/irsaCreate';

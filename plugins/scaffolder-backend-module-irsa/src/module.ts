@@ -1,21 +1,25 @@
-import { createBackendModule } from "@backstage/backend-plugin-api";
-import { scaffolderActionsExtensionPoint  } from '@backstage/plugin-scaffolder-node';
-import { createExampleAction } from "./actions/example";
+import { createBackendModule } from '@backstage/backend-plugin-api';
+import { scaffolderActionsExtensionPoint } from '@backstage/plugin-scaffolder-node';
+import { irsaServiceRef } from '@irsa-backstage/plugin-irsa-node';
+import { createIrsaCreateAction } from './actions/irsaCreate';
 
 /**
- * A backend module that registers the action into the scaffolder
+ * Adds the IRSA actions (`aws:irsa:create`) to the scaffolder.
+ *
+ * @public
  */
-export const scaffolderModule = createBackendModule({
-  moduleId: 'example-action',
+export const scaffolderModuleIrsa = createBackendModule({
   pluginId: 'scaffolder',
+  moduleId: 'irsa',
   register({ registerInit }) {
     registerInit({
       deps: {
-        scaffolderActions: scaffolderActionsExtensionPoint
+        scaffolderActions: scaffolderActionsExtensionPoint,
+        irsa: irsaServiceRef,
       },
-      async init({ scaffolderActions}) {
-        scaffolderActions.addActions(createExampleAction());
-      }
+      async init({ scaffolderActions, irsa }) {
+        scaffolderActions.addActions(createIrsaCreateAction({ irsa }));
+      },
     });
   },
-})
+});

@@ -29,11 +29,11 @@ export interface ProvisionRequest {
  *
  * @public
  */
-export interface ProvisionChange {
+export type ProvisionChange = {
   target: string;
   action: string;
   detail: string;
-}
+};
 
 /**
  * Answer of plan and apply: `changes` is empty when there is nothing to do.

@@ -1,0 +1,47 @@
+import { MockFetchApi, registerMswTestHooks } from '@backstage/test-utils';
+import { UrlPatternDiscovery } from '@backstage/core-app-api';
+import { http, HttpResponse } from 'msw';
+import { setupServer } from 'msw/node';
+import { IrsaClient } from './IrsaClient';
+
+describe('IrsaClient', () => {
+  const server = setupServer();
+  registerMswTestHooks(server);
+
+  const client = new IrsaClient({
+    discoveryApi: UrlPatternDiscovery.compile('http://localhost:7007/api/{{ pluginId }}'),
+    fetchApi: new MockFetchApi({ injectIdentityAuth: { token: 'guest-token' } }),
+  });
+
+  it('reads /health with the user token', async () => {
+    let authorization: string | null = null;
+    server.use(
+      http.get('http://localhost:7007/api/irsa/health', ({ request }) => {
+        authorization = request.headers.get('authorization');
+        return HttpResponse.json({ status: 'ok', clusters: 2 });
+      }),
+    );
+    await expect(client.getHealth()).resolves.toEqual({ status: 'ok', clusters: 2 });
+    expect(authorization).toBe('Bearer guest-token');
+  });
+
+  it('turns an error body into a ResponseError with the backend message', async () => {
+    server.use(
+      http.get('http://localhost:7007/api/irsa/health', () =>
+        HttpResponse.json(
+          {
+            error: { name: 'NotAllowedError', message: 'not for you' },
+            request: { method: 'GET', url: '/health' },
+            response: { statusCode: 403 },
+          },
+          { status: 403 },
+        ),
+      ),
+    );
+    await expect(client.getHealth()).rejects.toMatchObject({
+      name: 'ResponseError',
+      statusCode: 403,
+      body: { error: { message: 'not for you' } },
+    });
+  });
+});

@@ -1,1 +1,9 @@
-module.exports = require('@backstage/cli/config/eslint-factory')(__dirname);
+module.exports = require('@backstage/cli/config/eslint-factory')(__dirname, {
+  rules: {
+    // Property-based tests assert through fast-check.
+    'jest/expect-expect': [
+      'warn',
+      { assertFunctionNames: ['expect', 'fc.assert'] },
+    ],
+  },
+});

@@ -97,12 +97,40 @@ function coversAnyResource(statement: ParsedStatement): boolean {
   );
 }
 
+/** Services whose actions act on another service's ARNs. */
+const RESOURCE_SERVICE: Record<string, string> = { sts: 'iam' };
+
+/**
+ * Whether a statement can grant an action on any of its resources at all:
+ * `"*"` on `arn:aws:s3:::bucket/*` grants no IAM action. Compares the service
+ * segment of each resource ARN (wildcards allowed) with the action's service.
+ */
+function resourceFilter(
+  statement: ParsedStatement,
+): (action: string) => boolean {
+  if (coversAnyResource(statement)) return () => true;
+  const services: WildcardMatcher[] = [];
+  for (const resource of statement.resources) {
+    if (!resource.startsWith('arn:')) return () => true;
+    services.push(compileWildcard(resource.split(':')[2] ?? '*', true));
+  }
+  return action => {
+    const service = action.slice(0, action.indexOf(':'));
+    const arnService = RESOURCE_SERVICE[service] ?? service;
+    return services.some(matches => matches(arnService));
+  };
+}
+
+/** True when the statement grants the (lower-case) action on some resource. */
 function actionTest(statement: ParsedStatement): (action: string) => boolean {
   const matchers: WildcardMatcher[] = statement.actions.map(p =>
     compileWildcard(p, true),
   );
   const hit = (action: string) => matchers.some(m => m(action));
-  return statement.actionElement === 'Action' ? hit : action => !hit(action);
+  const onResources = resourceFilter(statement);
+  return statement.actionElement === 'Action'
+    ? action => hit(action) && onResources(action)
+    : action => !hit(action) && onResources(action);
 }
 
 function where(
@@ -136,7 +164,9 @@ function grantedActions(
   grants: Grant['grants'],
 ): Iterable<string> {
   if (statement.actionElement === 'Action') {
-    return statement.actions.flatMap(p => expandActionPattern(p));
+    return statement.actions
+      .flatMap(p => expandActionPattern(p))
+      .filter(grants);
   }
   const all: string[] = [];
   for (const service of listIamServices()) {

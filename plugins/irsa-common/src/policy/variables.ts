@@ -77,5 +77,5 @@ export function matchTemplate(
       source += escapeRegExp(resolved);
     }
   }
-  return new RegExp(`^${source}$`, ignoreCase ? 'i' : '').test(requestValue);
+  return new RegExp(`^${source}$`, ignoreCase ? 'iu' : 'u').test(requestValue);
 }

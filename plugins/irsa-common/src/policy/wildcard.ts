@@ -82,7 +82,7 @@ function compile(pattern: string, ignoreCase: boolean): WildcardMatcher {
   }
   // Lower-case both sides rather than using the `i` flag, so that every path
   // folds case the same way.
-  const regex = new RegExp(`^${wildcardToRegExpSource(subject)}$`);
+  const regex = new RegExp(`^${wildcardToRegExpSource(subject)}$`, 'u');
   return value => regex.test(fold(value));
 }
 

@@ -54,6 +54,9 @@ import type {
 } from './types';
 import { correctAudienceTypo, correctSubjectTypo } from './typos';
 
+/** How often the combined suggestion is re-analysed and fixed again. */
+const MAX_REFINEMENTS = 3;
+
 /** Over 90% of the default trust-policy quota. */
 const NEAR_LIMIT_SIZE = Math.floor(TRUST_POLICY_SIZE_QUOTA * 0.9);
 
@@ -613,6 +616,26 @@ function withSuggestions(
  * @public
  */
 export function analyzeTrust(input: AnalyzeTrustInput): AnalyzeTrustResult {
+  const result = analyzeOnce(input);
+  // Fixing one problem can reveal the next (a statement moved to this
+  // provider has no :sub condition yet): refine the combined suggestion until
+  // it has nothing left to fix.
+  let suggested = result.suggestedTrustPolicy;
+  for (let round = 0; suggested && round < MAX_REFINEMENTS; round++) {
+    const next = analyzeOnce({
+      ...input,
+      trustPolicy: suggested,
+      oidcProviders: null,
+      explain: false,
+    }).suggestedTrustPolicy;
+    if (!next) break;
+    suggested = next;
+  }
+  if (suggested) result.suggestedTrustPolicy = suggested;
+  return result;
+}
+
+function analyzeOnce(input: AnalyzeTrustInput): AnalyzeTrustResult {
   const explain = input.explain !== false;
   const suggest = input.suggestFixes !== false;
   const role = parseRoleArn(input.roleArn);

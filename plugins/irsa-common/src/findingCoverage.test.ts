@@ -1,0 +1,460 @@
+/**
+ * Every finding code of DESIGN.md, with its severity, is produced by at least
+ * one fixture below, and each fixture produces exactly the codes it lists
+ * (so each code is also shown absent where it does not belong).
+ */
+import {
+  ACCOUNT,
+  AUD_KEY,
+  AWS_GUIDE_POLICY,
+  irsaStatement,
+  ISSUER,
+  OTHER_ACCOUNT,
+  OTHER_ISSUER,
+  policyOf,
+  PROVIDER_ARN,
+  ROLE_ARN,
+  SUB_KEY,
+  SUBJECT,
+  trustInput,
+} from './__fixtures__/trust';
+import { analyzeRoleUsage } from './discovery/analyzeRoleUsage';
+import { analyzeServiceAccount } from './discovery/analyzeServiceAccount';
+import { analyzePermissions } from './permissions-analysis/analyzePermissions';
+import { analyzeTrust } from './trust/analyzeTrust';
+import {
+  Finding,
+  FINDING_CODES,
+  FINDING_SEVERITIES,
+  FindingCode,
+} from './types';
+
+/** The DESIGN.md table, copied verbatim: code and severity. */
+const DESIGN_TABLE: Array<[FindingCode, string]> = [
+  ['OIDC_PROVIDER_MISSING', 'critical'],
+  ['OIDC_PROVIDER_AUDIENCE_MISSING', 'high'],
+  ['TRUST_ISSUER_MISMATCH', 'high'],
+  ['TRUST_PROVIDER_OTHER_ACCOUNT', 'high'],
+  ['TRUST_ACTION_MISMATCH', 'high'],
+  ['TRUST_SUB_MISMATCH', 'high'],
+  ['TRUST_AUD_MISMATCH', 'high'],
+  ['TRUST_CONDITION_KEY_FOREIGN', 'high'],
+  ['TRUST_STRINGEQUALS_WILDCARD', 'medium'],
+  ['TRUST_EXPLICIT_DENY', 'high'],
+  ['TRUST_SUB_UNRESTRICTED', 'critical'],
+  ['TRUST_SUB_WILDCARD_CLUSTER', 'critical'],
+  ['TRUST_SUB_WILDCARD_NAMESPACE', 'medium'],
+  ['TRUST_AUD_UNRESTRICTED', 'low'],
+  ['TRUST_POLICY_NEAR_LIMIT', 'low'],
+  ['TRUST_MALFORMED', 'high'],
+  ['SA_ANNOTATION_INVALID', 'high'],
+  ['SA_ROLE_NOT_FOUND', 'high'],
+  ['ROLE_NO_SERVICE_ACCOUNT', 'low'],
+  ['POD_NOT_INJECTED', 'high'],
+  ['POD_STATIC_CREDENTIALS', 'medium'],
+  ['SA_TOKEN_EXPIRATION_CLAMPED', 'low'],
+  ['POD_ROLE_STALE', 'medium'],
+  ['PERM_ADMIN', 'critical'],
+  ['PERM_PRIVILEGE_ESCALATION', 'high'],
+  ['PERM_SERVICE_WILDCARD', 'medium'],
+  ['PERM_WRITE_ON_ANY_RESOURCE', 'medium'],
+  ['PERM_NOT_ACTION', 'high'],
+];
+
+const fullTrust = {
+  StringEquals: { [SUB_KEY]: SUBJECT, [AUD_KEY]: 'sts.amazonaws.com' },
+};
+const trust = (...args: Parameters<typeof trustInput>) =>
+  analyzeTrust(trustInput(...args));
+const annotated = (extra: Record<string, string> = {}) => ({
+  metadata: {
+    name: 'my-service-account',
+    annotations: { 'eks.amazonaws.com/role-arn': ROLE_ARN, ...extra },
+  },
+});
+const podWith = (env: Array<{ name: string; value: string }>) => ({
+  metadata: { name: 'pod' },
+  spec: { containers: [{ name: 'app', env }] },
+});
+const injected = [
+  { name: 'AWS_ROLE_ARN', value: ROLE_ARN },
+  {
+    name: 'AWS_WEB_IDENTITY_TOKEN_FILE',
+    value: '/var/run/secrets/eks.amazonaws.com/serviceaccount/token',
+  },
+];
+const permissions = (statement: object, arn?: string) =>
+  analyzePermissions({
+    policies: [
+      {
+        name: 'p',
+        arn,
+        document: { Version: '2012-10-17', Statement: [statement as any] },
+      },
+    ],
+  });
+
+const FIXTURES: Array<{
+  name: string;
+  run: () => { findings: Finding[] };
+  expected: FindingCode[];
+}> = [
+  {
+    name: 'AWS guide policy',
+    run: () => trust(AWS_GUIDE_POLICY),
+    expected: [],
+  },
+  {
+    name: 'no provider in the account',
+    run: () => trust(AWS_GUIDE_POLICY, { oidcProviders: [] }),
+    expected: ['OIDC_PROVIDER_MISSING'],
+  },
+  {
+    name: 'provider without the audience',
+    run: () =>
+      trust(AWS_GUIDE_POLICY, {
+        oidcProviders: [{ arn: PROVIDER_ARN, clientIds: ['other'] }],
+      }),
+    expected: ['OIDC_PROVIDER_AUDIENCE_MISSING'],
+  },
+  {
+    name: 'role of another cluster',
+    run: () =>
+      trust(
+        JSON.parse(
+          JSON.stringify(AWS_GUIDE_POLICY).split(ISSUER).join(OTHER_ISSUER),
+        ),
+      ),
+    expected: ['TRUST_ISSUER_MISMATCH'],
+  },
+  {
+    name: 'provider of the cluster account',
+    run: () =>
+      trust(
+        policyOf(
+          irsaStatement(fullTrust, {
+            Principal: {
+              Federated: `arn:aws:iam::${OTHER_ACCOUNT}:oidc-provider/${ISSUER}`,
+            },
+          }),
+        ),
+      ),
+    expected: ['TRUST_PROVIDER_OTHER_ACCOUNT'],
+  },
+  {
+    name: 'sts:AssumeRole',
+    run: () =>
+      trust(policyOf(irsaStatement(fullTrust, { Action: 'sts:AssumeRole' }))),
+    expected: ['TRUST_ACTION_MISMATCH'],
+  },
+  {
+    name: 'other service account',
+    run: () =>
+      trust(AWS_GUIDE_POLICY, {
+        serviceAccount: { namespace: 'default', name: 'x' },
+      }),
+    expected: ['TRUST_SUB_MISMATCH'],
+  },
+  {
+    name: 'other audience',
+    run: () =>
+      trust(AWS_GUIDE_POLICY, {
+        serviceAccount: {
+          namespace: 'default',
+          name: 'my-service-account',
+          audience: 'vault',
+        },
+      }),
+    expected: ['TRUST_AUD_MISMATCH'],
+  },
+  {
+    name: 'provider-ARN-prefixed key',
+    run: () =>
+      trust(
+        policyOf(
+          irsaStatement({
+            StringEquals: {
+              [`${PROVIDER_ARN}:sub`]: SUBJECT,
+              [AUD_KEY]: 'sts.amazonaws.com',
+            },
+          }),
+        ),
+      ),
+    expected: ['TRUST_CONDITION_KEY_FOREIGN'],
+  },
+  {
+    name: 'StringEquals with a namespace pattern',
+    run: () =>
+      trust(
+        policyOf(
+          irsaStatement({
+            StringEquals: {
+              [SUB_KEY]: 'system:serviceaccount:default:*',
+              [AUD_KEY]: 'sts.amazonaws.com',
+            },
+          }),
+        ),
+      ),
+    expected: ['TRUST_STRINGEQUALS_WILDCARD', 'TRUST_SUB_MISMATCH'],
+  },
+  {
+    name: 'explicit Deny',
+    run: () =>
+      trust(
+        policyOf(
+          irsaStatement(fullTrust),
+          irsaStatement(fullTrust, { Effect: 'Deny' }),
+        ),
+      ),
+    expected: ['TRUST_EXPLICIT_DENY'],
+  },
+  {
+    name: 'no :sub condition',
+    run: () =>
+      trust(
+        policyOf(
+          irsaStatement({ StringEquals: { [AUD_KEY]: 'sts.amazonaws.com' } }),
+        ),
+      ),
+    expected: ['TRUST_SUB_UNRESTRICTED'],
+  },
+  {
+    name: 'cluster-wide StringLike',
+    run: () =>
+      trust(
+        policyOf(
+          irsaStatement({
+            StringLike: { [SUB_KEY]: 'system:serviceaccount:*' },
+            StringEquals: { [AUD_KEY]: 'sts.amazonaws.com' },
+          }),
+        ),
+      ),
+    expected: ['TRUST_SUB_WILDCARD_CLUSTER'],
+  },
+  {
+    name: 'namespace-wide StringLike',
+    run: () =>
+      trust(
+        policyOf(
+          irsaStatement({
+            StringLike: { [SUB_KEY]: 'system:serviceaccount:default:*' },
+            StringEquals: { [AUD_KEY]: 'sts.amazonaws.com' },
+          }),
+        ),
+      ),
+    expected: ['TRUST_SUB_WILDCARD_NAMESPACE'],
+  },
+  {
+    name: 'no :aud condition',
+    run: () =>
+      trust(policyOf(irsaStatement({ StringEquals: { [SUB_KEY]: SUBJECT } }))),
+    expected: ['TRUST_AUD_UNRESTRICTED'],
+  },
+  {
+    name: 'large trust policy',
+    run: () =>
+      trust(
+        policyOf(
+          irsaStatement({
+            StringEquals: {
+              [SUB_KEY]: [
+                SUBJECT,
+                ...Array.from(
+                  { length: 30 },
+                  (_, i) =>
+                    `system:serviceaccount:team-${i}:service-account-${i}`,
+                ),
+              ],
+              [AUD_KEY]: 'sts.amazonaws.com',
+            },
+          }),
+        ),
+      ),
+    expected: ['TRUST_POLICY_NEAR_LIMIT'],
+  },
+  {
+    name: 'malformed trust policy',
+    run: () => trust('{"Statement": 42}'),
+    expected: ['TRUST_MALFORMED'],
+  },
+  {
+    name: 'invalid role annotation',
+    run: () =>
+      analyzeServiceAccount({
+        serviceAccount: annotated({ 'eks.amazonaws.com/role-arn': 'my-role' }),
+      }),
+    expected: ['SA_ANNOTATION_INVALID'],
+  },
+  {
+    name: 'missing role',
+    run: () =>
+      analyzeServiceAccount({ serviceAccount: annotated(), roleExists: false }),
+    expected: ['SA_ROLE_NOT_FOUND'],
+  },
+  {
+    name: 'healthy service account',
+    run: () =>
+      analyzeServiceAccount({
+        serviceAccount: annotated(),
+        roleExists: true,
+        pods: [podWith(injected)],
+      }),
+    expected: [],
+  },
+  {
+    name: 'role trusting a missing service account',
+    run: () =>
+      analyzeRoleUsage({
+        roleArn: ROLE_ARN,
+        trustPolicy: AWS_GUIDE_POLICY,
+        clusters: [{ name: 'c', oidcIssuer: ISSUER, serviceAccounts: [] }],
+      }),
+    expected: ['ROLE_NO_SERVICE_ACCOUNT'],
+  },
+  {
+    name: 'role trusting an existing service account',
+    run: () =>
+      analyzeRoleUsage({
+        roleArn: ROLE_ARN,
+        trustPolicy: AWS_GUIDE_POLICY,
+        clusters: [
+          {
+            name: 'c',
+            oidcIssuer: ISSUER,
+            serviceAccounts: [
+              { namespace: 'default', name: 'my-service-account' },
+            ],
+          },
+        ],
+      }),
+    expected: [],
+  },
+  {
+    name: 'pod not injected',
+    run: () =>
+      analyzeServiceAccount({
+        serviceAccount: annotated(),
+        pods: [podWith([])],
+      }),
+    expected: ['POD_NOT_INJECTED'],
+  },
+  {
+    name: 'pod with static keys',
+    run: () =>
+      analyzeServiceAccount({
+        serviceAccount: annotated(),
+        pods: [
+          podWith([...injected, { name: 'AWS_SECRET_ACCESS_KEY', value: 'x' }]),
+        ],
+      }),
+    expected: ['POD_STATIC_CREDENTIALS'],
+  },
+  {
+    name: 'short token lifetime',
+    run: () =>
+      analyzeServiceAccount({
+        serviceAccount: annotated({
+          'eks.amazonaws.com/token-expiration': '60',
+        }),
+      }),
+    expected: ['SA_TOKEN_EXPIRATION_CLAMPED'],
+  },
+  {
+    name: 'pod with an old role',
+    run: () =>
+      analyzeServiceAccount({
+        serviceAccount: annotated(),
+        pods: [
+          podWith([
+            { name: 'AWS_ROLE_ARN', value: `arn:aws:iam::${ACCOUNT}:role/old` },
+            injected[1],
+          ]),
+        ],
+      }),
+    expected: ['POD_ROLE_STALE'],
+  },
+  {
+    name: '* on *',
+    run: () => permissions({ Effect: 'Allow', Action: '*', Resource: '*' }),
+    expected: ['PERM_ADMIN'],
+  },
+  {
+    name: 'iam:CreatePolicyVersion on one policy',
+    run: () =>
+      permissions({
+        Effect: 'Allow',
+        Action: 'iam:CreatePolicyVersion',
+        Resource: `arn:aws:iam::${ACCOUNT}:policy/app`,
+      }),
+    expected: ['PERM_PRIVILEGE_ESCALATION'],
+  },
+  {
+    name: 'dynamodb:* on one table',
+    run: () =>
+      permissions({
+        Effect: 'Allow',
+        Action: 'dynamodb:*',
+        Resource: `arn:aws:dynamodb:us-east-1:${ACCOUNT}:table/t`,
+      }),
+    expected: ['PERM_SERVICE_WILDCARD'],
+  },
+  {
+    name: 'sqs:SendMessage on *',
+    run: () =>
+      permissions({
+        Effect: 'Allow',
+        Action: 'sqs:SendMessage',
+        Resource: '*',
+      }),
+    expected: ['PERM_WRITE_ON_ANY_RESOURCE'],
+  },
+  {
+    name: 'NotAction on one bucket',
+    run: () =>
+      permissions({
+        Effect: 'Allow',
+        NotAction: 's3:DeleteBucket',
+        Resource: 'arn:aws:s3:::bucket',
+      }),
+    expected: ['PERM_NOT_ACTION'],
+  },
+  {
+    name: 'read-only policy',
+    run: () =>
+      permissions({
+        Effect: 'Allow',
+        Action: ['s3:GetObject', 's3:ListBucket'],
+        Resource: '*',
+      }),
+    expected: [],
+  },
+];
+
+describe('finding-code coverage', () => {
+  it('exports exactly the DESIGN.md codes with their severities', () => {
+    expect(FINDING_CODES).toEqual(DESIGN_TABLE.map(([code]) => code));
+    expect(Object.entries(FINDING_SEVERITIES)).toEqual(DESIGN_TABLE);
+  });
+
+  it.each(FIXTURES.map(f => [f.name, f] as const))(
+    '%s produces exactly its codes',
+    (_, fixture) => {
+      const produced = fixture.run().findings.map(f => f.code);
+      expect([...new Set(produced)].sort()).toEqual(
+        [...fixture.expected].sort(),
+      );
+      for (const finding of fixture.run().findings) {
+        expect(finding.severity).toBe(FINDING_SEVERITIES[finding.code]);
+        expect(finding.message.length).toBeGreaterThan(20);
+        expect(finding.hint?.length ?? 0).toBeGreaterThan(10);
+      }
+    },
+  );
+
+  it('every DESIGN.md code is produced by at least one fixture', () => {
+    const produced = new Set(
+      FIXTURES.flatMap(f => f.run().findings.map(finding => finding.code)),
+    );
+    expect(FINDING_CODES.filter(code => !produced.has(code))).toEqual([]);
+  });
+});

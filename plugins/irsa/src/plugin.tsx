@@ -8,7 +8,7 @@ import { EntityContentBlueprint } from '@backstage/plugin-catalog-react/alpha';
 import { IrsaClient, irsaApiRef } from './api';
 import { rootRouteRef } from './routes';
 
-/** @alpha */
+/** @public */
 export const irsaApi = ApiBlueprint.make({
   params: defineParams =>
     defineParams({
@@ -22,7 +22,7 @@ export const irsaApi = ApiBlueprint.make({
 /**
  * The "IRSA" tab on component pages.
  *
- * @alpha
+ * @public
  */
 export const irsaEntityContent = EntityContentBlueprint.make({
   name: 'irsa',
@@ -42,7 +42,7 @@ export const irsaEntityContent = EntityContentBlueprint.make({
  * IRSA for Backstage: service accounts, IAM roles, trust verdicts and
  * permissions of catalog entities.
  *
- * @alpha
+ * @public
  */
 export const irsaPlugin = createFrontendPlugin({
   pluginId: 'irsa',

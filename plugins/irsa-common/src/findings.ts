@@ -24,9 +24,13 @@ export function createFinding(
     severity: FINDING_SEVERITIES[code],
     message,
   };
-  for (const [key, value] of Object.entries(extras)) {
-    if (value !== undefined) {
-      (finding as unknown as Record<string, unknown>)[key] = value;
+  // Only defined extras, so findings stay small and compare cleanly.
+  for (const key in extras) {
+    if (Object.prototype.hasOwnProperty.call(extras, key)) {
+      const value = extras[key as keyof typeof extras];
+      if (value !== undefined) {
+        (finding as unknown as Record<string, unknown>)[key] = value;
+      }
     }
   }
   return finding;

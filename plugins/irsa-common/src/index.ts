@@ -110,5 +110,25 @@ export type {
   ConditionOperatorBase,
 } from './policy/conditions';
 
-export * from './validation';
+export {
+  deriveRoleName,
+  MAX_ROLE_NAME_LENGTH,
+  parsePolicyArn,
+  parseRoleArn,
+  validateAwsAccountId,
+  validateDns1123Label,
+  validateDns1123Subdomain,
+  validateIamPath,
+  validateIamPolicyName,
+  validateIamRoleName,
+  validateNamespaceName,
+  validatePolicyArn,
+  validateRoleArn,
+  validateServiceAccountName,
+} from './validation';
+export type {
+  DeriveRoleNameParams,
+  PolicyArnParts,
+  RoleArnParts,
+} from './validation';
 export { fnv1aHex } from './hash';

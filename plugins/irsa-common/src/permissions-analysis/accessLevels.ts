@@ -25,8 +25,11 @@ const LEVEL_BY_CODE: Record<string, AccessLevel> = {
   t: 'Tagging',
 };
 
-/** What the table knows about one action. */
+/** What the table knows about one action; one shared object per action. */
 export interface ActionInfo {
+  /** `service:action`, lower case. */
+  name: string;
+  service: string;
   level: AccessLevel;
   /** The action supports no resource types: `"*"` is its only possible Resource. */
   resourceless: boolean;
@@ -34,7 +37,10 @@ export interface ActionInfo {
 
 const decodedServices = new Map<string, Map<string, ActionInfo>>();
 
-function decodeService(encoded: string): Map<string, ActionInfo> {
+function decodeService(
+  service: string,
+  encoded: string,
+): Map<string, ActionInfo> {
   const actions = new Map<string, ActionInfo>();
   for (const group of encoded.split('|')) {
     const level = LEVEL_BY_CODE[group[0]];
@@ -44,9 +50,15 @@ function decodeService(encoded: string): Map<string, ActionInfo> {
     // Each name starts with an upper-case letter: the length of the prefix
     // it shares with the previous name.
     for (const entry of body.match(/[A-Z][^A-Z]*/g) ?? []) {
-      const name = previous.slice(0, entry.charCodeAt(0) - 65) + entry.slice(1);
-      actions.set(name, { level, resourceless });
-      previous = name;
+      const action =
+        previous.slice(0, entry.charCodeAt(0) - 65) + entry.slice(1);
+      actions.set(action, {
+        name: `${service}:${action}`,
+        service,
+        level,
+        resourceless,
+      });
+      previous = action;
     }
   }
   return actions;
@@ -66,7 +78,7 @@ export function serviceActions(
       ? ACCESS_LEVEL_TABLE[key]
       : undefined;
     if (encoded === undefined) return undefined;
-    actions = decodeService(encoded);
+    actions = decodeService(key, encoded);
     decodedServices.set(key, actions);
   }
   return actions;
@@ -79,6 +91,18 @@ export function serviceActions(
  */
 export function listIamServices(): string[] {
   return Object.keys(ACCESS_LEVEL_TABLE);
+}
+
+let allActions: ActionInfo[] | undefined;
+
+/** Every action of every service (decodes the whole table on first use). */
+export function allActionInfos(): readonly ActionInfo[] {
+  if (!allActions) {
+    allActions = listIamServices().flatMap(service => [
+      ...serviceActions(service)!.values(),
+    ]);
+  }
+  return allActions;
 }
 
 /** Table entry of an action such as `s3:GetObject` (case-insensitive). */
@@ -100,48 +124,72 @@ export function getActionAccessLevel(action: string): AccessLevel | undefined {
   return actionInfo(action)?.level;
 }
 
-const expansionCache = new Map<string, string[]>();
+const expansionCache = new Map<string, readonly ActionInfo[]>();
+let expansionCaching = true;
 
 /**
- * The known actions an Action element value grants, as lower-case
+ * Turns the cache of wildcard-action expansions on or off (see
+ * `setAnalysisCaching`).
+ *
+ * @internal
+ */
+export function setExpansionCaching(enabled: boolean): void {
+  expansionCaching = enabled;
+  expansionCache.clear();
+}
+
+function expand(lower: string): ActionInfo[] {
+  if (!hasWildcard(lower)) {
+    const info = actionInfo(lower);
+    return info ? [info] : [];
+  }
+  const colon = lower.indexOf(':');
+  if (colon === -1) {
+    // No colon (e.g. "*"): the wildcard spans the whole "service:action".
+    const matches = compileWildcard(lower);
+    return allActionInfos().filter(info => matches(info.name));
+  }
+  const serviceMatches = compileWildcard(lower.slice(0, colon));
+  const actionMatches = compileWildcard(lower.slice(colon + 1));
+  const result: ActionInfo[] = [];
+  for (const service of listIamServices()) {
+    if (!serviceMatches(service)) continue;
+    for (const [action, info] of serviceActions(service)!) {
+      if (actionMatches(action)) result.push(info);
+    }
+  }
+  return result;
+}
+
+/**
+ * The known actions an Action element value grants (shared table entries):
+ * the internal, allocation-free form of {@link expandActionPattern}.
+ */
+export function expandActionInfos(pattern: string): readonly ActionInfo[] {
+  const lower = pattern.toLowerCase();
+  if (!expansionCaching) return expand(lower);
+  let result = expansionCache.get(lower);
+  if (!result) {
+    if (expansionCache.size > 10_000) expansionCache.clear();
+    result = expand(lower);
+    expansionCache.set(lower, result);
+  }
+  return result;
+}
+
+/**
+ * The actions an Action element value grants, as lower-case
  * `service:action` names: `s3:Put*` gives every S3 action starting with
  * "Put", `*` every action of every service. Matching is case-insensitive, as
- * in IAM. Unknown literal actions are returned as they are (lower case).
- * The array is shared between calls: do not modify it.
+ * in IAM. A literal action the table does not know is returned as it is
+ * (lower case).
  *
  * @public
  */
-export function expandActionPattern(pattern: string): readonly string[] {
-  const lower = pattern.toLowerCase();
-  const cached = expansionCache.get(lower);
-  if (cached) return cached;
-  let result: string[];
-  if (!hasWildcard(lower)) {
-    result = [lower];
-  } else {
-    result = [];
-    const colon = lower.indexOf(':');
-    if (colon === -1) {
-      // No colon (e.g. "*"): the wildcard spans the whole "service:action".
-      const matches = compileWildcard(lower);
-      for (const service of listIamServices()) {
-        for (const action of serviceActions(service)!.keys()) {
-          const name = `${service}:${action}`;
-          if (matches(name)) result.push(name);
-        }
-      }
-    } else {
-      const serviceMatches = compileWildcard(lower.slice(0, colon));
-      const actionMatches = compileWildcard(lower.slice(colon + 1));
-      for (const service of listIamServices()) {
-        if (!serviceMatches(service)) continue;
-        for (const action of serviceActions(service)!.keys()) {
-          if (actionMatches(action)) result.push(`${service}:${action}`);
-        }
-      }
-    }
+export function expandActionPattern(pattern: string): string[] {
+  const infos = expandActionInfos(pattern);
+  if (infos.length === 0 && !hasWildcard(pattern)) {
+    return [pattern.toLowerCase()];
   }
-  if (expansionCache.size > 10_000) expansionCache.clear();
-  expansionCache.set(lower, result);
-  return result;
+  return infos.map(info => info.name);
 }

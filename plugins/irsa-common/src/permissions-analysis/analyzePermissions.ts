@@ -8,10 +8,9 @@ import { compileWildcard, WildcardMatcher } from '../policy/wildcard';
 import type { Finding, PolicyDocument } from '../types';
 import {
   AccessLevel,
-  actionInfo,
-  expandActionPattern,
-  listIamServices,
-  serviceActions,
+  ActionInfo,
+  allActionInfos,
+  expandActionInfos,
 } from './accessLevels';
 import {
   COMBINED_ESCALATIONS,
@@ -75,13 +74,19 @@ const ADMINISTRATOR_ACCESS =
 const RISKY_LEVELS = new Set<AccessLevel>(['Write', 'Permissions management']);
 const MAX_LISTED = 8;
 
-/** An Allow statement with what the analysis needs from it. */
-interface Grant {
+/** What an Allow or Deny statement grants, computed once per parsed statement. */
+interface StatementGrants {
+  anyResource: boolean;
+  /** True when the statement grants the (lower-case) action on its resources. */
+  grants: (action: string) => boolean;
+  /** The known actions it grants on its resources (table entries, no duplicates). */
+  actions: readonly ActionInfo[];
+}
+
+/** An Allow statement of a policy. */
+interface Grant extends StatementGrants {
   policy: PermissionPolicyInput;
   statement: ParsedStatement;
-  anyResource: boolean;
-  /** True when the statement grants the (lower-case) action. */
-  grants: (action: string) => boolean;
 }
 
 /** `*`, and ARNs made only of wildcards, mean every resource. */
@@ -101,36 +106,68 @@ function coversAnyResource(statement: ParsedStatement): boolean {
 const RESOURCE_SERVICE: Record<string, string> = { sts: 'iam' };
 
 /**
- * Whether a statement can grant an action on any of its resources at all:
- * `"*"` on `arn:aws:s3:::bucket/*` grants no IAM action. Compares the service
- * segment of each resource ARN (wildcards allowed) with the action's service.
+ * Whether a statement can grant a service's actions on any of its resources
+ * at all: `"*"` on `arn:aws:s3:::bucket/*` grants no IAM action. Compares the
+ * service segment of each resource ARN (wildcards allowed).
  */
-function resourceFilter(
+function serviceFilter(
   statement: ParsedStatement,
-): (action: string) => boolean {
+): (service: string) => boolean {
   if (coversAnyResource(statement)) return () => true;
   const services: WildcardMatcher[] = [];
   for (const resource of statement.resources) {
     if (!resource.startsWith('arn:')) return () => true;
     services.push(compileWildcard(resource.split(':')[2] ?? '*', true));
   }
-  return action => {
-    const service = action.slice(0, action.indexOf(':'));
-    const arnService = RESOURCE_SERVICE[service] ?? service;
-    return services.some(matches => matches(arnService));
+  const known = new Map<string, boolean>();
+  return service => {
+    let result = known.get(service);
+    if (result === undefined) {
+      const arnService = RESOURCE_SERVICE[service] ?? service;
+      result = services.some(matches => matches(arnService));
+      known.set(service, result);
+    }
+    return result;
   };
 }
 
-/** True when the statement grants the (lower-case) action on some resource. */
-function actionTest(statement: ParsedStatement): (action: string) => boolean {
-  const matchers: WildcardMatcher[] = statement.actions.map(p =>
-    compileWildcard(p, true),
-  );
+// Parsed statements are shared through the parse cache, so what they grant
+// is computed once per policy text.
+const grantsByStatement = new WeakMap<ParsedStatement, StatementGrants>();
+
+function statementGrants(statement: ParsedStatement): StatementGrants {
+  let grants = grantsByStatement.get(statement);
+  if (grants) return grants;
+  // Table names are lower case, so patterns are lowered once instead of
+  // folding every name.
+  const matchers = statement.actions.map(p => compileWildcard(p.toLowerCase()));
   const hit = (action: string) => matchers.some(m => m(action));
-  const onResources = resourceFilter(statement);
-  return statement.actionElement === 'Action'
-    ? action => hit(action) && onResources(action)
-    : action => !hit(action) && onResources(action);
+  const onResources = serviceFilter(statement);
+  const serviceOf = (action: string) => action.slice(0, action.indexOf(':'));
+  let actions: ActionInfo[];
+  let test: (action: string) => boolean;
+  if (statement.actionElement === 'Action') {
+    const unique = new Set<ActionInfo>();
+    for (const pattern of statement.actions) {
+      for (const info of expandActionInfos(pattern)) {
+        if (onResources(info.service)) unique.add(info);
+      }
+    }
+    actions = [...unique];
+    test = action => hit(action) && onResources(serviceOf(action));
+  } else {
+    actions = allActionInfos().filter(
+      info => !hit(info.name) && onResources(info.service),
+    );
+    test = action => !hit(action) && onResources(serviceOf(action));
+  }
+  grants = {
+    anyResource: coversAnyResource(statement),
+    grants: action => test(action.toLowerCase()),
+    actions,
+  };
+  grantsByStatement.set(statement, grants);
+  return grants;
 }
 
 function where(
@@ -158,29 +195,9 @@ function list(values: readonly string[]): string {
     : shown;
 }
 
-/** Every known action a statement grants (the expansion of its Action element). */
-function grantedActions(
-  statement: ParsedStatement,
-  grants: Grant['grants'],
-): Iterable<string> {
-  if (statement.actionElement === 'Action') {
-    return statement.actions
-      .flatMap(p => expandActionPattern(p))
-      .filter(grants);
-  }
-  const all: string[] = [];
-  for (const service of listIamServices()) {
-    for (const action of serviceActions(service)!.keys()) {
-      const name = `${service}:${action}`;
-      if (grants(name)) all.push(name);
-    }
-  }
-  return all;
-}
-
 function escalationFinding(
   grant: Grant,
-  paths: PrivilegeEscalationPath[],
+  paths: readonly PrivilegeEscalationPath[],
 ): Finding {
   const actions = [...new Set(paths.flatMap(p => p.actions))];
   return createFinding(
@@ -195,22 +212,118 @@ function escalationFinding(
   );
 }
 
+/** `"*"` (or `"*:*"`) on every resource. */
+function isAdministrator(grant: Grant): boolean {
+  return (
+    grant.anyResource &&
+    grant.statement.actionElement === 'Action' &&
+    grant.statement.actions.some(a => a === '*' || a === '*:*')
+  );
+}
+
+/** Findings about the shape of one Allow statement's Action element. */
+function actionShapeFindings(grant: Grant): {
+  findings: Finding[];
+  admin: boolean;
+} {
+  const { policy, statement, anyResource } = grant;
+  const patterns = statement.actions.map(a => a.toLowerCase());
+  if (statement.actionElement === 'NotAction') {
+    return {
+      admin: false,
+      findings: [
+        createFinding(
+          'PERM_NOT_ACTION',
+          `${where(policy, statement)} allows NotAction ${list(
+            statement.actions,
+          )}: every other action of every service${
+            anyResource ? ' on every resource' : ''
+          }, including ones AWS adds later.`,
+          {
+            ...locate(policy, statement),
+            hint: 'List the actions the workload needs in Action instead.',
+          },
+        ),
+      ],
+    };
+  }
+  if (patterns.some(p => p === '*' || p === '*:*')) {
+    if (anyResource) {
+      return {
+        admin: true,
+        findings: [
+          createFinding(
+            'PERM_ADMIN',
+            `${where(
+              policy,
+              statement,
+            )} allows "*" on every resource: full administrator access.`,
+            {
+              ...locate(policy, statement),
+              hint: 'Grant only the actions and resources the workload uses.',
+            },
+          ),
+        ],
+      };
+    }
+    return {
+      admin: false,
+      findings: [
+        createFinding(
+          'PERM_SERVICE_WILDCARD',
+          `${where(
+            policy,
+            statement,
+          )} allows "*", every action of every service, on ${list(
+            statement.resources,
+          )}.`,
+          {
+            ...locate(policy, statement),
+            hint: 'Grant only the actions the workload uses.',
+          },
+        ),
+      ],
+    };
+  }
+  const services = patterns.filter(p => /^[^:*?]+:\*$/.test(p));
+  if (services.length === 0) return { admin: false, findings: [] };
+  return {
+    admin: false,
+    findings: [
+      createFinding(
+        'PERM_SERVICE_WILDCARD',
+        `${where(policy, statement)} allows every action of ${list(
+          services.map(s => s.slice(0, -2)),
+        )} (${list(services)}), including actions AWS adds later.`,
+        {
+          ...locate(policy, statement),
+          hint: 'List the actions the workload needs.',
+        },
+      ),
+    ],
+  };
+}
+
 /**
  * Analyses a role's permission policies for risks: administrator access,
  * privilege-escalation actions, `service:*`, write or permissions-management
  * actions on every resource, and NotAction. Deny statements are never risks;
  * unconditional Deny statements on every resource take their actions off the
- * grants. Wildcard actions are expanded against the access-level table.
+ * grants. Wildcard actions are expanded against the access-level table, and
+ * an action only counts as granted on resources of its own service.
  *
  * @param input - the policies (managed with ARN and/or name, inline by name)
- * @returns findings (most severe first) naming the policy and statement
+ * @returns findings (most severe first) naming the policy and statement, a
+ *   summary of what is granted, and the policies that could not be parsed
  * @public
  */
 export function analyzePermissions(
   input: AnalyzePermissionsInput,
 ): AnalyzePermissionsResult {
   const findings: Finding[] = [];
-  const malformedPolicies: AnalyzePermissionsResult['malformedPolicies'] = [];
+  const malformedPolicies: NonNullable<
+    AnalyzePermissionsResult['malformedPolicies']
+  > = [];
   const allows: Grant[] = [];
   const denies: Array<(action: string) => boolean> = [];
 
@@ -238,172 +351,135 @@ export function analyzePermissions(
       continue;
     }
     for (const statement of parsed.policy.statements) {
-      const anyResource = coversAnyResource(statement);
+      const grants = statementGrants(statement);
       if (statement.effect === 'Deny') {
-        if (anyResource && statement.conditions.length === 0)
-          denies.push(actionTest(statement));
+        if (grants.anyResource && statement.conditions.length === 0) {
+          denies.push(grants.grants);
+        }
         continue;
       }
-      allows.push({
-        policy,
-        statement,
-        anyResource,
-        grants: actionTest(statement),
-      });
+      allows.push({ ...grants, policy, statement });
     }
   }
 
   const denied = (action: string) => denies.some(test => test(action));
-  const grantedSet = new Set<string>();
-  const granting = new Map<string, Grant>(); // first grant of each escalation action
+  const effectiveByGrant = new Map<Grant, readonly ActionInfo[]>();
 
   for (const grant of allows) {
-    const { policy, statement, anyResource } = grant;
-    const effective = (action: string) =>
-      grant.grants(action) && !denied(action);
-    const patterns = statement.actions.map(a => a.toLowerCase());
-
-    if (statement.actionElement === 'NotAction') {
-      findings.push(
-        createFinding(
-          'PERM_NOT_ACTION',
-          `${where(policy, statement)} allows NotAction ${list(
-            statement.actions,
-          )}: every other action of every service${
-            anyResource ? ' on every resource' : ''
-          }, including ones AWS adds later.`,
-          {
-            ...locate(policy, statement),
-            hint: 'List the actions the workload needs in Action instead.',
-          },
-        ),
-      );
-    } else if (patterns.some(p => p === '*' || p === '*:*')) {
-      if (anyResource) {
-        findings.push(
-          createFinding(
-            'PERM_ADMIN',
-            `${where(
-              policy,
-              statement,
-            )} allows "*" on every resource: full administrator access.`,
-            {
-              ...locate(policy, statement),
-              hint: 'Grant only the actions and resources the workload uses.',
-            },
-          ),
-        );
-        for (const action of grantedActions(statement, grant.grants))
-          grantedSet.add(action);
-        continue; // everything else about this statement is implied
-      }
-      findings.push(
-        createFinding(
-          'PERM_SERVICE_WILDCARD',
-          `${where(
-            policy,
-            statement,
-          )} allows "*", every action of every service, on ${list(
-            statement.resources,
-          )}.`,
-          {
-            ...locate(policy, statement),
-            hint: 'Grant only the actions the workload uses.',
-          },
-        ),
-      );
-    } else {
-      const services = patterns.filter(p => /^[^:*?]+:\*$/.test(p));
-      if (services.length > 0) {
-        findings.push(
-          createFinding(
-            'PERM_SERVICE_WILDCARD',
-            `${where(policy, statement)} allows every action of ${list(
-              services.map(s => s.slice(0, -2)),
-            )} (${list(services)}), including actions AWS adds later.`,
-            {
-              ...locate(policy, statement),
-              hint: 'List the actions the workload needs.',
-            },
-          ),
-        );
-      }
-    }
+    const shape = actionShapeFindings(grant);
+    findings.push(...shape.findings);
+    const effectiveActions = denies.length
+      ? grant.actions.filter(info => !denied(info.name))
+      : grant.actions;
+    effectiveByGrant.set(grant, effectiveActions);
+    if (shape.admin) continue; // everything else about it is implied
 
     const paths = SINGLE_ACTION_ESCALATIONS.filter(
       path =>
-        path.actions.every(effective) &&
-        (anyResource || !path.requireAnyResource?.length),
+        path.actions.every(a => grant.grants(a) && !denied(a)) &&
+        (grant.anyResource || !path.requireAnyResource?.length),
     );
     if (paths.length > 0) findings.push(escalationFinding(grant, paths));
 
-    const risky: string[] = [];
-    for (const action of grantedActions(statement, grant.grants)) {
-      if (denied(action)) continue;
-      grantedSet.add(action);
-      if (!granting.has(action)) granting.set(action, grant);
-      if (anyResource) {
-        const info = actionInfo(action);
-        if (info && !info.resourceless && RISKY_LEVELS.has(info.level))
-          risky.push(action);
+    if (grant.anyResource) {
+      const risky = effectiveActions
+        .filter(info => !info.resourceless && RISKY_LEVELS.has(info.level))
+        .map(info => info.name);
+      if (risky.length > 0) {
+        findings.push(
+          createFinding(
+            'PERM_WRITE_ON_ANY_RESOURCE',
+            `${where(grant.policy, grant.statement)} allows ${
+              risky.length
+            } write or permissions-management action${
+              risky.length === 1 ? '' : 's'
+            } on every resource: ${list(risky)}.`,
+            {
+              ...locate(grant.policy, grant.statement),
+              hint: 'Name the resources (ARNs) these actions need instead of "*".',
+            },
+          ),
+        );
       }
     }
-    if (risky.length > 0) {
-      const unique = [...new Set(risky)];
-      findings.push(
-        createFinding(
-          'PERM_WRITE_ON_ANY_RESOURCE',
-          `${where(policy, statement)} allows ${
-            unique.length
-          } write or permissions-management action${
-            unique.length === 1 ? '' : 's'
-          } on every resource: ${list(unique)}.`,
-          {
-            ...locate(policy, statement),
-            hint: 'Name the resources (ARNs) these actions need instead of "*".',
-          },
-        ),
-      );
-    }
   }
 
-  // PassRole plus a service that runs code as the passed role, possibly
-  // granted by different statements or policies.
-  for (const path of COMBINED_ESCALATIONS) {
-    if (!path.actions.every(action => grantedSet.has(action))) continue;
-    const grant = granting.get(path.actions[0]);
-    if (!grant) continue;
-    const finding = escalationFinding(grant, [path]);
-    const others = path.actions
-      .slice(1)
-      .map(action => granting.get(action))
-      .filter((g): g is Grant => g !== undefined && g !== grant)
-      .map(g => where(g.policy, g.statement).replace(/^Policy/, 'policy'));
-    if (others.length) {
-      finding.message = finding.message.replace(
-        /\.$/,
-        ` (together with ${[...new Set(others)].join(', ')}).`,
-      );
-    }
-    findings.push(finding);
-  }
-
+  // The first statement granting an action (after denies), if any.
+  const grantOf = (action: string) =>
+    allows.find(grant => grant.grants(action) && !denied(action));
+  findings.push(...combinedEscalations(grantOf));
   return {
     findings: sortFindings(findings),
-    summary: summarize(grantedSet),
+    summary: summarize([...effectiveByGrant.values()]),
     ...(malformedPolicies.length ? { malformedPolicies } : {}),
   };
 }
 
-function summarize(granted: Set<string>): PermissionSummary {
+/**
+ * PassRole plus a service that runs code as the passed role, possibly
+ * granted by different statements or policies.
+ */
+function combinedEscalations(
+  grantOf: (action: string) => Grant | undefined,
+): Finding[] {
+  const findings: Finding[] = [];
+  for (const path of COMBINED_ESCALATIONS) {
+    const grants = path.actions.map(grantOf);
+    if (grants.some(g => g === undefined)) continue;
+    const first = grants[0]!;
+    // "*" on "*" is already PERM_ADMIN.
+    if (isAdministrator(first)) continue;
+    const finding = escalationFinding(first, [path]);
+    const others = [
+      ...new Set(
+        grants
+          .slice(1)
+          .filter(g => g !== first)
+          .map(g =>
+            where(g!.policy, g!.statement).replace(/^Policy/, 'policy'),
+          ),
+      ),
+    ];
+    if (others.length) {
+      finding.message = finding.message.replace(
+        /\.$/,
+        ` (together with ${others.join(', ')}).`,
+      );
+    }
+    findings.push(finding);
+  }
+  return findings;
+}
+
+const summaries = new WeakMap<readonly ActionInfo[], PermissionSummary>();
+
+function summarize(
+  granted: ReadonlyArray<readonly ActionInfo[]>,
+): PermissionSummary {
+  // One statement (the common case): its summary is computed once.
+  if (granted.length === 1) {
+    let summary = summaries.get(granted[0]);
+    if (!summary) {
+      summary = countActions(granted[0]);
+      summaries.set(granted[0], summary);
+    }
+    return {
+      actionsByAccessLevel: { ...summary.actionsByAccessLevel },
+      services: [...summary.services],
+    };
+  }
+  const union = new Set<ActionInfo>();
+  for (const actions of granted) for (const info of actions) union.add(info);
+  return countActions(union);
+}
+
+function countActions(actions: Iterable<ActionInfo>): PermissionSummary {
   const actionsByAccessLevel: Partial<Record<AccessLevel, number>> = {};
   const services = new Set<string>();
-  for (const action of granted) {
-    const info = actionInfo(action);
-    if (!info) continue;
+  for (const info of actions) {
     actionsByAccessLevel[info.level] =
       (actionsByAccessLevel[info.level] ?? 0) + 1;
-    services.add(action.slice(0, action.indexOf(':')));
+    services.add(info.service);
   }
   return { actionsByAccessLevel, services: [...services].sort() };
 }

@@ -5,7 +5,6 @@
  */
 import type { PolicyDocument } from '../types';
 import { parsePolicy, PolicyKind, PolicyParseResult } from './parse';
-import { setWildcardCaching } from './wildcard';
 
 const MAX_CACHED_POLICIES = 5_000;
 const caches: Record<PolicyKind, Map<string, PolicyParseResult>> = {
@@ -15,16 +14,14 @@ const caches: Record<PolicyKind, Map<string, PolicyParseResult>> = {
 let cachingEnabled = true;
 
 /**
- * Turns policy and wildcard caching on or off; only the benchmark turns it
- * off, to show what caching buys.
+ * Turns the parsed-policy cache on or off (see `setAnalysisCaching`).
  *
  * @internal
  */
-export function setAnalysisCaching(enabled: boolean): void {
+export function setPolicyCaching(enabled: boolean): void {
   cachingEnabled = enabled;
   caches.trust.clear();
   caches.permission.clear();
-  setWildcardCaching(enabled);
 }
 
 /**

@@ -260,16 +260,14 @@ function compareOrdered(
  * @param requestValues - the key's values in the request; undefined when the
  *   key is absent
  * @param matchValue - compares a request value with the policy values before
- *   negation; defaults to {@link compareConditionValue}
+ *   negation; by default each policy value is compared with
+ *   {@link compareConditionValue}
  */
 export function evaluateConditionEntry(
   operator: ConditionOperator,
   policyValues: readonly string[],
   requestValues: readonly string[] | undefined,
-  matchValue: (requestValue: string) => boolean = requestValue =>
-    policyValues.some(policyValue =>
-      compareConditionValue(operator.base, requestValue, policyValue),
-    ),
+  matchValue?: (requestValue: string) => boolean,
 ): boolean {
   const absent = requestValues === undefined || requestValues.length === 0;
   if (operator.base === 'Null') {
@@ -283,11 +281,27 @@ export function evaluateConditionEntry(
     if (operator.qualifier === 'ForAnyValue') return false;
     return operator.negated;
   }
-  const single = (requestValue: string) =>
-    operator.negated ? !matchValue(requestValue) : matchValue(requestValue);
-  if (operator.qualifier === 'ForAllValues') {
-    return requestValues.every(single);
+  // A plain loop rather than closures: this runs for every condition of
+  // every verdict.
+  const forAll = operator.qualifier === 'ForAllValues';
+  for (const requestValue of requestValues) {
+    let matched: boolean;
+    if (matchValue) {
+      matched = matchValue(requestValue);
+    } else {
+      matched = false;
+      for (const policyValue of policyValues) {
+        if (compareConditionValue(operator.base, requestValue, policyValue)) {
+          matched = true;
+          break;
+        }
+      }
+    }
+    const holds = operator.negated ? !matched : matched;
+    // ForAllValues needs every request value; ForAnyValue (and a multi-valued
+    // key without a qualifier) needs one.
+    if (forAll && !holds) return false;
+    if (!forAll && holds) return true;
   }
-  // ForAnyValue, and a multi-valued key without a qualifier, need one match.
-  return requestValues.some(single);
+  return forAll;
 }

@@ -14,6 +14,7 @@ import type {
 } from '../types';
 import { ConditionOperator, parseConditionOperator } from './conditions';
 import { hasPolicyVariable } from './variables';
+import { hasWildcard } from './wildcard';
 import { compactPolicyText, decodePolicyText } from './text';
 
 /**
@@ -54,6 +55,8 @@ export interface ParsedCondition {
   values: string[];
   /** Some value uses `${...}` and the policy version substitutes variables. */
   usesVariables: boolean;
+  /** The values containing `*` or `?` (wildcards only under Like operators). */
+  wildcardValues: string[];
 }
 
 /** Principal / NotPrincipal, normalised for matching. */
@@ -203,6 +206,7 @@ function parseConditions(
         key,
         keyLower: key.toLowerCase(),
         values,
+        wildcardValues: values.filter(hasWildcard),
         usesVariables: substitutesVariables && values.some(hasPolicyVariable),
       });
     }
@@ -414,9 +418,22 @@ export function parsePolicyDocument(
   return result.policy.document;
 }
 
-/** Deep copy of a JSON-compatible value (documents are plain JSON). */
+/**
+ * Deep copy of a JSON-compatible value (documents are plain JSON). A direct
+ * walk: several times faster than a JSON round trip on small documents.
+ */
 export function cloneJson<T>(value: T): T {
-  return JSON.parse(JSON.stringify(value)) as T;
+  if (Array.isArray(value)) {
+    return value.map(item => cloneJson(item)) as unknown as T;
+  }
+  if (value !== null && typeof value === 'object') {
+    const copy: Record<string, unknown> = {};
+    for (const key of Object.keys(value)) {
+      copy[key] = cloneJson((value as Record<string, unknown>)[key]);
+    }
+    return copy as T;
+  }
+  return value;
 }
 
 export type { PolicyCondition, PolicyPrincipal };

@@ -2,18 +2,22 @@
  * The trust verdict: would `sts:AssumeRoleWithWebIdentity` succeed for a token
  * of this service account against this role, and if not, exactly why?
  */
-import { createFinding, sortFindings } from '../findings';
+import { createFinding, severityRank, sortFindings } from '../findings';
 import { parsePolicyCached } from '../policy/cache';
 import {
   isEqualsOperator,
   isLikeOperator,
   isPositiveStringOperator,
 } from '../policy/conditions';
-import type { NormalizedPolicyDocument, ParsedPolicy } from '../policy/parse';
+import type {
+  NormalizedPolicyDocument,
+  ParsedPolicy,
+  ParsedStatement,
+} from '../policy/parse';
 import { TRUST_POLICY_SIZE_QUOTA } from '../policy/size';
-import { hasWildcard, compileWildcard } from '../policy/wildcard';
+import { compileWildcard } from '../policy/wildcard';
 import type { Finding, PolicyDocument } from '../types';
-import { parseRoleArn } from '../validation';
+import { parseRoleArnShared } from '../validation';
 import {
   buildIrsaTrustPolicy,
   buildIrsaTrustStatement,
@@ -38,6 +42,7 @@ import {
   replaceConditionValue,
   replaceDocument,
   replaceFederatedPrincipal,
+  revealing,
   TrustFix,
 } from './fixes';
 import {
@@ -111,20 +116,27 @@ function providerFindings(
   return [];
 }
 
+/** `Type: value` labels of each parsed statement's principals, built once. */
+const principalLabels = new WeakMap<ParsedStatement, string[]>();
+
 function explainStatement(
   evaluation: StatementEvaluation,
   context: TrustContext,
 ): StatementExplanation {
   const { statement } = evaluation;
   const principal = statement.principal;
-  const expectedPrincipals: string[] = [];
-  if (principal?.any && principal.byType.size === 0) {
-    expectedPrincipals.push('*');
-  }
-  for (const [type, values] of principal?.byType ?? []) {
-    const label =
-      type === 'aws' ? 'AWS' : type.charAt(0).toUpperCase() + type.slice(1);
-    for (const value of values) expectedPrincipals.push(`${label}: ${value}`);
+  let expectedPrincipals = principalLabels.get(statement);
+  if (!expectedPrincipals) {
+    expectedPrincipals = [];
+    if (principal?.any && principal.byType.size === 0) {
+      expectedPrincipals.push('*');
+    }
+    for (const [type, values] of principal?.byType ?? []) {
+      const label =
+        type === 'aws' ? 'AWS' : type.charAt(0).toUpperCase() + type.slice(1);
+      for (const value of values) expectedPrincipals.push(`${label}: ${value}`);
+    }
+    principalLabels.set(statement, expectedPrincipals);
   }
   return {
     index: statement.index,
@@ -133,7 +145,7 @@ function explainStatement(
     applies: evaluation.applies,
     principal: {
       element: principal?.element ?? 'Principal',
-      expected: expectedPrincipals,
+      expected: expectedPrincipals.slice(),
       actual: `Federated: ${context.principal}`,
       matched: evaluation.principalMatched,
     },
@@ -177,7 +189,7 @@ function diagnoseStatement(
       ),
       fix:
         element === 'Action'
-          ? addAction(index, WEB_IDENTITY_ACTION)
+          ? revealing(addAction(index, WEB_IDENTITY_ACTION))
           : undefined,
     });
     return out;
@@ -337,7 +349,7 @@ function foreignKey(
       },
     ),
     fix: renamable
-      ? renameConditionKey(index, operator.name, key, correctKey)
+      ? revealing(renameConditionKey(index, operator.name, key, correctKey))
       : undefined,
   };
 }
@@ -509,10 +521,8 @@ function stringEqualsWildcardFindings(
   for (const evaluation of evaluations) {
     const index = evaluation.statement.index;
     for (const result of evaluation.conditions) {
-      const { operator, key, values } = result.condition;
-      if (!isEqualsOperator(operator.base)) continue;
-      const literal = values.filter(hasWildcard);
-      if (literal.length === 0) continue;
+      const { operator, key, wildcardValues: literal } = result.condition;
+      if (literal.length === 0 || !isEqualsOperator(operator.base)) continue;
       const likeOperator = operator.name.replace(
         /String(Not)?Equals(IgnoreCase)?/i,
         (_m, not) => (not ? 'StringNotLike' : 'StringLike'),
@@ -550,7 +560,9 @@ function stringEqualsWildcardFindings(
                     context.subject,
                   )(document),
                 )
-          : moveConditionEntry(index, operator.name, likeOperator, key),
+          : revealing(
+              moveConditionEntry(index, operator.name, likeOperator, key),
+            ),
       });
     }
   }
@@ -578,23 +590,50 @@ function malformedFinding(
   };
 }
 
+/** What to suggest: nothing, only the combined policy, or also one per finding. */
+type SuggestionMode = 'none' | 'combined' | 'all';
+
+/** A result plus whether its suggestion should be analysed again. */
+interface Analysis {
+  result: AnalyzeTrustResult;
+  mayRevealMore: boolean;
+}
+
 function withSuggestions(
   pending: PendingFinding[],
   document: NormalizedPolicyDocument | undefined,
-  suggest: boolean,
-): { findings: Finding[]; suggestedTrustPolicy?: PolicyDocument } {
+  mode: SuggestionMode,
+): {
+  findings: Finding[];
+  suggestedTrustPolicy?: PolicyDocument;
+  mayRevealMore: boolean;
+} {
   const fixes: TrustFix[] = [];
+  let lastSuggestion: PolicyDocument | undefined;
   const findings = pending.map(({ finding, fix }) => {
-    if (suggest && fix && document) {
+    if (mode !== 'none' && fix && document) {
       fixes.push(fix);
-      return { ...finding, suggestedTrustPolicy: applyFixes(document, [fix]) };
+      if (mode === 'all') {
+        // The finding was created for this result alone: annotate in place.
+        lastSuggestion = applyFixes(document, [fix]);
+        finding.suggestedTrustPolicy = lastSuggestion;
+      }
     }
     return finding;
   });
+  let suggestedTrustPolicy: PolicyDocument | undefined;
+  if (fixes.length === 1 && lastSuggestion) {
+    suggestedTrustPolicy = lastSuggestion; // the same single fix
+  } else if (fixes.length > 0 && document) {
+    suggestedTrustPolicy = applyFixes(document, fixes);
+  }
+  // Findings are ordered most severe first (a stable sort keeps the order of
+  // equal severities).
+  findings.sort((a, b) => severityRank(a.severity) - severityRank(b.severity));
   return {
-    findings: sortFindings(findings),
-    suggestedTrustPolicy:
-      fixes.length && document ? applyFixes(document, fixes) : undefined,
+    findings,
+    suggestedTrustPolicy,
+    mayRevealMore: fixes.some(fix => fix.reveals),
   };
 }
 
@@ -616,29 +655,40 @@ function withSuggestions(
  * @public
  */
 export function analyzeTrust(input: AnalyzeTrustInput): AnalyzeTrustResult {
-  const result = analyzeOnce(input);
+  const first = analyzeOnce(
+    input,
+    input.suggestFixes === false ? 'none' : 'all',
+  );
+  const result = first.result;
+  let mayRevealMore = first.mayRevealMore;
   // Fixing one problem can reveal the next (a statement moved to this
   // provider has no :sub condition yet): refine the combined suggestion until
   // it has nothing left to fix.
   let suggested = result.suggestedTrustPolicy;
-  for (let round = 0; suggested && round < MAX_REFINEMENTS; round++) {
-    const next = analyzeOnce({
-      ...input,
-      trustPolicy: suggested,
-      oidcProviders: null,
-      explain: false,
-    }).suggestedTrustPolicy;
-    if (!next) break;
-    suggested = next;
+  for (let round = 0; mayRevealMore && round < MAX_REFINEMENTS; round++) {
+    const next = analyzeOnce(
+      {
+        ...input,
+        trustPolicy: suggested!,
+        oidcProviders: null,
+        explain: false,
+      },
+      'combined',
+    );
+    if (!next.result.suggestedTrustPolicy) break;
+    suggested = next.result.suggestedTrustPolicy;
+    mayRevealMore = next.mayRevealMore;
   }
   if (suggested) result.suggestedTrustPolicy = suggested;
   return result;
 }
 
-function analyzeOnce(input: AnalyzeTrustInput): AnalyzeTrustResult {
+function analyzeOnce(
+  input: AnalyzeTrustInput,
+  suggest: SuggestionMode,
+): Analysis {
   const explain = input.explain !== false;
-  const suggest = input.suggestFixes !== false;
-  const role = parseRoleArn(input.roleArn);
+  const role = parseRoleArnShared(input.roleArn);
   const parsed = parsePolicyCached(input.trustPolicy, 'trust');
 
   if (!role) {
@@ -655,9 +705,12 @@ function analyzeOnce(input: AnalyzeTrustInput): AnalyzeTrustResult {
     ];
     if (!parsed.ok) pending.push(malformedFinding(parsed.problems));
     return {
-      allowed: false,
-      findings: sortFindings(pending.map(p => p.finding)),
-      matchedStatements: [],
+      result: {
+        allowed: false,
+        findings: sortFindings(pending.map(p => p.finding)),
+        matchedStatements: [],
+      },
+      mayRevealMore: false,
     };
   }
 
@@ -693,11 +746,19 @@ function analyzeOnce(input: AnalyzeTrustInput): AnalyzeTrustResult {
     const last = pending[pending.length - 1];
     last.fix = replaceDocument(canonical);
     const empty: NormalizedPolicyDocument = { Statement: [] };
+    const { mayRevealMore, ...suggestions } = withSuggestions(
+      pending,
+      empty,
+      suggest,
+    );
     return {
-      allowed: false,
-      matchedStatements: [],
-      request,
-      ...withSuggestions(pending, empty, suggest),
+      result: {
+        allowed: false,
+        matchedStatements: [],
+        request,
+        ...suggestions,
+      },
+      mayRevealMore,
     };
   }
 
@@ -715,10 +776,10 @@ function evaluatePolicy(
   providerOk: boolean,
   options: {
     explain: boolean;
-    suggest: boolean;
+    suggest: SuggestionMode;
     request?: AnalyzeTrustResult['request'];
   },
-): AnalyzeTrustResult {
+): Analysis {
   if (policy.size > NEAR_LIMIT_SIZE) {
     pending.push({
       finding: createFinding(
@@ -782,7 +843,9 @@ function evaluatePolicy(
             hint: `Create the OIDC provider for ${context.issuer} in account ${context.roleAccountId} and federate ${context.principal}.`,
           },
         ),
-        fix: replaceFederatedPrincipal(index, arn, context.principal),
+        fix: revealing(
+          replaceFederatedPrincipal(index, arn, context.principal),
+        ),
       });
     }
     if (!federatesIssuer) {
@@ -835,12 +898,12 @@ function evaluatePolicy(
     ...stringEqualsWildcardFindings(evaluations, context, relations),
   );
 
-  const { findings, suggestedTrustPolicy } = withSuggestions(
+  const { findings, suggestedTrustPolicy, mayRevealMore } = withSuggestions(
     pending,
     policy.document,
     options.suggest,
   );
-  return {
+  const result: AnalyzeTrustResult = {
     allowed: allowMatched && !denyMatched && providerOk,
     findings,
     matchedStatements,
@@ -850,4 +913,5 @@ function evaluatePolicy(
       : undefined,
     suggestedTrustPolicy,
   };
+  return { result, mayRevealMore };
 }

@@ -14,6 +14,7 @@ import type {
 } from '../policy/parse';
 import { hasPolicyVariable, matchTemplate } from '../policy/variables';
 import { compileWildcard } from '../policy/wildcard';
+import { memoize } from '../memo';
 import type { RoleArnParts } from '../validation';
 import { DEFAULT_AUDIENCE, WEB_IDENTITY_ACTION } from './canonical';
 import {
@@ -34,30 +35,37 @@ export interface TrustContext extends TrustRequest {
   name: string;
 }
 
-/** Builds the web-identity request of a service account against a role. */
-export function buildTrustContext(
-  role: RoleArnParts,
-  oidcIssuer: string,
-  serviceAccount: { namespace: string; name: string; audience?: string },
-): TrustContext {
+/** The per-(partition, account, issuer) part of the context, computed once. */
+const providerContext = memoize((key: string) => {
+  const [partition, accountId, oidcIssuer] = key.split('|');
   const issuer = normalizeIssuer(oidcIssuer);
-  const principal = buildOidcProviderArn(
-    role.accountId,
-    issuer,
-    role.partition,
-  );
+  const principal = buildOidcProviderArn(accountId, issuer, partition);
   return {
     principal,
     principalLower: principal.toLowerCase(),
-    action: WEB_IDENTITY_ACTION,
     issuer,
     issuerLower: issuer.toLowerCase(),
     subjectKey: `${issuer}:sub`,
+    audienceKey: `${issuer}:aud`,
+  };
+});
+
+/** Builds the web-identity request of a service account against a role. */
+export function buildTrustContext(
+  role: Readonly<RoleArnParts>,
+  oidcIssuer: string,
+  serviceAccount: { namespace: string; name: string; audience?: string },
+): TrustContext {
+  const provider = providerContext(
+    `${role.partition}|${role.accountId}|${oidcIssuer}`,
+  );
+  return {
+    ...provider,
+    action: WEB_IDENTITY_ACTION,
     subject: serviceAccountSubject(
       serviceAccount.namespace,
       serviceAccount.name,
     ),
-    audienceKey: `${issuer}:aud`,
     audience: serviceAccount.audience || DEFAULT_AUDIENCE,
     partition: role.partition,
     roleAccountId: role.accountId,

@@ -7,8 +7,23 @@ import type { PolicyConditionValue, PolicyStatement } from '../types';
 import type { NormalizedPolicyDocument } from '../policy/parse';
 import { cloneJson } from '../policy/parse';
 
-/** Edits a normalised trust policy in place. */
-export type TrustFix = (document: NormalizedPolicyDocument) => void;
+/**
+ * Edits a normalised trust policy in place. `reveals` marks fixes after
+ * which the statement is evaluated further than before (its principal or
+ * action starts to match, a key becomes this issuer's, an operator starts to
+ * expand wildcards), so new findings may appear and the suggestion is
+ * analysed again.
+ */
+export interface TrustFix {
+  (document: NormalizedPolicyDocument): void;
+  reveals?: boolean;
+}
+
+/** Marks a fix as one that may reveal further problems. */
+export function revealing(fix: TrustFix): TrustFix {
+  fix.reveals = true;
+  return fix;
+}
 
 function statementAt(
   document: NormalizedPolicyDocument,

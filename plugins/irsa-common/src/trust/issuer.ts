@@ -6,6 +6,16 @@
  * their own hosts.
  */
 import { parse as parseArn, validate as isArn } from '@aws-sdk/util-arn-parser';
+import { memoize } from '../memo';
+
+const normalizeIssuerMemo = memoize((issuer: string): string => {
+  const withoutScheme = issuer.trim().replace(/^https?:\/\//i, '');
+  const withoutSlash = withoutScheme.replace(/\/+$/, '');
+  const slash = withoutSlash.indexOf('/');
+  return slash === -1
+    ? withoutSlash.toLowerCase()
+    : withoutSlash.slice(0, slash).toLowerCase() + withoutSlash.slice(slash);
+});
 
 /**
  * An issuer URL in the form IAM uses in provider ARNs and condition keys:
@@ -16,12 +26,7 @@ import { parse as parseArn, validate as isArn } from '@aws-sdk/util-arn-parser';
  * @public
  */
 export function normalizeIssuer(issuer: string): string {
-  const withoutScheme = issuer.trim().replace(/^https?:\/\//i, '');
-  const withoutSlash = withoutScheme.replace(/\/+$/, '');
-  const slash = withoutSlash.indexOf('/');
-  return slash === -1
-    ? withoutSlash.toLowerCase()
-    : withoutSlash.slice(0, slash).toLowerCase() + withoutSlash.slice(slash);
+  return normalizeIssuerMemo(issuer);
 }
 
 /**

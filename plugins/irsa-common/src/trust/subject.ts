@@ -3,6 +3,7 @@
  * `system:serviceaccount:<namespace>:<name>`, and how wide a condition value
  * on it reaches.
  */
+import { memoize } from '../memo';
 
 /**
  * Prefix of every service-account token subject.
@@ -63,22 +64,14 @@ export function narrowerScope(a: SubjectScope, b: SubjectScope): SubjectScope {
   return SCOPE_RANK[a] <= SCOPE_RANK[b] ? a : b;
 }
 
-/**
- * How wide one condition value on `:sub` reaches.
- *
- * @param value - the condition value
- * @param wildcards - true under StringLike (`*` and `?` are wildcards); false
- *   under StringEquals, where they only match themselves
- * @public
- */
-export function subjectValueScope(
-  value: string,
-  wildcards: boolean,
-): SubjectScope {
-  const firstWildcard = wildcards ? value.search(/[*?]/) : -1;
-  if (firstWildcard === -1) {
-    return parseServiceAccountSubject(value) ? 'single' : 'none';
-  }
+const literalScope = memoize(
+  (value: string): SubjectScope =>
+    parseServiceAccountSubject(value) ? 'single' : 'none',
+);
+
+const likeScope = memoize((value: string): SubjectScope => {
+  const firstWildcard = value.search(/[*?]/);
+  if (firstWildcard === -1) return literalScope(value);
   const prefixLength = SERVICE_ACCOUNT_SUBJECT_PREFIX.length;
   if (firstWildcard < prefixLength) {
     // The wildcard sits inside `system:serviceaccount:`. If the literal text
@@ -96,4 +89,19 @@ export function subjectValueScope(
   // `*` also matches `:`, so the namespace is fixed only when a literal colon
   // comes before the first wildcard.
   return colon !== -1 && colon < wildcardInRest ? 'namespace' : 'cluster';
+});
+
+/**
+ * How wide one condition value on `:sub` reaches.
+ *
+ * @param value - the condition value
+ * @param wildcards - true under StringLike (`*` and `?` are wildcards); false
+ *   under StringEquals, where they only match themselves
+ * @public
+ */
+export function subjectValueScope(
+  value: string,
+  wildcards: boolean,
+): SubjectScope {
+  return wildcards ? likeScope(value) : literalScope(value);
 }

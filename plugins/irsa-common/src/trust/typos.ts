@@ -5,26 +5,38 @@
 import { compileWildcard } from '../policy/wildcard';
 import { SERVICE_ACCOUNT_SUBJECT_PREFIX } from './subject';
 
-/** Levenshtein distance, or `max + 1` as soon as it exceeds `max`. */
+/**
+ * Levenshtein distance, or `max + 1` as soon as it exceeds `max`. Only a band
+ * of width `2 * max + 1` around the diagonal is computed: typo detection
+ * runs on every mismatch, so it must stay cheap.
+ */
 export function editDistance(a: string, b: string, max: number): number {
   if (Math.abs(a.length - b.length) > max) return max + 1;
-  let previous = Array.from({ length: b.length + 1 }, (_, i) => i);
+  const over = max + 1;
+  let previous = new Array<number>(b.length + 1);
+  let current = new Array<number>(b.length + 1);
+  for (let j = 0; j <= b.length; j++) previous[j] = j <= max ? j : over;
   for (let i = 1; i <= a.length; i++) {
-    const current = [i];
-    let rowMin = i;
-    for (let j = 1; j <= b.length; j++) {
-      const cost = a[i - 1] === b[j - 1] ? 0 : 1;
-      current[j] = Math.min(
+    const from = Math.max(1, i - max);
+    const to = Math.min(b.length, i + max);
+    current.fill(over);
+    current[0] = i <= max ? i : over;
+    let rowMin = current[0];
+    for (let j = from; j <= to; j++) {
+      const cost = a.charCodeAt(i - 1) === b.charCodeAt(j - 1) ? 0 : 1;
+      const value = Math.min(
         previous[j] + 1,
         current[j - 1] + 1,
         previous[j - 1] + cost,
+        over,
       );
-      rowMin = Math.min(rowMin, current[j]);
+      current[j] = value;
+      if (value < rowMin) rowMin = value;
     }
-    if (rowMin > max) return max + 1;
-    previous = current;
+    if (rowMin > max) return over;
+    [previous, current] = [current, previous];
   }
-  return previous[b.length];
+  return Math.min(previous[b.length], over);
 }
 
 /** Small edits count as typos; longer strings may carry a few more. */

@@ -12,8 +12,42 @@
  */
 import { compileWildcard } from './wildcard';
 
+/**
+ * A condition operator without `ForAnyValue:` / `ForAllValues:` and `IfExists`.
+ *
+ * @public
+ */
+export type ConditionOperatorBase =
+  | 'StringEquals'
+  | 'StringNotEquals'
+  | 'StringEqualsIgnoreCase'
+  | 'StringNotEqualsIgnoreCase'
+  | 'StringLike'
+  | 'StringNotLike'
+  | 'NumericEquals'
+  | 'NumericNotEquals'
+  | 'NumericLessThan'
+  | 'NumericLessThanEquals'
+  | 'NumericGreaterThan'
+  | 'NumericGreaterThanEquals'
+  | 'DateEquals'
+  | 'DateNotEquals'
+  | 'DateLessThan'
+  | 'DateLessThanEquals'
+  | 'DateGreaterThan'
+  | 'DateGreaterThanEquals'
+  | 'Bool'
+  | 'BinaryEquals'
+  | 'IpAddress'
+  | 'NotIpAddress'
+  | 'ArnEquals'
+  | 'ArnLike'
+  | 'ArnNotEquals'
+  | 'ArnNotLike'
+  | 'Null';
+
 /** Operator families without qualifiers or the IfExists suffix. */
-const BASE_OPERATORS = [
+const BASE_OPERATORS: readonly ConditionOperatorBase[] = [
   'StringEquals',
   'StringNotEquals',
   'StringEqualsIgnoreCase',
@@ -41,14 +75,7 @@ const BASE_OPERATORS = [
   'ArnNotEquals',
   'ArnNotLike',
   'Null',
-] as const;
-
-/**
- * A condition operator without `ForAnyValue:` / `ForAllValues:` and `IfExists`.
- *
- * @public
- */
-export type ConditionOperatorBase = (typeof BASE_OPERATORS)[number];
+];
 
 /**
  * A parsed condition operator such as `ForAnyValue:StringLikeIfExists`.

@@ -52,6 +52,10 @@ export interface ParsedCondition {
   /** The key as written. */
   key: string;
   keyLower: string;
+  /** The key before its last colon (e.g. an issuer), lower case; undefined without a colon. */
+  keyPrefixLower?: string;
+  /** The key after its last colon (e.g. `sub`), lower case. */
+  claimLower: string;
   values: string[];
   /** Some value uses `${...}` and the policy version substitutes variables. */
   usesVariables: boolean;
@@ -163,6 +167,15 @@ function parsePrincipal(
   return { element, any, byType, federatedLower };
 }
 
+function splitKey(keyLower: string) {
+  const colon = keyLower.lastIndexOf(':');
+  return {
+    keyLower,
+    keyPrefixLower: colon === -1 ? undefined : keyLower.slice(0, colon),
+    claimLower: keyLower.slice(colon + 1),
+  };
+}
+
 function parseConditions(
   value: unknown,
   where: string,
@@ -204,7 +217,7 @@ function parseConditions(
       conditions.push({
         operator,
         key,
-        keyLower: key.toLowerCase(),
+        ...splitKey(key.toLowerCase()),
         values,
         wildcardValues: values.filter(hasWildcard),
         usesVariables: substitutesVariables && values.some(hasPolicyVariable),

@@ -25,7 +25,6 @@ import {
 } from './canonical';
 import {
   buildTrustContext,
-  claimOf,
   ConditionResult,
   evaluateStatement,
   relatePrincipal,
@@ -80,8 +79,13 @@ function providerFindings(
   context: TrustContext,
 ): PendingFinding[] {
   if (!input.oidcProviders) return []; // unknown: nothing to say
+  // Exact match first: lower-casing every provider ARN on every call is the
+  // expensive part.
   const provider = input.oidcProviders.find(
-    p => p.arn.toLowerCase() === context.principalLower,
+    p =>
+      p.arn === context.principal ||
+      (p.arn.length === context.principal.length &&
+        p.arn.toLowerCase() === context.principalLower),
   );
   if (!provider) {
     return [
@@ -323,7 +327,7 @@ function foreignKey(
   voidRestriction: boolean,
 ): PendingFinding {
   const { operator, key } = result.condition;
-  const claim = claimOf(result.condition.keyLower);
+  const claim = result.condition.claimLower;
   const reasons: Partial<Record<ConditionKeyKind, string>> = {
     'provider-arn':
       'is prefixed with a provider ARN, but IAM names web-identity keys after the issuer host/path',
@@ -368,7 +372,7 @@ function breadthFindings(
   const subjectConditions = conditions.filter(r => r.kind === 'subject');
   const mentionsClaim = (claim: string) =>
     conditions.some(
-      r => claimOf(r.condition.keyLower) === claim && r.kind !== 'context',
+      r => r.condition.claimLower === claim && r.kind !== 'context',
     );
 
   if (!mentionsClaim('sub')) {

@@ -14,13 +14,12 @@ import type {
 } from '../policy/parse';
 import { hasPolicyVariable, matchTemplate } from '../policy/variables';
 import { compileWildcard } from '../policy/wildcard';
-import { memoize } from '../memo';
 import type { RoleArnParts } from '../validation';
 import { DEFAULT_AUDIENCE, WEB_IDENTITY_ACTION } from './canonical';
 import {
   buildOidcProviderArn,
   normalizeIssuer,
-  parseOidcProviderArn,
+  parseOidcProviderArnShared,
 } from './issuer';
 import { serviceAccountSubject } from './subject';
 import type { ConditionKeyKind, TrustRequest } from './types';
@@ -33,22 +32,58 @@ export interface TrustContext extends TrustRequest {
   roleAccountId: string;
   namespace: string;
   name: string;
+  /** `[subject]` and `[audience]`, the request's values of `:sub` / `:aud`. */
+  subjectValues: string[];
+  audienceValues: string[];
 }
 
-/** The per-(partition, account, issuer) part of the context, computed once. */
-const providerContext = memoize((key: string) => {
-  const [partition, accountId, oidcIssuer] = key.split('|');
-  const issuer = normalizeIssuer(oidcIssuer);
-  const principal = buildOidcProviderArn(accountId, issuer, partition);
-  return {
-    principal,
-    principalLower: principal.toLowerCase(),
-    issuer,
-    issuerLower: issuer.toLowerCase(),
-    subjectKey: `${issuer}:sub`,
-    audienceKey: `${issuer}:aud`,
-  };
-});
+interface ProviderContext {
+  principal: string;
+  principalLower: string;
+  issuer: string;
+  issuerLower: string;
+  subjectKey: string;
+  audienceKey: string;
+}
+
+// The per-(role account, issuer) part of the context, computed once. Keyed
+// by the shared role-ARN parts and the issuer string, so a lookup hashes
+// nothing new.
+const providerContexts = new WeakMap<
+  Readonly<RoleArnParts>,
+  Map<string, ProviderContext>
+>();
+
+function providerContext(
+  role: Readonly<RoleArnParts>,
+  oidcIssuer: string,
+): ProviderContext {
+  let byIssuer = providerContexts.get(role);
+  if (!byIssuer) {
+    byIssuer = new Map();
+    providerContexts.set(role, byIssuer);
+  }
+  let provider = byIssuer.get(oidcIssuer);
+  if (!provider) {
+    const issuer = normalizeIssuer(oidcIssuer);
+    const principal = buildOidcProviderArn(
+      role.accountId,
+      issuer,
+      role.partition,
+    );
+    provider = {
+      principal,
+      principalLower: principal.toLowerCase(),
+      issuer,
+      issuerLower: issuer.toLowerCase(),
+      subjectKey: `${issuer}:sub`,
+      audienceKey: `${issuer}:aud`,
+    };
+    if (byIssuer.size > 100) byIssuer.clear();
+    byIssuer.set(oidcIssuer, provider);
+  }
+  return provider;
+}
 
 /** Builds the web-identity request of a service account against a role. */
 export function buildTrustContext(
@@ -56,17 +91,19 @@ export function buildTrustContext(
   oidcIssuer: string,
   serviceAccount: { namespace: string; name: string; audience?: string },
 ): TrustContext {
-  const provider = providerContext(
-    `${role.partition}|${role.accountId}|${oidcIssuer}`,
+  const provider = providerContext(role, oidcIssuer);
+  const subject = serviceAccountSubject(
+    serviceAccount.namespace,
+    serviceAccount.name,
   );
+  const audience = serviceAccount.audience || DEFAULT_AUDIENCE;
   return {
     ...provider,
     action: WEB_IDENTITY_ACTION,
-    subject: serviceAccountSubject(
-      serviceAccount.namespace,
-      serviceAccount.name,
-    ),
-    audience: serviceAccount.audience || DEFAULT_AUDIENCE,
+    subject,
+    subjectValues: [subject],
+    audience,
+    audienceValues: [audience],
     partition: role.partition,
     roleAccountId: role.accountId,
     namespace: serviceAccount.namespace,
@@ -74,23 +111,16 @@ export function buildTrustContext(
   };
 }
 
-/** The claim after the last colon of a key (`sub`, `aud`, ...), lower case. */
-export function claimOf(keyLower: string): string {
-  return keyLower.slice(keyLower.lastIndexOf(':') + 1);
-}
-
-/** What a condition key (lower case) refers to in this request. */
+/** What a condition key refers to in this request. */
 export function classifyConditionKey(
-  keyLower: string,
+  key: { keyPrefixLower?: string; claimLower: string },
   context: TrustContext,
 ): ConditionKeyKind {
-  const colon = keyLower.lastIndexOf(':');
-  if (colon === -1) return 'context';
-  const prefix = keyLower.slice(0, colon);
+  const prefix = key.keyPrefixLower;
+  if (prefix === undefined) return 'context';
   if (prefix === context.issuerLower) {
-    const claim = keyLower.slice(colon + 1);
-    if (claim === 'sub') return 'subject';
-    if (claim === 'aud') return 'audience';
+    if (key.claimLower === 'sub') return 'subject';
+    if (key.claimLower === 'aud') return 'audience';
     return 'issuer-claim';
   }
   if (prefix.startsWith('arn:')) return 'provider-arn';
@@ -100,13 +130,26 @@ export function classifyConditionKey(
   return 'context';
 }
 
+/** {@link classifyConditionKey} for a key as text (policy variables). */
+function classifyKeyText(key: string, context: TrustContext): ConditionKeyKind {
+  const lower = key.toLowerCase();
+  const colon = lower.lastIndexOf(':');
+  return classifyConditionKey(
+    {
+      keyPrefixLower: colon === -1 ? undefined : lower.slice(0, colon),
+      claimLower: lower.slice(colon + 1),
+    },
+    context,
+  );
+}
+
 /** The request's values of a key kind; undefined when absent or unknown. */
 export function requestValuesFor(
   kind: ConditionKeyKind,
   context: TrustContext,
 ): string[] | undefined {
-  if (kind === 'subject') return [context.subject];
-  if (kind === 'audience') return [context.audience];
+  if (kind === 'subject') return context.subjectValues;
+  if (kind === 'audience') return context.audienceValues;
   return undefined;
 }
 
@@ -165,7 +208,7 @@ export function relatePrincipal(
     return { relation: 'none', otherAccountArns: [] };
   const federated = principal.byType.get('federated') ?? [];
   const otherAccountArns = federated.filter(arn => {
-    const provider = parseOidcProviderArn(arn);
+    const provider = parseOidcProviderArnShared(arn);
     return (
       provider !== undefined &&
       provider.issuer.toLowerCase() === context.issuerLower
@@ -192,7 +235,7 @@ function evaluateCondition(
   condition: ParsedCondition,
   context: TrustContext,
 ): ConditionResult {
-  const kind = classifyConditionKey(condition.keyLower, context);
+  const kind = classifyConditionKey(condition, context);
   const actual = requestValuesFor(kind, context);
   if (kind === 'context') {
     return { condition, kind, outcome: 'unknown' };
@@ -201,10 +244,7 @@ function evaluateCondition(
   let matchValue: ((requestValue: string) => boolean) | undefined;
   if (condition.usesVariables) {
     const resolve = (key: string) =>
-      requestValuesFor(
-        classifyConditionKey(key.toLowerCase(), context),
-        context,
-      )?.[0];
+      requestValuesFor(classifyKeyText(key, context), context)?.[0];
     const ignoreCase = operator.base.endsWith('IgnoreCase');
     matchValue = requestValue =>
       values.some(value =>

@@ -86,3 +86,13 @@ export function parseOidcProviderArn(
     issuer: normalizeIssuer(parts.resource.slice(prefix.length)),
   };
 }
+
+/**
+ * {@link parseOidcProviderArn}, memoised; the result is shared, never modify
+ * it. Principals repeat across verdicts.
+ *
+ * @internal
+ */
+export const parseOidcProviderArnShared: (
+  arn: string,
+) => Readonly<OidcProviderArnParts> | undefined = memoize(parseOidcProviderArn);

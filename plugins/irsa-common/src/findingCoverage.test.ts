@@ -74,7 +74,10 @@ const annotated = (extra: Record<string, string> = {}) => ({
 });
 const podWith = (env: Array<{ name: string; value: string }>) => ({
   metadata: { name: 'pod' },
-  spec: { containers: [{ name: 'app', env }] },
+  spec: {
+    serviceAccountName: 'my-service-account',
+    containers: [{ name: 'app', env }],
+  },
 });
 const injected = [
   { name: 'AWS_ROLE_ARN', value: ROLE_ARN },

@@ -36,8 +36,9 @@ export interface AnalyzeServiceAccountInput {
    */
   roleExists?: boolean;
   /**
-   * Pods running as the service account, e.g. `V1Pod`s. Pods whose
-   * `spec.serviceAccountName` names another service account are ignored.
+   * Pods running as the service account, e.g. `V1Pod`s; the pods of the
+   * whole namespace may be passed: pods whose `spec.serviceAccountName`
+   * (default `default`) names another service account are ignored.
    */
   pods?: PodLike[];
 }
@@ -267,8 +268,9 @@ export function analyzeServiceAccount(
     );
   }
   for (const pod of input.pods ?? []) {
-    const podSa = pod.spec?.serviceAccountName;
-    if (podSa && saName && podSa !== saName) continue;
+    // A pod without serviceAccountName runs as "default".
+    const podSa = pod.spec?.serviceAccountName || 'default';
+    if (saName && podSa !== saName) continue;
     const { status, findings: podFindings } = analyzePod(pod, roleArn);
     result.pods.push(status);
     findings.push(...podFindings);

@@ -156,6 +156,7 @@ describe('analyzeServiceAccount', () => {
         annotations: { 'eks.amazonaws.com/skip-containers': 'sidecar' },
       },
       spec: {
+        serviceAccountName: 'my-service-account',
         containers: [{ name: 'app', env: injectedEnv }, { name: 'sidecar' }],
       },
     };
@@ -205,12 +206,17 @@ describe('analyzeServiceAccount', () => {
     expect(result.pods[0].staticCredentials).toBe(true);
   });
 
-  it('ignores pods of other service accounts', () => {
+  it('ignores pods of other service accounts, including the default one', () => {
     const other = pod('other', []);
     other.spec!.serviceAccountName = 'someone-else';
-    expect(
-      analyzeServiceAccount({ serviceAccount: annotated, pods: [other] }).pods,
-    ).toEqual([]);
+    const unnamed = pod('unnamed', []);
+    delete unnamed.spec!.serviceAccountName;
+    const result = analyzeServiceAccount({
+      serviceAccount: annotated,
+      pods: [other, unnamed, pod('mine')],
+    });
+    expect(result.pods.map(p => p.name)).toEqual(['mine']);
+    expect(result.findings).toEqual([]);
   });
 });
 

@@ -2,6 +2,8 @@
  * Shared types of the IRSA plugin family: finding codes, policy documents and
  * the data model of DESIGN.md (clusters, service accounts, bindings, roles).
  */
+import type { PermissionSummary } from './permissions-analysis/analyzePermissions';
+import type { AnalyzeTrustResult } from './trust/types';
 
 /**
  * How bad a finding is, most severe first.
@@ -277,8 +279,10 @@ export interface Binding {
   /** Whether the service account exists in the cluster (false for tag-only roles). */
   serviceAccountExists?: boolean;
   role?: RoleDetails;
-  verdict?: TrustVerdict;
-  permissions?: { findings: Finding[] };
+  /** The trust verdict, with its explanations when they were computed. */
+  verdict?: AnalyzeTrustResult;
+  /** The permission analysis of the role's policies. */
+  permissions?: { findings: Finding[]; summary?: PermissionSummary };
   pods: BindingPod[];
   findings: Finding[];
   /** Catalog entity the service account belongs to, e.g. `component:default/payments-api`. */

@@ -12,6 +12,7 @@ import { breadthFindings, stringEqualsWildcardFindings } from './breadth';
 import {
   buildIrsaTrustPolicy,
   buildIrsaTrustStatement,
+  IrsaTrustParams,
   WEB_IDENTITY_ACTION,
 } from './canonical';
 import { diagnoseStatement } from './diagnose';
@@ -39,6 +40,18 @@ const MAX_REFINEMENTS = 3;
 
 /** Over 90% of the default trust-policy quota. */
 const NEAR_LIMIT_SIZE = Math.floor(TRUST_POLICY_SIZE_QUOTA * 0.9);
+
+/** The canonical IRSA trust for the service account this request is about. */
+function canonicalTrustParams(context: TrustContext): IrsaTrustParams {
+  return {
+    accountId: context.roleAccountId,
+    oidcIssuer: context.issuer,
+    namespace: context.namespace,
+    serviceAccount: context.name,
+    audience: context.audience,
+    partition: context.partition,
+  };
+}
 
 function malformedFinding(
   problems: string[],
@@ -206,14 +219,9 @@ function analyzeOnce(
 
   if (!parsed.ok) {
     pending.push(malformedFinding(parsed.problems, context));
-    const canonical = buildIrsaTrustPolicy({
-      accountId: context.roleAccountId,
-      oidcIssuer: context.issuer,
-      namespace: context.namespace,
-      serviceAccount: context.name,
-      audience: context.audience,
-      partition: context.partition,
-    }) as NormalizedPolicyDocument;
+    const canonical = buildIrsaTrustPolicy(
+      canonicalTrustParams(context),
+    ) as NormalizedPolicyDocument;
     const last = pending[pending.length - 1];
     last.fix = replaceDocument(canonical);
     const empty: NormalizedPolicyDocument = { Statement: [] };
@@ -341,14 +349,7 @@ function evaluatePolicy(
           },
         ),
         fix: appendStatement(
-          buildIrsaTrustStatement({
-            accountId: context.roleAccountId,
-            oidcIssuer: context.issuer,
-            namespace: context.namespace,
-            serviceAccount: context.name,
-            audience: context.audience,
-            partition: context.partition,
-          }),
+          buildIrsaTrustStatement(canonicalTrustParams(context)),
         ),
       });
     }

@@ -24,6 +24,14 @@ describe('irsaPlugin', () => {
     expect(res.body).toEqual({ status: 'ok', clusters: 1 });
   });
 
+  it('refuses /clusters without a Backstage token', async () => {
+    const { server } = await startTestBackend({ features: [irsaPlugin] });
+    const res = await request(server)
+      .get('/api/irsa/clusters')
+      .set('Authorization', 'Bearer mock-none-token');
+    expect(res.status).toBe(401);
+  });
+
   it('serves its OpenAPI spec', async () => {
     const { server } = await startTestBackend({ features: [irsaPlugin] });
     const res = await request(server).get('/api/irsa/openapi.json');

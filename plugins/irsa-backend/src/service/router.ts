@@ -1,17 +1,20 @@
 import { LoggerService } from '@backstage/backend-plugin-api';
 import express from 'express';
 import { createOpenApiRouter } from '../schema/openapi';
+import { ClusterService } from './ClusterService';
 import { IrsaConfig } from './config';
 
 /** @internal */
 export interface RouterOptions {
   logger: LoggerService;
   config: IrsaConfig;
+  clusters: ClusterService;
 }
 
 /**
  * The HTTP surface of the plugin: parse, authorize, call a service, answer.
- * Requests are validated against src/schema/openapi.yaml by the generated router.
+ * Requests are validated against src/schema/openapi.yaml by the generated router;
+ * every route but /health needs a Backstage token (the default auth policy).
  *
  * @internal
  */
@@ -22,6 +25,10 @@ export async function createRouter(
 
   router.get('/health', (_req, res) => {
     res.json({ status: 'ok', clusters: options.config.clusters.length });
+  });
+
+  router.get('/clusters', async (_req, res) => {
+    res.json({ items: await options.clusters.listClusters() });
   });
 
   return router;

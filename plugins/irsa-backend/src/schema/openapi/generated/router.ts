@@ -103,6 +103,70 @@ export const spec = {
         required: ['status', 'clusters'],
         additionalProperties: false,
       },
+      ClusterStatus: {
+        type: 'object',
+        description:
+          'A configured cluster, its OIDC issuer and whether its account trusts that issuer.',
+        properties: {
+          name: {
+            type: 'string',
+          },
+          accountId: {
+            type: 'string',
+          },
+          region: {
+            type: 'string',
+          },
+          oidcIssuer: {
+            type: 'string',
+            description:
+              'The service-account issuer; absent when it could not be read.',
+          },
+          issuerSource: {
+            type: 'string',
+            enum: ['config', 'eks'],
+          },
+          oidcProviderArn: {
+            type: 'string',
+            description:
+              'The IAM OIDC provider ARN the account needs for this issuer.',
+          },
+          oidcProvider: {
+            type: 'string',
+            enum: ['present', 'missing', 'unknown'],
+          },
+          oidcProviderClientIds: {
+            type: 'array',
+            items: {
+              type: 'string',
+            },
+          },
+          error: {
+            type: 'string',
+          },
+        },
+        required: [
+          'name',
+          'accountId',
+          'region',
+          'issuerSource',
+          'oidcProvider',
+        ],
+        additionalProperties: false,
+      },
+      ClusterList: {
+        type: 'object',
+        properties: {
+          items: {
+            type: 'array',
+            items: {
+              $ref: '#/components/schemas/ClusterStatus',
+            },
+          },
+        },
+        required: ['items'],
+        additionalProperties: false,
+      },
     },
     securitySchemes: {
       JWT: {
@@ -133,6 +197,33 @@ export const spec = {
           },
         },
         security: [{}],
+      },
+    },
+    '/clusters': {
+      get: {
+        operationId: 'ListClusters',
+        description:
+          "The configured clusters, their OIDC issuer (configured, or read from EKS) and whether the cluster's account has the IAM OIDC provider for it.",
+        responses: {
+          '200': {
+            description: 'One entry per configured cluster.',
+            content: {
+              'application/json': {
+                schema: {
+                  $ref: '#/components/schemas/ClusterList',
+                },
+              },
+            },
+          },
+          default: {
+            $ref: '#/components/responses/ErrorResponse',
+          },
+        },
+        security: [
+          {
+            JWT: [],
+          },
+        ],
       },
     },
   },

@@ -1,0 +1,159 @@
+import { DescribeClusterCommand } from '@aws-sdk/client-eks';
+import {
+  GetOpenIDConnectProviderCommand,
+  ListOpenIDConnectProvidersCommand,
+} from '@aws-sdk/client-iam';
+import { CacheService, LoggerService } from '@backstage/backend-plugin-api';
+import { JsonValue } from '@backstage/types';
+import { buildOidcProviderArn } from '@irsa-backstage/plugin-irsa-common';
+import { AwsClientFactory } from './AwsClientFactory';
+import { ClusterConfig, IrsaConfig } from './config';
+
+/** An IAM OIDC provider of an account, as the trust verdict needs it. */
+export type OidcProvider = { arn: string; clientIds: string[] };
+
+/** What `GET /clusters` tells about one configured cluster. */
+export type ClusterStatus = {
+  name: string;
+  accountId: string;
+  region: string;
+  /** The cluster's service-account issuer; absent when it could not be read. */
+  oidcIssuer?: string;
+  /** `config` for clusters with their own issuer, `eks` when read with DescribeCluster. */
+  issuerSource: 'config' | 'eks';
+  /** The IAM OIDC provider ARN the cluster's account needs for that issuer. */
+  oidcProviderArn?: string;
+  /** Whether the cluster's account has that provider (`unknown` when IAM could not be read). */
+  oidcProvider: 'present' | 'missing' | 'unknown';
+  /** The provider's client IDs (audiences), when present. */
+  oidcProviderClientIds?: string[];
+  /** Why something above is unknown. */
+  error?: string;
+};
+
+/** Issuers change only when a cluster is re-created. */
+const ISSUER_TTL_MS = 60 * 60 * 1000;
+/** Providers change when someone adds one; a few minutes is fresh enough for a page. */
+const PROVIDERS_TTL_MS = 5 * 60 * 1000;
+/** A dead cache must not hang a request: past this we ask AWS. */
+const CACHE_READ_TIMEOUT_MS = 1000;
+
+/**
+ * The configured clusters, their OIDC issuers and their accounts' IAM OIDC
+ * providers. AWS answers are cached (shared across replicas through the cache
+ * service) and concurrent requests for the same thing share one AWS call.
+ */
+export class ClusterService {
+  private readonly inFlight = new Map<string, Promise<unknown>>();
+
+  constructor(
+    private readonly config: IrsaConfig,
+    private readonly aws: AwsClientFactory,
+    private readonly cache: CacheService,
+    private readonly logger: LoggerService,
+  ) {}
+
+  listClusterConfigs(): ClusterConfig[] {
+    return this.config.clusters;
+  }
+
+  async listClusters(): Promise<ClusterStatus[]> {
+    return Promise.all(this.config.clusters.map(c => this.clusterStatus(c)));
+  }
+
+  /** The OIDC issuer of a cluster: configured, or read from EKS. */
+  async getIssuer(cluster: ClusterConfig): Promise<string> {
+    if (cluster.oidcIssuer) {
+      return cluster.oidcIssuer;
+    }
+    return this.cached(`cluster-issuer:${cluster.name}`, ISSUER_TTL_MS, async () => {
+      const eks = await this.aws.eks(cluster.accountId, cluster.region);
+      const res = await eks.send(new DescribeClusterCommand({ name: cluster.eksClusterName }));
+      const issuer = res.cluster?.identity?.oidc?.issuer;
+      if (!issuer) {
+        throw new Error(
+          `EKS cluster ${cluster.eksClusterName} in ${cluster.region} has no OIDC issuer`,
+        );
+      }
+      return issuer;
+    });
+  }
+
+  /** The IAM OIDC providers of an account, with their client IDs. */
+  async getOidcProviders(accountId: string): Promise<OidcProvider[]> {
+    return this.cached(`oidc-providers:${accountId}`, PROVIDERS_TTL_MS, async () => {
+      const iam = await this.aws.iam(accountId);
+      const list = await iam.send(new ListOpenIDConnectProvidersCommand({}));
+      return Promise.all(
+        (list.OpenIDConnectProviderList ?? []).map(async ({ Arn }) => {
+          const provider = await iam.send(
+            new GetOpenIDConnectProviderCommand({ OpenIDConnectProviderArn: Arn! }),
+          );
+          return { arn: Arn!, clientIds: provider.ClientIDList ?? [] };
+        }),
+      );
+    });
+  }
+
+  private async clusterStatus(cluster: ClusterConfig): Promise<ClusterStatus> {
+    const status: ClusterStatus = {
+      name: cluster.name,
+      accountId: cluster.accountId,
+      region: cluster.region,
+      issuerSource: cluster.oidcIssuer ? 'config' : 'eks',
+      oidcProvider: 'unknown',
+    };
+    try {
+      status.oidcIssuer = await this.getIssuer(cluster);
+    } catch (e) {
+      status.error = `Could not read the OIDC issuer of cluster ${cluster.name}: ${describe(e)}`;
+      return status;
+    }
+    status.oidcProviderArn = buildOidcProviderArn(cluster.accountId, status.oidcIssuer);
+    try {
+      const providers = await this.getOidcProviders(cluster.accountId);
+      const provider = providers.find(p => p.arn === status.oidcProviderArn);
+      status.oidcProvider = provider ? 'present' : 'missing';
+      status.oidcProviderClientIds = provider?.clientIds;
+    } catch (e) {
+      status.error = `Could not list the IAM OIDC providers of account ${cluster.accountId}: ${describe(e)}`;
+    }
+    return status;
+  }
+
+  /** Read-through cache with request coalescing. */
+  private async cached<T extends JsonValue>(
+    key: string,
+    ttl: number,
+    load: () => Promise<T>,
+  ): Promise<T> {
+    // `any`: setTimeout is typed by both DOM (number) and Node (Timeout) here.
+    let timer: any;
+    const hit = await Promise.race([
+      this.cache.get<T>(key).catch(() => undefined),
+      new Promise<undefined>(resolve => {
+        timer = setTimeout(resolve, CACHE_READ_TIMEOUT_MS);
+      }),
+    ]).finally(() => clearTimeout(timer));
+    if (hit !== undefined) {
+      return hit;
+    }
+    let pending = this.inFlight.get(key) as Promise<T> | undefined;
+    if (!pending) {
+      pending = load()
+        .then(async value => {
+          await this.cache.set(key, value, { ttl }).catch(e =>
+            this.logger.warn(`Could not cache ${key}: ${describe(e)}`),
+          );
+          return value;
+        })
+        .finally(() => this.inFlight.delete(key));
+      this.inFlight.set(key, pending);
+    }
+    return pending;
+  }
+}
+
+function describe(e: unknown): string {
+  return e instanceof Error ? `${e.name}: ${e.message}` : String(e);
+}

@@ -28,5 +28,10 @@ test('a guest signs in, opens a demo component and sees its IRSA tab', async ({ 
     'backstage.io/kubernetes-id: payments-api',
   );
 
+  // The cluster's issuer comes from moto's EKS; its account has the OIDC provider.
+  const eastRow = page.getByRole('row').filter({ hasText: 'demo-east' });
+  await expect(eastRow).toContainText('oidc.eks.us-east-1.amazonaws.com/id/');
+  await expect(eastRow).toContainText('present (sts.amazonaws.com)');
+
   await page.screenshot({ path: 'e2e-screenshots/irsa-entity-tab.png', fullPage: true });
 });

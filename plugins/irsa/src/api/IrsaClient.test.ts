@@ -25,6 +25,19 @@ describe('IrsaClient', () => {
     expect(authorization).toBe('Bearer guest-token');
   });
 
+  it('lists clusters from /clusters', async () => {
+    server.use(
+      http.get('http://localhost:7007/api/irsa/clusters', () =>
+        HttpResponse.json({
+          items: [{ name: 'demo-east', accountId: '123456789012', region: 'us-east-1', issuerSource: 'eks', oidcProvider: 'present' }],
+        }),
+      ),
+    );
+    await expect(client.listClusters()).resolves.toEqual([
+      { name: 'demo-east', accountId: '123456789012', region: 'us-east-1', issuerSource: 'eks', oidcProvider: 'present' },
+    ]);
+  });
+
   it('turns an error body into a ResponseError with the backend message', async () => {
     server.use(
       http.get('http://localhost:7007/api/irsa/health', () =>

@@ -1,6 +1,6 @@
 import { DiscoveryApi, FetchApi } from '@backstage/frontend-plugin-api';
 import { ResponseError } from '@backstage/errors';
-import { IrsaApi, IrsaHealth } from './IrsaApi';
+import { IrsaApi, IrsaClusterStatus, IrsaHealth } from './IrsaApi';
 
 /**
  * {@link IrsaApi} over HTTP, authenticated with the signed-in user's token
@@ -19,6 +19,13 @@ export class IrsaClient implements IrsaApi {
 
   getHealth(): Promise<IrsaHealth> {
     return this.request<IrsaHealth>('/health');
+  }
+
+  async listClusters(): Promise<IrsaClusterStatus[]> {
+    const { items } = await this.request<{ items: IrsaClusterStatus[] }>(
+      '/clusters',
+    );
+    return items;
   }
 
   private async request<T>(path: string, init?: RequestInit): Promise<T> {

@@ -1,3 +1,3 @@
 export { irsaApiRef } from './IrsaApi';
-export type { IrsaApi, IrsaHealth } from './IrsaApi';
+export type { IrsaApi, IrsaClusterStatus, IrsaHealth } from './IrsaApi';
 export { IrsaClient } from './IrsaClient';

@@ -25,7 +25,36 @@ async function renderTab(entity: Entity, api: IrsaApi) {
 }
 
 describe('IrsaEntityContent', () => {
-  const healthy: IrsaApi = { getHealth: async () => ({ status: 'ok', clusters: 3 }) };
+  const healthy: IrsaApi = {
+    getHealth: async () => ({ status: 'ok', clusters: 3 }),
+    listClusters: async () => [
+      {
+        name: 'demo-east',
+        accountId: '123456789012',
+        region: 'us-east-1',
+        issuerSource: 'eks',
+        oidcIssuer: 'https://oidc.eks.us-east-1.amazonaws.com/id/ABC',
+        oidcProvider: 'present',
+        oidcProviderClientIds: ['sts.amazonaws.com'],
+      },
+      {
+        name: 'golem',
+        accountId: '111122223333',
+        region: 'eu-west-1',
+        issuerSource: 'config',
+        oidcIssuer: 'https://irsa.golem.gaws.gigantic.io',
+        oidcProvider: 'missing',
+      },
+      {
+        name: 'ghost',
+        accountId: '111122223333',
+        region: 'eu-west-1',
+        issuerSource: 'eks',
+        oidcProvider: 'unknown',
+        error: 'Could not read the OIDC issuer of cluster ghost: ResourceNotFoundException',
+      },
+    ],
+  };
 
   it('prefers the explicit service-accounts annotation over kubernetes-id', async () => {
     await renderTab(
@@ -43,6 +72,19 @@ describe('IrsaEntityContent', () => {
     );
   });
 
+  it("lists each cluster's issuer and whether its account has the OIDC provider", async () => {
+    await renderTab(entityWith({ 'backstage.io/kubernetes-id': 'payments-api' }), healthy);
+    const east = screen.getByText('demo-east').closest('tr')!;
+    expect(east).toHaveTextContent('https://oidc.eks.us-east-1.amazonaws.com/id/ABC');
+    expect(east).toHaveTextContent('present (sts.amazonaws.com)');
+    expect(screen.getByText('golem').closest('tr')).toHaveTextContent(
+      'missing: pods cannot assume roles in 111122223333',
+    );
+    expect(screen.getByText('ghost').closest('tr')).toHaveTextContent(
+      'unknown: Could not read the OIDC issuer of cluster ghost: ResourceNotFoundException',
+    );
+  });
+
   it('says which annotations are missing', async () => {
     await renderTab(entityWith({}), healthy);
     expect(screen.getByTestId('irsa-linked-by')).toHaveTextContent(
@@ -52,6 +94,7 @@ describe('IrsaEntityContent', () => {
 
   it('shows the backend error instead of the card', async () => {
     await renderTab(entityWith({}), {
+      ...healthy,
       getHealth: async () => {
         throw new Error('backend down');
       },

@@ -9,6 +9,7 @@ import { useEntity } from '@backstage/plugin-catalog-react';
 import Typography from '@material-ui/core/Typography';
 import useAsync from 'react-use/esm/useAsync';
 import { irsaApiRef } from '../../api';
+import { ClusterTable } from './ClusterTable';
 
 const SERVICE_ACCOUNTS_ANNOTATION = 'irsa.backstage.io/service-accounts';
 const KUBERNETES_ID_ANNOTATION = 'backstage.io/kubernetes-id';
@@ -32,8 +33,11 @@ function describeServiceAccountLink(
 export const IrsaEntityContent = () => {
   const { entity } = useEntity();
   const irsaApi = useApi(irsaApiRef);
-  const { value: health, loading, error } = useAsync(
-    () => irsaApi.getHealth(),
+  const { value, loading, error } = useAsync(
+    async () => ({
+      health: await irsaApi.getHealth(),
+      clusters: await irsaApi.listClusters(),
+    }),
     [irsaApi],
   );
 
@@ -54,8 +58,9 @@ export const IrsaEntityContent = () => {
           : `${entity.metadata.name} has no ${SERVICE_ACCOUNTS_ANNOTATION} or ${KUBERNETES_ID_ANNOTATION} annotation.`}
       </Typography>
       <Typography variant="body2" data-testid="irsa-clusters">
-        Clusters watched by the IRSA backend: {health?.clusters ?? 0}
+        Clusters watched by the IRSA backend: {value?.health.clusters ?? 0}
       </Typography>
+      <ClusterTable clusters={value?.clusters ?? []} />
       <EmptyState
         missing="data"
         title="No IRSA bindings discovered yet"

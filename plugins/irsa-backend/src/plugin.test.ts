@@ -1,4 +1,6 @@
-import { mockServices, startTestBackend } from '@backstage/backend-test-utils';
+import { mockCredentials, mockServices, startTestBackend } from '@backstage/backend-test-utils';
+import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
+import { AuthorizeResult } from '@backstage/plugin-permission-common';
 import request from 'supertest';
 import { irsaPlugin } from './plugin';
 
@@ -30,6 +32,32 @@ describe('irsaPlugin', () => {
       .get('/api/irsa/clusters')
       .set('Authorization', 'Bearer mock-none-token');
     expect(res.status).toBe(401);
+  });
+
+  it("answers 403 when the permission policy denies reading the entity's bindings", async () => {
+    const { server } = await startTestBackend({
+      features: [
+        irsaPlugin,
+        mockServices.permissions.factory({ result: AuthorizeResult.DENY }),
+        catalogServiceMock.factory({ entities: [] }),
+      ],
+    });
+    const res = await request(server).get('/api/irsa/entities/default/component/payments-api/bindings')
+      .set('Authorization', mockCredentials.user.header());
+    expect(res.status).toBe(403);
+    expect(res.body.error.message).toBe(
+      'You may not read the IRSA bindings of component:default/payments-api',
+    );
+  });
+
+  it('answers 404 for an entity the catalog does not have', async () => {
+    const { server } = await startTestBackend({
+      features: [irsaPlugin, catalogServiceMock.factory({ entities: [] })],
+    });
+    const res = await request(server).get('/api/irsa/entities/default/component/nope/bindings')
+      .set('Authorization', mockCredentials.user.header());
+    expect(res.status).toBe(404);
+    expect(res.body.error.message).toBe('No entity component:default/nope in the catalog');
   });
 
   it('serves its OpenAPI spec', async () => {

@@ -2,10 +2,14 @@ import {
   coreServices,
   createBackendPlugin,
 } from '@backstage/backend-plugin-api';
+import { catalogServiceRef } from '@backstage/plugin-catalog-node';
 import { irsaPermissions } from '@irsa-backstage/plugin-irsa-common';
 import { DatabaseIrsaStore } from './database/DatabaseIrsaStore';
 import { AwsClientFactory } from './service/AwsClientFactory';
+import { BindingDiscovery } from './service/BindingDiscovery';
 import { ClusterService } from './service/ClusterService';
+import { KubernetesClientFactory } from './service/KubernetesClientFactory';
+import { RoleReader } from './service/RoleReader';
 import { readIrsaConfig } from './service/config';
 import { createRouter } from './service/router';
 
@@ -24,6 +28,10 @@ export const irsaPlugin = createBackendPlugin({
         config: coreServices.rootConfig,
         database: coreServices.database,
         cache: coreServices.cache,
+        httpAuth: coreServices.httpAuth,
+        permissions: coreServices.permissions,
+        auditor: coreServices.auditor,
+        catalog: catalogServiceRef,
         httpRouter: coreServices.httpRouter,
         permissionsRegistry: coreServices.permissionsRegistry,
       },
@@ -32,6 +40,10 @@ export const irsaPlugin = createBackendPlugin({
         config,
         database,
         cache,
+        httpAuth,
+        permissions,
+        auditor,
+        catalog,
         httpRouter,
         permissionsRegistry,
       }) {
@@ -39,14 +51,26 @@ export const irsaPlugin = createBackendPlugin({
         // Created at start-up so migrations run before the first request.
         await DatabaseIrsaStore.create({ database });
         permissionsRegistry.addPermissions(irsaPermissions);
-        const clusters = new ClusterService(
-          irsaConfig,
-          AwsClientFactory.fromConfig(config, irsaConfig),
+        const aws = AwsClientFactory.fromConfig(config, irsaConfig);
+        const clusters = new ClusterService(irsaConfig, aws, cache, logger);
+        const discovery = new BindingDiscovery(
+          clusters,
+          new KubernetesClientFactory(),
+          new RoleReader(aws),
           cache,
           logger,
         );
         httpRouter.use(
-          await createRouter({ logger, config: irsaConfig, clusters }),
+          await createRouter({
+            logger,
+            config: irsaConfig,
+            httpAuth,
+            permissions,
+            auditor,
+            catalog,
+            clusters,
+            discovery,
+          }),
         );
         httpRouter.addAuthPolicy({ path: '/health', allow: 'unauthenticated' });
         logger.info(

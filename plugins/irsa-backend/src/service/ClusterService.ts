@@ -4,10 +4,10 @@ import {
   ListOpenIDConnectProvidersCommand,
 } from '@aws-sdk/client-iam';
 import { CacheService, LoggerService } from '@backstage/backend-plugin-api';
-import { JsonValue } from '@backstage/types';
 import { buildOidcProviderArn } from '@irsa-backstage/plugin-irsa-common';
 import { AwsClientFactory } from './AwsClientFactory';
 import { ClusterConfig, IrsaConfig } from './config';
+import { describeError, ReadThroughCache } from './ReadThroughCache';
 
 /** An IAM OIDC provider of an account, as the trust verdict needs it. */
 export type OidcProvider = { arn: string; clientIds: string[] };
@@ -35,8 +35,6 @@ export type ClusterStatus = {
 const ISSUER_TTL_MS = 60 * 60 * 1000;
 /** Providers change when someone adds one; a few minutes is fresh enough for a page. */
 const PROVIDERS_TTL_MS = 5 * 60 * 1000;
-/** A dead cache must not hang a request: past this we ask AWS. */
-const CACHE_READ_TIMEOUT_MS = 1000;
 
 /**
  * The configured clusters, their OIDC issuers and their accounts' IAM OIDC
@@ -44,14 +42,16 @@ const CACHE_READ_TIMEOUT_MS = 1000;
  * service) and concurrent requests for the same thing share one AWS call.
  */
 export class ClusterService {
-  private readonly inFlight = new Map<string, Promise<unknown>>();
+  private readonly cache: ReadThroughCache;
 
   constructor(
     private readonly config: IrsaConfig,
     private readonly aws: AwsClientFactory,
-    private readonly cache: CacheService,
-    private readonly logger: LoggerService,
-  ) {}
+    cache: CacheService,
+    logger: LoggerService,
+  ) {
+    this.cache = new ReadThroughCache(cache, logger);
+  }
 
   listClusterConfigs(): ClusterConfig[] {
     return this.config.clusters;
@@ -66,7 +66,7 @@ export class ClusterService {
     if (cluster.oidcIssuer) {
       return cluster.oidcIssuer;
     }
-    return this.cached(`cluster-issuer:${cluster.name}`, ISSUER_TTL_MS, async () => {
+    return this.cache.get(`cluster-issuer:${cluster.name}`, ISSUER_TTL_MS, async () => {
       const eks = await this.aws.eks(cluster.accountId, cluster.region);
       const res = await eks.send(new DescribeClusterCommand({ name: cluster.eksClusterName }));
       const issuer = res.cluster?.identity?.oidc?.issuer;
@@ -81,7 +81,7 @@ export class ClusterService {
 
   /** The IAM OIDC providers of an account, with their client IDs. */
   async getOidcProviders(accountId: string): Promise<OidcProvider[]> {
-    return this.cached(`oidc-providers:${accountId}`, PROVIDERS_TTL_MS, async () => {
+    return this.cache.get(`oidc-providers:${accountId}`, PROVIDERS_TTL_MS, async () => {
       const iam = await this.aws.iam(accountId);
       const list = await iam.send(new ListOpenIDConnectProvidersCommand({}));
       return Promise.all(
@@ -106,7 +106,7 @@ export class ClusterService {
     try {
       status.oidcIssuer = await this.getIssuer(cluster);
     } catch (e) {
-      status.error = `Could not read the OIDC issuer of cluster ${cluster.name}: ${describe(e)}`;
+      status.error = `Could not read the OIDC issuer of cluster ${cluster.name}: ${describeError(e)}`;
       return status;
     }
     status.oidcProviderArn = buildOidcProviderArn(cluster.accountId, status.oidcIssuer);
@@ -116,44 +116,8 @@ export class ClusterService {
       status.oidcProvider = provider ? 'present' : 'missing';
       status.oidcProviderClientIds = provider?.clientIds;
     } catch (e) {
-      status.error = `Could not list the IAM OIDC providers of account ${cluster.accountId}: ${describe(e)}`;
+      status.error = `Could not list the IAM OIDC providers of account ${cluster.accountId}: ${describeError(e)}`;
     }
     return status;
   }
-
-  /** Read-through cache with request coalescing. */
-  private async cached<T extends JsonValue>(
-    key: string,
-    ttl: number,
-    load: () => Promise<T>,
-  ): Promise<T> {
-    // `any`: setTimeout is typed by both DOM (number) and Node (Timeout) here.
-    let timer: any;
-    const hit = await Promise.race([
-      this.cache.get<T>(key).catch(() => undefined),
-      new Promise<undefined>(resolve => {
-        timer = setTimeout(resolve, CACHE_READ_TIMEOUT_MS);
-      }),
-    ]).finally(() => clearTimeout(timer));
-    if (hit !== undefined) {
-      return hit;
-    }
-    let pending = this.inFlight.get(key) as Promise<T> | undefined;
-    if (!pending) {
-      pending = load()
-        .then(async value => {
-          await this.cache.set(key, value, { ttl }).catch(e =>
-            this.logger.warn(`Could not cache ${key}: ${describe(e)}`),
-          );
-          return value;
-        })
-        .finally(() => this.inFlight.delete(key));
-      this.inFlight.set(key, pending);
-    }
-    return pending;
-  }
-}
-
-function describe(e: unknown): string {
-  return e instanceof Error ? `${e.name}: ${e.message}` : String(e);
 }

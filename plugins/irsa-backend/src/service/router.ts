@@ -1,6 +1,17 @@
-import { LoggerService } from '@backstage/backend-plugin-api';
+import {
+  AuditorService,
+  HttpAuthService,
+  LoggerService,
+  PermissionsService,
+} from '@backstage/backend-plugin-api';
+import { stringifyEntityRef } from '@backstage/catalog-model';
+import { NotAllowedError, NotFoundError } from '@backstage/errors';
+import { CatalogService } from '@backstage/plugin-catalog-node';
+import { AuthorizeResult } from '@backstage/plugin-permission-common';
+import { irsaBindingReadPermission } from '@irsa-backstage/plugin-irsa-common';
 import express from 'express';
 import { createOpenApiRouter } from '../schema/openapi';
+import { BindingDiscovery } from './BindingDiscovery';
 import { ClusterService } from './ClusterService';
 import { IrsaConfig } from './config';
 
@@ -8,7 +19,12 @@ import { IrsaConfig } from './config';
 export interface RouterOptions {
   logger: LoggerService;
   config: IrsaConfig;
+  httpAuth: HttpAuthService;
+  permissions: PermissionsService;
+  auditor: AuditorService;
+  catalog: CatalogService;
   clusters: ClusterService;
+  discovery: BindingDiscovery;
 }
 
 /**
@@ -21,6 +37,7 @@ export interface RouterOptions {
 export async function createRouter(
   options: RouterOptions,
 ): Promise<express.Router> {
+  const { httpAuth, permissions, auditor, catalog, logger } = options;
   const router = await createOpenApiRouter();
 
   router.get('/health', (_req, res) => {
@@ -29,6 +46,40 @@ export async function createRouter(
 
   router.get('/clusters', async (_req, res) => {
     res.json({ items: await options.clusters.listClusters() });
+  });
+
+  router.get('/entities/:namespace/:kind/:name/bindings', async (req, res) => {
+    const entityRef = stringifyEntityRef({
+      kind: req.params.kind,
+      namespace: req.params.namespace,
+      name: req.params.name,
+    });
+    const auditorEvent = await auditor.createEvent({
+      eventId: 'entity-bindings-fetch',
+      request: req,
+      meta: { entityRef },
+    });
+    try {
+      const credentials = await httpAuth.credentials(req);
+      const [decision] = await permissions.authorize(
+        [{ permission: irsaBindingReadPermission, resourceRef: entityRef }],
+        { credentials },
+      );
+      if (decision.result !== AuthorizeResult.ALLOW) {
+        throw new NotAllowedError(`You may not read the IRSA bindings of ${entityRef}`);
+      }
+      const entity = await catalog.getEntityByRef(entityRef, { credentials });
+      if (!entity) {
+        throw new NotFoundError(`No entity ${entityRef} in the catalog`);
+      }
+      res.json(await options.discovery.entityBindings(entity));
+      auditorEvent
+        .success()
+        .catch(e => logger.error(`Failed to emit audit event: ${e}`));
+    } catch (e) {
+      await auditorEvent.fail({ error: e as Error });
+      throw e;
+    }
   });
 
   return router;

@@ -167,6 +167,136 @@ export const spec = {
         required: ['items'],
         additionalProperties: false,
       },
+      Finding: {
+        type: 'object',
+        description:
+          'One finding of the analysis (codes and severities in DESIGN.md).',
+        properties: {
+          code: {
+            type: 'string',
+          },
+          severity: {
+            type: 'string',
+            enum: ['critical', 'high', 'medium', 'low', 'info'],
+          },
+          message: {
+            type: 'string',
+          },
+          hint: {
+            type: 'string',
+          },
+          statementIndex: {
+            type: 'integer',
+          },
+        },
+        required: ['code', 'severity', 'message'],
+        additionalProperties: true,
+      },
+      EntityBinding: {
+        type: 'object',
+        description:
+          "A service account of the entity, the role its eks.amazonaws.com/role-arn annotation names, the role's details, the trust verdict (with per-statement explanations), the permission analysis, the pods that run as it and all findings, most severe first.",
+        properties: {
+          serviceAccount: {
+            type: 'object',
+            properties: {
+              cluster: {
+                type: 'string',
+              },
+              namespace: {
+                type: 'string',
+              },
+              name: {
+                type: 'string',
+              },
+            },
+            required: ['cluster', 'namespace', 'name'],
+          },
+          roleArn: {
+            type: 'string',
+          },
+          source: {
+            type: 'string',
+            enum: ['annotation', 'trust', 'tag'],
+          },
+          serviceAccountExists: {
+            type: 'boolean',
+          },
+          role: {
+            type: 'object',
+            additionalProperties: true,
+          },
+          verdict: {
+            type: 'object',
+            additionalProperties: true,
+          },
+          permissions: {
+            type: 'object',
+            additionalProperties: true,
+          },
+          pods: {
+            type: 'array',
+            items: {
+              type: 'object',
+              properties: {
+                name: {
+                  type: 'string',
+                },
+                injectedRoleArn: {
+                  type: 'string',
+                },
+              },
+              required: ['name'],
+            },
+          },
+          findings: {
+            type: 'array',
+            items: {
+              $ref: '#/components/schemas/Finding',
+            },
+          },
+          entityRef: {
+            type: 'string',
+          },
+          error: {
+            type: 'string',
+          },
+        },
+        required: ['serviceAccount', 'source', 'pods', 'findings'],
+        additionalProperties: false,
+      },
+      EntityBindings: {
+        type: 'object',
+        properties: {
+          entityRef: {
+            type: 'string',
+          },
+          bindings: {
+            type: 'array',
+            items: {
+              $ref: '#/components/schemas/EntityBinding',
+            },
+          },
+          errors: {
+            type: 'array',
+            description: 'Clusters that could not be asked, and why.',
+            items: {
+              type: 'object',
+              properties: {
+                cluster: {
+                  type: 'string',
+                },
+                message: {
+                  type: 'string',
+                },
+              },
+              required: ['cluster', 'message'],
+            },
+          },
+        },
+        required: ['entityRef', 'bindings', 'errors'],
+        additionalProperties: false,
+      },
     },
     securitySchemes: {
       JWT: {
@@ -211,6 +341,59 @@ export const spec = {
               'application/json': {
                 schema: {
                   $ref: '#/components/schemas/ClusterList',
+                },
+              },
+            },
+          },
+          default: {
+            $ref: '#/components/responses/ErrorResponse',
+          },
+        },
+        security: [
+          {
+            JWT: [],
+          },
+        ],
+      },
+    },
+    '/entities/{namespace}/{kind}/{name}/bindings': {
+      get: {
+        operationId: 'GetEntityBindings',
+        description:
+          "The entity tab's data: every service account the entity runs as (linked by irsa.backstage.io/service-accounts or backstage.io/kubernetes-id), its IAM role, whether the pod can assume it and why not, and what the role may do. Needs irsa.binding.read on the entity.",
+        parameters: [
+          {
+            name: 'namespace',
+            in: 'path',
+            required: true,
+            schema: {
+              type: 'string',
+            },
+          },
+          {
+            name: 'kind',
+            in: 'path',
+            required: true,
+            schema: {
+              type: 'string',
+            },
+          },
+          {
+            name: 'name',
+            in: 'path',
+            required: true,
+            schema: {
+              type: 'string',
+            },
+          },
+        ],
+        responses: {
+          '200': {
+            description: "The entity's bindings.",
+            content: {
+              'application/json': {
+                schema: {
+                  $ref: '#/components/schemas/EntityBindings',
                 },
               },
             },

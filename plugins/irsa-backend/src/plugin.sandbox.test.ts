@@ -1,0 +1,65 @@
+/*
+ * The whole plugin against the sandbox: the bindings route with the real permission check,
+ * a catalog entity, the kube-apiserver and moto. Needs a running, seeded sandbox.
+ */
+import { mockCredentials, mockServices, startTestBackend } from '@backstage/backend-test-utils';
+import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
+import request from 'supertest';
+import { irsaPlugin } from './plugin';
+import { loadSettings } from './sandbox/sandboxSettings';
+
+describe('irsaPlugin against the sandbox', () => {
+  it('answers the entity tab for a seeded component', async () => {
+    const s = loadSettings();
+    const { server } = await startTestBackend({
+      features: [
+        irsaPlugin,
+        catalogServiceMock.factory({
+          entities: [
+            {
+              apiVersion: 'backstage.io/v1alpha1',
+              kind: 'Component',
+              metadata: {
+                name: 'inventory-sync',
+                namespace: 'default',
+                annotations: { 'backstage.io/kubernetes-id': 'inventory-sync' },
+              },
+              spec: { type: 'service', owner: 'group:default/team-inventory', lifecycle: 'production' },
+            },
+          ],
+        }),
+        mockServices.rootConfig.factory({
+          data: {
+            aws: {
+              accounts: [
+                { accountId: '123456789012', accessKeyId: s.AWS_ACCESS_KEY_ID, secretAccessKey: s.AWS_SECRET_ACCESS_KEY },
+              ],
+            },
+            irsa: {
+              aws: { endpoint: s.AWS_ENDPOINT_URL },
+              clusters: [
+                {
+                  name: 'demo-east',
+                  accountId: '123456789012',
+                  region: 'us-east-1',
+                  url: s.IRSA_SANDBOX_K8S_URL,
+                  caFile: s.IRSA_SANDBOX_K8S_CA_FILE,
+                  serviceAccountTokenFile: s.IRSA_SANDBOX_BACKEND_TOKEN_FILE,
+                },
+              ],
+            },
+          },
+        }),
+      ],
+    });
+    const res = await request(server).get('/api/irsa/entities/default/component/inventory-sync/bindings')
+      .set('Authorization', mockCredentials.user.header());
+    expect(res.status).toBe(200);
+    expect(res.body.entityRef).toBe('component:default/inventory-sync');
+    expect(res.body.errors).toEqual([]);
+    const [binding] = res.body.bindings;
+    expect(binding.serviceAccount).toEqual({ cluster: 'demo-east', namespace: 'inventory', name: 'inventory-sync' });
+    expect(binding.verdict.allowed).toBe(false);
+    expect(binding.findings.map((f: { code: string }) => f.code)).toContain('TRUST_ISSUER_MISMATCH');
+  });
+});

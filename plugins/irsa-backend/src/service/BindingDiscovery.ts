@@ -1,0 +1,250 @@
+import type * as K8s from '@kubernetes/client-node';
+import {
+  Entity,
+  stringifyEntityRef,
+} from '@backstage/catalog-model';
+import { CacheService, LoggerService } from '@backstage/backend-plugin-api';
+import { JsonValue } from '@backstage/types';
+import {
+  analyzePermissions,
+  analyzeServiceAccount,
+  analyzeTrust,
+  Binding,
+  parseRoleArn,
+  ROLE_ARN_ANNOTATION,
+  RoleDetails,
+  sortFindings,
+} from '@irsa-backstage/plugin-irsa-common';
+import { ClusterService, OidcProvider } from './ClusterService';
+import { ClusterConfig } from './config';
+import { KubernetesClientFactory, kubernetesStatus } from './KubernetesClientFactory';
+import { describeError, ReadThroughCache } from './ReadThroughCache';
+import { RoleReader } from './RoleReader';
+
+/** Entity annotation naming service accounts explicitly: `cluster/namespace/name, ...`. */
+export const SERVICE_ACCOUNTS_ANNOTATION = 'irsa.backstage.io/service-accounts';
+const KUBERNETES_ID_ANNOTATION = 'backstage.io/kubernetes-id';
+const KUBERNETES_NAMESPACE_ANNOTATION = 'backstage.io/kubernetes-namespace';
+const KUBERNETES_LABEL_SELECTOR_ANNOTATION = 'backstage.io/kubernetes-label-selector';
+
+/** A role is re-read after this; short, so a fixed trust policy shows up quickly. */
+const ROLE_TTL_MS = 60 * 1000;
+
+/** A binding as the entity tab shows it; `error` says what could not be read. */
+export type EntityBinding = Binding & { error?: string };
+
+/** The entity tab's data: the entity's bindings and the clusters that could not be asked. */
+export type EntityBindings = {
+  entityRef: string;
+  bindings: EntityBinding[];
+  errors: Array<{ cluster: string; message: string }>;
+};
+
+type Target = {
+  cluster: ClusterConfig;
+  namespace: string;
+  name: string;
+  serviceAccount?: K8s.V1ServiceAccount;
+};
+
+/**
+ * Finds the service accounts an entity runs as (DESIGN.md's linking order:
+ * the explicit annotation, then the Kubernetes plugin's kubernetes-id label on
+ * service accounts and on pods), reads the role each one's
+ * `eks.amazonaws.com/role-arn` names, and analyses trust, permissions and pods
+ * with irsa-common.
+ */
+export class BindingDiscovery {
+  private readonly cache: ReadThroughCache;
+
+  constructor(
+    private readonly clusters: ClusterService,
+    private readonly kube: KubernetesClientFactory,
+    private readonly roles: RoleReader,
+    cache: CacheService,
+    logger: LoggerService,
+  ) {
+    this.cache = new ReadThroughCache(cache, logger);
+  }
+
+  async entityBindings(entity: Entity): Promise<EntityBindings> {
+    const entityRef = stringifyEntityRef(entity);
+    const errors: EntityBindings['errors'] = [];
+    const targets = await this.targetsOf(entity, errors);
+    const podsByNamespace = new Map<string, Promise<K8s.V1Pod[]>>();
+    const bindings = await Promise.all(
+      targets.map(target => this.analyze(target, entityRef, podsByNamespace)),
+    );
+    return { entityRef, bindings, errors };
+  }
+
+  private async targetsOf(
+    entity: Entity,
+    errors: EntityBindings['errors'],
+  ): Promise<Target[]> {
+    const annotations = entity.metadata.annotations ?? {};
+    const byKey = new Map<string, Target>();
+    const add = (t: Target) => {
+      const key = `${t.cluster.name}/${t.namespace}/${t.name}`;
+      if (!byKey.has(key) || t.serviceAccount) byKey.set(key, t);
+    };
+    const all = this.clusters.listClusterConfigs();
+
+    await Promise.all(
+      all.map(async cluster => {
+        try {
+          const core = await this.kube.core(cluster);
+          for (const ref of explicitRefs(annotations[SERVICE_ACCOUNTS_ANNOTATION], cluster)) {
+            add({ cluster, ...ref, serviceAccount: await readServiceAccount(core, ref) });
+          }
+          const selector =
+            annotations[KUBERNETES_LABEL_SELECTOR_ANNOTATION] ??
+            (annotations[KUBERNETES_ID_ANNOTATION]
+              ? `${KUBERNETES_ID_ANNOTATION}=${annotations[KUBERNETES_ID_ANNOTATION]}`
+              : undefined);
+          if (!selector) return;
+          const namespace = annotations[KUBERNETES_NAMESPACE_ANNOTATION];
+          const [accounts, pods] = await Promise.all([
+            namespace
+              ? core.listNamespacedServiceAccount({ namespace, labelSelector: selector })
+              : core.listServiceAccountForAllNamespaces({ labelSelector: selector }),
+            namespace
+              ? core.listNamespacedPod({ namespace, labelSelector: selector })
+              : core.listPodForAllNamespaces({ labelSelector: selector }),
+          ]);
+          for (const sa of accounts.items) {
+            add({ cluster, namespace: sa.metadata!.namespace!, name: sa.metadata!.name!, serviceAccount: sa });
+          }
+          // Pods carrying the label name service accounts that may not carry it.
+          for (const pod of pods.items) {
+            const ref = {
+              namespace: pod.metadata!.namespace!,
+              name: pod.spec?.serviceAccountName ?? 'default',
+            };
+            if (!byKey.has(`${cluster.name}/${ref.namespace}/${ref.name}`)) {
+              add({ cluster, ...ref, serviceAccount: await readServiceAccount(core, ref) });
+            }
+          }
+        } catch (e) {
+          errors.push({
+            cluster: cluster.name,
+            message: `Could not list service accounts in cluster ${cluster.name}: ${describeError(e)}`,
+          });
+        }
+      }),
+    );
+    return [...byKey.values()].sort((a, b) =>
+      `${a.cluster.name}/${a.namespace}/${a.name}`.localeCompare(`${b.cluster.name}/${b.namespace}/${b.name}`),
+    );
+  }
+
+  private async analyze(
+    target: Target,
+    entityRef: string,
+    podsByNamespace: Map<string, Promise<K8s.V1Pod[]>>,
+  ): Promise<EntityBinding> {
+    const { cluster, namespace, name, serviceAccount } = target;
+    const binding: EntityBinding = {
+      serviceAccount: { cluster: cluster.name, namespace, name },
+      source: 'annotation',
+      serviceAccountExists: serviceAccount !== undefined,
+      pods: [],
+      findings: [],
+      entityRef,
+    };
+    if (!serviceAccount) {
+      return binding;
+    }
+    const roleArn = serviceAccount.metadata?.annotations?.[ROLE_ARN_ANNOTATION];
+    binding.roleArn = roleArn;
+
+    try {
+      const podsKey = `${cluster.name}/${namespace}`;
+      if (!podsByNamespace.has(podsKey)) {
+        podsByNamespace.set(
+          podsKey,
+          this.kube.core(cluster).then(core => core.listNamespacedPod({ namespace })).then(l => l.items),
+        );
+      }
+      const pods = await podsByNamespace.get(podsKey)!;
+      const arn = roleArn ? parseRoleArn(roleArn) : undefined;
+      const role = arn ? await this.readRole(roleArn!, arn.accountId, arn.roleName) : undefined;
+
+      const sa = analyzeServiceAccount({
+        serviceAccount,
+        pods,
+        roleExists: arn ? role !== undefined : undefined,
+      });
+      binding.pods = sa.pods.map(p => ({ name: p.name, injectedRoleArn: p.injectedRoleArn }));
+      binding.findings = sa.findings;
+      if (!role || !arn) {
+        return binding;
+      }
+      binding.role = role;
+
+      const [issuer, providers] = await Promise.all([
+        this.clusters.getIssuer(cluster),
+        this.clusters.getOidcProviders(arn.accountId).catch((): OidcProvider[] | null => null),
+      ]);
+      binding.verdict = analyzeTrust({
+        trustPolicy: role.trustPolicy,
+        roleArn: role.arn,
+        serviceAccount: { namespace, name, audience: sa.audience },
+        oidcIssuer: issuer,
+        oidcProviders: providers,
+      });
+      binding.permissions = analyzePermissions({
+        policies: [
+          ...role.attachedPolicies
+            .filter(p => p.document !== undefined)
+            .map(p => ({ arn: p.arn, name: p.name, document: p.document! })),
+          ...role.inlinePolicies.map(p => ({ name: p.name, document: p.document })),
+        ],
+      });
+      binding.findings = sortFindings([
+        ...sa.findings,
+        ...binding.verdict.findings,
+        ...binding.permissions.findings,
+      ]);
+    } catch (e) {
+      binding.error = `Could not analyse ${cluster.name}/${namespace}/${name}: ${describeError(e)}`;
+    }
+    return binding;
+  }
+
+  /** The role, cached briefly; `null` in the cache means "does not exist". */
+  private async readRole(
+    roleArn: string,
+    accountId: string,
+    roleName: string,
+  ): Promise<RoleDetails | undefined> {
+    const role = await this.cache.get(`role:${roleArn}`, ROLE_TTL_MS, async () => {
+      const details = await this.roles.readRole(roleArn, accountId, roleName);
+      // RoleDetails is plain JSON (strings, arrays, records) as read from IAM.
+      return (details ?? null) as JsonValue;
+    });
+    return (role ?? undefined) as RoleDetails | undefined;
+  }
+}
+
+/** The entries of `irsa.backstage.io/service-accounts` that apply to a cluster. */
+function explicitRefs(annotation: string | undefined, cluster: ClusterConfig) {
+  return (annotation ?? '')
+    .split(',')
+    .map(entry => entry.trim().split('/'))
+    .filter(parts => parts.length === 3 && parts.every(Boolean))
+    .filter(([c]) => c === '*' || c === cluster.name)
+    .map(([, namespace, name]) => ({ namespace, name }));
+}
+
+async function readServiceAccount(
+  core: K8s.CoreV1Api,
+  ref: { namespace: string; name: string },
+): Promise<K8s.V1ServiceAccount | undefined> {
+  try {
+    return await core.readNamespacedServiceAccount(ref);
+  } catch (e) {
+    if (kubernetesStatus(e) === 404) return undefined;
+    throw e;
+  }
+}

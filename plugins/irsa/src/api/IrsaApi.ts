@@ -1,4 +1,6 @@
+import { CompoundEntityRef } from '@backstage/catalog-model';
 import { createApiRef } from '@backstage/frontend-plugin-api';
+import type { Binding } from '@irsa-backstage/plugin-irsa-common';
 
 /**
  * Liveness of the IRSA backend and how many clusters it watches.
@@ -29,6 +31,30 @@ export interface IrsaClusterStatus {
 }
 
 /**
+ * One binding of an entity as the backend returns it: the service account,
+ * its role, the trust verdict, the permission summary, the pods and all
+ * findings (merged, most severe first).
+ *
+ * @public
+ */
+export type EntityBinding = Binding & {
+  /** Why part of the binding could not be read (e.g. no credentials for the role's account). */
+  error?: string;
+};
+
+/**
+ * Answer of `GET /entities/{namespace}/{kind}/{name}/bindings`.
+ *
+ * @public
+ */
+export interface EntityBindings {
+  entityRef: string;
+  bindings: EntityBinding[];
+  /** Clusters that could not be asked, and why. */
+  errors?: Array<{ cluster: string; message: string }>;
+}
+
+/**
  * Client of the IRSA backend (`/api/irsa`).
  *
  * @public
@@ -36,6 +62,13 @@ export interface IrsaClusterStatus {
 export interface IrsaApi {
   getHealth(): Promise<IrsaHealth>;
   listClusters(): Promise<IrsaClusterStatus[]>;
+  /**
+   * The entity's IRSA bindings. Rejects with a `ResponseError` (403 when the
+   * user may not read them, 404 when the entity does not exist).
+   */
+  getEntityBindings(
+    entityRef: CompoundEntityRef | string,
+  ): Promise<EntityBindings>;
 }
 
 /**

@@ -9,8 +9,12 @@ describe('IrsaClient', () => {
   registerMswTestHooks(server);
 
   const client = new IrsaClient({
-    discoveryApi: UrlPatternDiscovery.compile('http://localhost:7007/api/{{ pluginId }}'),
-    fetchApi: new MockFetchApi({ injectIdentityAuth: { token: 'guest-token' } }),
+    discoveryApi: UrlPatternDiscovery.compile(
+      'http://localhost:7007/api/{{ pluginId }}',
+    ),
+    fetchApi: new MockFetchApi({
+      injectIdentityAuth: { token: 'guest-token' },
+    }),
   });
 
   it('reads /health with the user token', async () => {
@@ -21,7 +25,10 @@ describe('IrsaClient', () => {
         return HttpResponse.json({ status: 'ok', clusters: 2 });
       }),
     );
-    await expect(client.getHealth()).resolves.toEqual({ status: 'ok', clusters: 2 });
+    await expect(client.getHealth()).resolves.toEqual({
+      status: 'ok',
+      clusters: 2,
+    });
     expect(authorization).toBe('Bearer guest-token');
   });
 
@@ -29,12 +36,26 @@ describe('IrsaClient', () => {
     server.use(
       http.get('http://localhost:7007/api/irsa/clusters', () =>
         HttpResponse.json({
-          items: [{ name: 'demo-east', accountId: '123456789012', region: 'us-east-1', issuerSource: 'eks', oidcProvider: 'present' }],
+          items: [
+            {
+              name: 'demo-east',
+              accountId: '123456789012',
+              region: 'us-east-1',
+              issuerSource: 'eks',
+              oidcProvider: 'present',
+            },
+          ],
         }),
       ),
     );
     await expect(client.listClusters()).resolves.toEqual([
-      { name: 'demo-east', accountId: '123456789012', region: 'us-east-1', issuerSource: 'eks', oidcProvider: 'present' },
+      {
+        name: 'demo-east',
+        accountId: '123456789012',
+        region: 'us-east-1',
+        issuerSource: 'eks',
+        oidcProvider: 'present',
+      },
     ]);
   });
 
@@ -55,6 +76,95 @@ describe('IrsaClient', () => {
       name: 'ResponseError',
       statusCode: 403,
       body: { error: { message: 'not for you' } },
+    });
+  });
+
+  describe('getEntityBindings', () => {
+    const body = {
+      entityRef: 'component:default/orders-worker',
+      bindings: [
+        {
+          serviceAccount: {
+            cluster: 'demo-east',
+            namespace: 'orders',
+            name: 'orders-worker',
+          },
+          roleArn: 'arn:aws:iam::123456789012:role/orders-worker',
+          source: 'annotation',
+          pods: [],
+          findings: [],
+          error: 'no credentials for account 123456789012',
+        },
+      ],
+    };
+
+    it('reads the bindings of a compound ref, encoding every path part', async () => {
+      let path: string | undefined;
+      server.use(
+        http.get(
+          'http://localhost:7007/api/irsa/entities/:namespace/:kind/:name/bindings',
+          ({ request }) => {
+            path = new URL(request.url).pathname;
+            return HttpResponse.json(body);
+          },
+        ),
+      );
+      await expect(
+        client.getEntityBindings({
+          kind: 'Component',
+          namespace: 'team a/b',
+          name: 'orders#worker',
+        }),
+      ).resolves.toEqual(body);
+      expect(path).toBe(
+        '/api/irsa/entities/team%20a%2Fb/Component/orders%23worker/bindings',
+      );
+    });
+
+    it('parses a string ref, defaulting the namespace', async () => {
+      let path: string | undefined;
+      server.use(
+        http.get(
+          'http://localhost:7007/api/irsa/entities/:namespace/:kind/:name/bindings',
+          ({ request }) => {
+            path = new URL(request.url).pathname;
+            return HttpResponse.json(body);
+          },
+        ),
+      );
+      await client.getEntityBindings('component:orders-worker');
+      expect(path).toBe(
+        '/api/irsa/entities/default/component/orders-worker/bindings',
+      );
+    });
+
+    it('rejects with a ResponseError on 403', async () => {
+      server.use(
+        http.get(
+          'http://localhost:7007/api/irsa/entities/default/component/secret/bindings',
+          () =>
+            HttpResponse.json(
+              {
+                error: {
+                  name: 'NotAllowedError',
+                  message: 'may not read bindings',
+                },
+                request: {
+                  method: 'GET',
+                  url: '/entities/default/component/secret/bindings',
+                },
+                response: { statusCode: 403 },
+              },
+              { status: 403 },
+            ),
+        ),
+      );
+      await expect(
+        client.getEntityBindings('component:default/secret'),
+      ).rejects.toMatchObject({
+        name: 'ResponseError',
+        statusCode: 403,
+      });
     });
   });
 });

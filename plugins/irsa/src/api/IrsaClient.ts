@@ -1,6 +1,12 @@
 import { DiscoveryApi, FetchApi } from '@backstage/frontend-plugin-api';
+import { CompoundEntityRef, parseEntityRef } from '@backstage/catalog-model';
 import { ResponseError } from '@backstage/errors';
-import { IrsaApi, IrsaClusterStatus, IrsaHealth } from './IrsaApi';
+import {
+  EntityBindings,
+  IrsaApi,
+  IrsaClusterStatus,
+  IrsaHealth,
+} from './IrsaApi';
 
 /**
  * {@link IrsaApi} over HTTP, authenticated with the signed-in user's token
@@ -26,6 +32,17 @@ export class IrsaClient implements IrsaApi {
       '/clusters',
     );
     return items;
+  }
+
+  getEntityBindings(
+    entityRef: CompoundEntityRef | string,
+  ): Promise<EntityBindings> {
+    const { namespace, kind, name } =
+      typeof entityRef === 'string'
+        ? parseEntityRef(entityRef, { defaultNamespace: 'default' })
+        : entityRef;
+    const path = [namespace, kind, name].map(encodeURIComponent).join('/');
+    return this.request<EntityBindings>(`/entities/${path}/bindings`);
   }
 
   private async request<T>(path: string, init?: RequestInit): Promise<T> {

@@ -1,3 +1,9 @@
 export { irsaApiRef } from './IrsaApi';
-export type { IrsaApi, IrsaClusterStatus, IrsaHealth } from './IrsaApi';
+export type {
+  EntityBinding,
+  EntityBindings,
+  IrsaApi,
+  IrsaClusterStatus,
+  IrsaHealth,
+} from './IrsaApi';
 export { IrsaClient } from './IrsaClient';

@@ -1,0 +1,1 @@
+export { BindingCard } from './BindingCard';

@@ -1,0 +1,1 @@
+export { FindingList, FindingRow } from './FindingList';

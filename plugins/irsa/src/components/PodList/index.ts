@@ -1,0 +1,1 @@
+export { describePod, PodList } from './PodList';

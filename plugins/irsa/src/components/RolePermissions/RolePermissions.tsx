@@ -1,0 +1,122 @@
+import Chip from '@material-ui/core/Chip';
+import Typography from '@material-ui/core/Typography';
+import { makeStyles } from '@material-ui/core/styles';
+import type {
+  Finding,
+  PermissionSummary,
+  RoleDetails,
+} from '@irsa-backstage/plugin-irsa-common';
+
+const useStyles = makeStyles(theme => ({
+  list: { margin: 0, paddingLeft: theme.spacing(2.5) },
+  item: { overflowWrap: 'anywhere' },
+  chips: { display: 'flex', flexWrap: 'wrap', gap: theme.spacing(0.5) },
+  mono: { fontFamily: 'monospace' },
+}));
+
+/** Access levels in the order IAM's documentation lists them. */
+const ACCESS_LEVELS = [
+  'List',
+  'Read',
+  'Write',
+  'Permissions management',
+  'Tagging',
+] as const;
+
+/** "93 Read, 38 Write actions" from the summary's counts. */
+export function describeGrants(summary: PermissionSummary): string {
+  const counts = ACCESS_LEVELS.flatMap(level => {
+    const n = summary.actionsByAccessLevel[level];
+    return n ? [`${n} ${level}`] : [];
+  });
+  if (counts.length === 0) {
+    return 'No actions granted.';
+  }
+  const services =
+    summary.services.length > 0 ? ` on ${summary.services.join(', ')}` : '';
+  return `${counts.join(', ')} actions${services}.`;
+}
+
+/**
+ * What the role may do in AWS: its policies, boundary, the access levels it
+ * grants and the permission findings (shown in full in the findings list).
+ */
+export const RolePermissions = (props: {
+  role: RoleDetails;
+  permissions?: { findings: Finding[]; summary?: PermissionSummary };
+}) => {
+  const { role, permissions } = props;
+  const classes = useStyles();
+  const findingCodes = [
+    ...new Set((permissions?.findings ?? []).map(f => f.code)),
+  ];
+  return (
+    <div data-testid="irsa-permissions">
+      <Typography variant="subtitle2">What the role may do</Typography>
+      <ul className={classes.list}>
+        <li className={classes.item}>
+          <Typography variant="body2" component="span">
+            Managed policies:{' '}
+            {role.attachedPolicies.length > 0
+              ? role.attachedPolicies
+                  .map(p => p.name ?? p.arn.split('/').pop() ?? p.arn)
+                  .join(', ')
+              : 'none'}
+          </Typography>
+        </li>
+        <li className={classes.item}>
+          <Typography variant="body2" component="span">
+            Inline policies:{' '}
+            {role.inlinePolicies.length > 0
+              ? role.inlinePolicies.map(p => p.name).join(', ')
+              : 'none'}
+          </Typography>
+        </li>
+        {role.permissionsBoundaryArn && (
+          <li className={classes.item}>
+            <Typography variant="body2" component="span">
+              Permissions boundary:{' '}
+              <span className={classes.mono}>
+                {role.permissionsBoundaryArn}
+              </span>
+            </Typography>
+          </li>
+        )}
+        {permissions?.summary && (
+          <li className={classes.item}>
+            <Typography
+              variant="body2"
+              component="span"
+              data-testid="irsa-grants"
+            >
+              Grants {describeGrants(permissions.summary)}
+            </Typography>
+          </li>
+        )}
+        <li className={classes.item}>
+          {findingCodes.length > 0 ? (
+            <span className={classes.chips}>
+              <Typography variant="body2" component="span">
+                Risky permissions (see findings):
+              </Typography>
+              {findingCodes.map(code => (
+                <Chip
+                  key={code}
+                  size="small"
+                  label={code}
+                  className={classes.mono}
+                />
+              ))}
+            </span>
+          ) : (
+            <Typography variant="body2" component="span">
+              {permissions
+                ? 'No risky permissions found.'
+                : 'Permissions were not analysed.'}
+            </Typography>
+          )}
+        </li>
+      </ul>
+    </div>
+  );
+};

@@ -1,0 +1,1 @@
+export { describeGrants, RolePermissions } from './RolePermissions';

@@ -1,0 +1,4 @@
+export {
+  collectSuggestions,
+  SuggestedTrustPolicy,
+} from './SuggestedTrustPolicy';

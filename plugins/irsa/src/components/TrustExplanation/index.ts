@@ -1,0 +1,6 @@
+export {
+  formatPolicy,
+  MatchMark,
+  StatementTable,
+  TrustExplanation,
+} from './TrustExplanation';

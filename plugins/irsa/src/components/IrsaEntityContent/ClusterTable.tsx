@@ -1,14 +1,32 @@
-import { StatusError, StatusOK, StatusWarning, Table, TableColumn } from '@backstage/core-components';
+import {
+  StatusError,
+  StatusOK,
+  StatusWarning,
+  Table,
+  TableColumn,
+} from '@backstage/core-components';
 import { IrsaClusterStatus } from '../../api';
 
 function ProviderStatus({ cluster }: { cluster: IrsaClusterStatus }) {
   switch (cluster.oidcProvider) {
     case 'present':
-      return <StatusOK>present ({(cluster.oidcProviderClientIds ?? []).join(', ')})</StatusOK>;
+      return (
+        <StatusOK>
+          present ({(cluster.oidcProviderClientIds ?? []).join(', ')})
+        </StatusOK>
+      );
     case 'missing':
-      return <StatusError>missing: pods cannot assume roles in {cluster.accountId}</StatusError>;
+      return (
+        <StatusError>
+          missing: pods cannot assume roles in {cluster.accountId}
+        </StatusError>
+      );
     default:
-      return <StatusWarning>unknown{cluster.error ? `: ${cluster.error}` : ''}</StatusWarning>;
+      return (
+        <StatusWarning>
+          unknown{cluster.error ? `: ${cluster.error}` : ''}
+        </StatusWarning>
+      );
   }
 }
 
@@ -27,7 +45,11 @@ const columns: TableColumn<IrsaClusterStatus>[] = [
 ];
 
 /** The clusters the backend watches, and whether their accounts trust their issuers. */
-export const ClusterTable = ({ clusters }: { clusters: IrsaClusterStatus[] }) => (
+export const ClusterTable = ({
+  clusters,
+}: {
+  clusters: IrsaClusterStatus[];
+}) => (
   <Table<IrsaClusterStatus>
     title="Clusters"
     options={{ paging: false, search: false, padding: 'dense' }}

@@ -1,8 +1,14 @@
 import { Entity } from '@backstage/catalog-model';
+import { ResponseError } from '@backstage/errors';
 import { renderInTestApp, TestApiProvider } from '@backstage/test-utils';
 import { EntityProvider } from '@backstage/plugin-catalog-react';
-import { screen } from '@testing-library/react';
-import { IrsaApi, irsaApiRef } from '../../api';
+import { screen, within } from '@testing-library/react';
+import { EntityBinding, IrsaApi, irsaApiRef } from '../../api';
+import {
+  allowedBinding,
+  deniedBinding,
+  missingRoleBinding,
+} from '../__fixtures__/bindings';
 import { IrsaEntityContent } from './IrsaEntityContent';
 
 function entityWith(annotations: Record<string, string>): Entity {
@@ -21,6 +27,33 @@ async function renderTab(entity: Entity, api: IrsaApi) {
         <IrsaEntityContent />
       </EntityProvider>
     </TestApiProvider>,
+  );
+}
+
+function withBindings(api: IrsaApi, bindings: EntityBinding[]): IrsaApi {
+  return {
+    ...api,
+    getEntityBindings: async ref => ({ entityRef: String(ref), bindings }),
+  };
+}
+
+async function forbidden(): Promise<ResponseError> {
+  return ResponseError.fromResponse(
+    new Response(
+      JSON.stringify({
+        error: { name: 'NotAllowedError', message: 'Unauthorized' },
+        request: {
+          method: 'GET',
+          url: '/api/irsa/entities/default/component/payments-api/bindings',
+        },
+        response: { statusCode: 403 },
+      }),
+      {
+        status: 403,
+        statusText: 'Forbidden',
+        headers: { 'Content-Type': 'application/json' },
+      },
+    ) as any,
   );
 }
 
@@ -51,9 +84,11 @@ describe('IrsaEntityContent', () => {
         region: 'eu-west-1',
         issuerSource: 'eks',
         oidcProvider: 'unknown',
-        error: 'Could not read the OIDC issuer of cluster ghost: ResourceNotFoundException',
+        error:
+          'Could not read the OIDC issuer of cluster ghost: ResourceNotFoundException',
       },
     ],
+    getEntityBindings: async ref => ({ entityRef: String(ref), bindings: [] }),
   };
 
   it('prefers the explicit service-accounts annotation over kubernetes-id', async () => {
@@ -73,9 +108,14 @@ describe('IrsaEntityContent', () => {
   });
 
   it("lists each cluster's issuer and whether its account has the OIDC provider", async () => {
-    await renderTab(entityWith({ 'backstage.io/kubernetes-id': 'payments-api' }), healthy);
+    await renderTab(
+      entityWith({ 'backstage.io/kubernetes-id': 'payments-api' }),
+      healthy,
+    );
     const east = screen.getByText('demo-east').closest('tr')!;
-    expect(east).toHaveTextContent('https://oidc.eks.us-east-1.amazonaws.com/id/ABC');
+    expect(east).toHaveTextContent(
+      'https://oidc.eks.us-east-1.amazonaws.com/id/ABC',
+    );
     expect(east).toHaveTextContent('present (sts.amazonaws.com)');
     expect(screen.getByText('golem').closest('tr')).toHaveTextContent(
       'missing: pods cannot assume roles in 111122223333',
@@ -99,7 +139,115 @@ describe('IrsaEntityContent', () => {
         throw new Error('backend down');
       },
     });
-    expect(await screen.findByText('Error: backend down', { selector: 'h6' })).toBeInTheDocument();
+    expect(
+      await screen.findByText('Error: backend down', { selector: 'h6' }),
+    ).toBeInTheDocument();
     expect(screen.queryByTestId('irsa-clusters')).not.toBeInTheDocument();
+  });
+
+  it("asks the backend for this entity's bindings and shows one card per binding", async () => {
+    const asked: unknown[] = [];
+    await renderTab(
+      entityWith({ 'backstage.io/kubernetes-id': 'payments-api' }),
+      {
+        ...healthy,
+        getEntityBindings: async ref => {
+          asked.push(ref);
+          return {
+            entityRef: 'component:default/payments-api',
+            bindings: [deniedBinding, allowedBinding, missingRoleBinding],
+          };
+        },
+      },
+    );
+    expect(asked).toEqual(['component:default/payments-api']);
+    expect(
+      await screen.findByTestId('irsa-bindings-summary'),
+    ).toHaveTextContent(
+      '3 service accounts: 1 can assume its role, 1 cannot, 1 not checked.',
+    );
+    const denied = screen.getByTestId('irsa-binding-orders-orders-worker');
+    expect(within(denied).getByTestId('irsa-verdict').textContent).toMatch(
+      /^Pods cannot assume this role/,
+    );
+    const allowed = screen.getByTestId('irsa-binding-payments-payments-api');
+    expect(within(allowed).getByTestId('irsa-verdict').textContent).toMatch(
+      /^Pods can assume this role/,
+    );
+    const missing = screen.getByTestId('irsa-binding-reports-reports-job');
+    expect(within(missing).getByTestId('irsa-verdict').textContent).toMatch(
+      /^Not checked/,
+    );
+    // The cluster table stays on the page, below the bindings.
+    expect(
+      screen.getByText('demo-east', { selector: 'td' }),
+    ).toBeInTheDocument();
+  });
+
+  it('explains how to link service accounts when there are no bindings', async () => {
+    await renderTab(entityWith({}), withBindings(healthy, []));
+    const empty = await screen.findByTestId('irsa-bindings-empty');
+    expect(empty).toHaveTextContent(
+      'payments-api is not linked to any Kubernetes service account',
+    );
+    expect(empty).toHaveTextContent('irsa.backstage.io/service-accounts');
+    expect(empty).toHaveTextContent('backstage.io/kubernetes-id');
+  });
+
+  it('says the link matched nothing when the entity is annotated but has no bindings', async () => {
+    await renderTab(
+      entityWith({ 'backstage.io/kubernetes-id': 'payments-api' }),
+      withBindings(healthy, []),
+    );
+    expect(await screen.findByTestId('irsa-bindings-empty')).toHaveTextContent(
+      'No service accounts found for payments-api',
+    );
+  });
+
+  it('says clearly when the user may not view the bindings, and keeps the clusters', async () => {
+    const error = await forbidden();
+    await renderTab(
+      entityWith({ 'backstage.io/kubernetes-id': 'payments-api' }),
+      {
+        ...healthy,
+        getEntityBindings: async () => {
+          throw error;
+        },
+      },
+    );
+    expect(await screen.findByTestId('irsa-bindings-error')).toHaveTextContent(
+      "You may not view this entity's IRSA bindings",
+    );
+    expect(screen.queryByTestId('irsa-verdict')).not.toBeInTheDocument();
+    expect(screen.getByTestId('irsa-clusters')).toBeInTheDocument();
+  });
+
+  it('shows other binding errors with their message', async () => {
+    await renderTab(entityWith({}), {
+      ...healthy,
+      getEntityBindings: async () => {
+        throw new Error('kube-apiserver unreachable');
+      },
+    });
+    const panel = await screen.findByTestId('irsa-bindings-error');
+    expect(panel).toHaveTextContent('kube-apiserver unreachable');
+    expect(panel).not.toHaveTextContent('You may not view');
+  });
+
+  it('warns about clusters that could not be asked', async () => {
+    await renderTab(entityWith({}), {
+      ...healthy,
+      getEntityBindings: async () => ({
+        entityRef: 'component:default/payments-api',
+        bindings: [allowedBinding],
+        errors: [{ cluster: 'golem', message: 'connect ECONNREFUSED' }],
+      }),
+    });
+    expect(await screen.findByTestId('irsa-cluster-errors')).toHaveTextContent(
+      'golem: connect ECONNREFUSED',
+    );
+    expect(
+      screen.getByTestId('irsa-binding-payments-payments-api'),
+    ).toBeInTheDocument();
   });
 });

@@ -1,18 +1,24 @@
 import {
-  EmptyState,
   InfoCard,
   Progress,
   ResponseErrorPanel,
+  WarningPanel,
 } from '@backstage/core-components';
+import { stringifyEntityRef } from '@backstage/catalog-model';
+import type { ResponseError } from '@backstage/errors';
 import { useApi } from '@backstage/frontend-plugin-api';
 import { useEntity } from '@backstage/plugin-catalog-react';
+import Box from '@material-ui/core/Box';
+import Grid from '@material-ui/core/Grid';
 import Typography from '@material-ui/core/Typography';
 import useAsync from 'react-use/esm/useAsync';
 import { irsaApiRef } from '../../api';
+import {
+  BindingList,
+  KUBERNETES_ID_ANNOTATION,
+  SERVICE_ACCOUNTS_ANNOTATION,
+} from '../BindingList';
 import { ClusterTable } from './ClusterTable';
-
-const SERVICE_ACCOUNTS_ANNOTATION = 'irsa.backstage.io/service-accounts';
-const KUBERNETES_ID_ANNOTATION = 'backstage.io/kubernetes-id';
 
 /** Which annotation links the entity to its service accounts, in DESIGN.md's order. */
 function describeServiceAccountLink(
@@ -25,6 +31,67 @@ function describeServiceAccountLink(
   }
   return undefined;
 }
+
+function isForbidden(error: Error): boolean {
+  return (
+    error.name === 'ResponseError' &&
+    (error as ResponseError).statusCode === 403
+  );
+}
+
+/** The entity's bindings, loaded on their own so a refusal leaves the rest of the tab. */
+const EntityBindingsSection = (props: {
+  entityRef: string;
+  entityName: string;
+  linkedBy?: string;
+}) => {
+  const { entityRef, entityName, linkedBy } = props;
+  const irsaApi = useApi(irsaApiRef);
+  const { value, loading, error } = useAsync(
+    () => irsaApi.getEntityBindings(entityRef),
+    [irsaApi, entityRef],
+  );
+
+  if (loading) {
+    return <Progress />;
+  }
+  if (error) {
+    return (
+      <Box data-testid="irsa-bindings-error">
+        <ResponseErrorPanel
+          error={error}
+          title={
+            isForbidden(error)
+              ? "You may not view this entity's IRSA bindings"
+              : undefined
+          }
+        />
+      </Box>
+    );
+  }
+  const clusterErrors = value?.errors ?? [];
+  return (
+    <>
+      {clusterErrors.length > 0 && (
+        <Box mb={2} data-testid="irsa-cluster-errors">
+          <WarningPanel
+            title="Some clusters could not be asked; their service accounts are missing below"
+            message={clusterErrors.map(e => (
+              <Box component="span" display="block" key={e.cluster}>
+                {e.cluster}: {e.message}
+              </Box>
+            ))}
+          />
+        </Box>
+      )}
+      <BindingList
+        bindings={value?.bindings ?? []}
+        entityName={entityName}
+        linkedBy={linkedBy}
+      />
+    </>
+  );
+};
 
 /**
  * The "IRSA" tab of an entity: its service accounts, the IAM roles they map
@@ -48,24 +115,34 @@ export const IrsaEntityContent = () => {
     return <ResponseErrorPanel error={error} />;
   }
 
-  const linkedBy = describeServiceAccountLink(entity.metadata.annotations ?? {});
+  const linkedBy = describeServiceAccountLink(
+    entity.metadata.annotations ?? {},
+  );
 
   return (
-    <InfoCard title="IAM roles for service accounts">
-      <Typography variant="body2" data-testid="irsa-linked-by">
-        {linkedBy
-          ? `Service accounts are linked to ${entity.metadata.name} by ${linkedBy}.`
-          : `${entity.metadata.name} has no ${SERVICE_ACCOUNTS_ANNOTATION} or ${KUBERNETES_ID_ANNOTATION} annotation.`}
-      </Typography>
-      <Typography variant="body2" data-testid="irsa-clusters">
-        Clusters watched by the IRSA backend: {value?.health.clusters ?? 0}
-      </Typography>
-      <ClusterTable clusters={value?.clusters ?? []} />
-      <EmptyState
-        missing="data"
-        title="No IRSA bindings discovered yet"
-        description="Discovery of service accounts, their IAM roles and trust verdicts appears here."
-      />
-    </InfoCard>
+    <Grid container spacing={3}>
+      <Grid item xs={12}>
+        <InfoCard title="IAM roles for service accounts">
+          <Box mb={2}>
+            <Typography variant="body2" data-testid="irsa-linked-by">
+              {linkedBy
+                ? `Service accounts are linked to ${entity.metadata.name} by ${linkedBy}.`
+                : `${entity.metadata.name} has no ${SERVICE_ACCOUNTS_ANNOTATION} or ${KUBERNETES_ID_ANNOTATION} annotation.`}
+            </Typography>
+          </Box>
+          <EntityBindingsSection
+            entityRef={stringifyEntityRef(entity)}
+            entityName={entity.metadata.name}
+            linkedBy={linkedBy}
+          />
+        </InfoCard>
+      </Grid>
+      <Grid item xs={12}>
+        <Typography variant="body2" data-testid="irsa-clusters" gutterBottom>
+          Clusters watched by the IRSA backend: {value?.health.clusters ?? 0}
+        </Typography>
+        <ClusterTable clusters={value?.clusters ?? []} />
+      </Grid>
+    </Grid>
   );
 };

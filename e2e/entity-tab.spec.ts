@@ -1,24 +1,29 @@
-import { expect, test } from '@playwright/test';
+import { expect, Page, test } from '@playwright/test';
 
-test('a guest signs in, opens a demo component and sees its IRSA tab', async ({ page }) => {
+async function signInAsGuest(page: Page) {
   await page.goto('/');
-
   const enter = page.getByRole('button', { name: 'Enter' });
   await expect(enter).toBeVisible();
   await enter.click();
+}
 
+async function openIrsaTab(page: Page, component: string) {
   // The catalog is the landing page; the demo components come from catalog-info.yaml.
-  const component = page.getByRole('link', { name: 'payments-api' });
-  await expect(component).toBeVisible();
-  await component.click();
-  await expect(page).toHaveURL(/\/catalog\/default\/component\/payments-api/);
-
+  const link = page.getByRole('link', { name: component, exact: true });
+  await expect(link).toBeVisible();
+  await link.click();
+  await expect(page).toHaveURL(new RegExp(`/catalog/default/component/${component}$`));
   const tab = page
     .getByRole('navigation', { name: 'Content navigation' })
     .getByRole('link', { name: 'IRSA', exact: true });
   await expect(tab).toBeVisible();
   await tab.click();
-  await expect(page).toHaveURL(/\/catalog\/default\/component\/payments-api\/irsa/);
+  await expect(page).toHaveURL(new RegExp(`/catalog/default/component/${component}/irsa$`));
+}
+
+test('a guest signs in, opens a demo component and sees its IRSA tab', async ({ page }) => {
+  await signInAsGuest(page);
+  await openIrsaTab(page, 'payments-api');
 
   // The tab talks to the IRSA backend with the guest's token.
   await expect(page.getByTestId('irsa-clusters')).toHaveText(
@@ -33,5 +38,24 @@ test('a guest signs in, opens a demo component and sees its IRSA tab', async ({ 
   await expect(eastRow).toContainText('oidc.eks.us-east-1.amazonaws.com/id/');
   await expect(eastRow).toContainText('present (sts.amazonaws.com)');
 
+  // Discovery: the seeded service account, its role in moto, and a positive verdict.
+  const binding = page.getByTestId('irsa-binding-payments-payments-api');
+  await expect(binding).toContainText('arn:aws:iam::123456789012:role/irsa-demo-payments-api');
+  await expect(binding.getByTestId('irsa-verdict')).toHaveText(/^Pods can assume this role/);
+
   await page.screenshot({ path: 'e2e-screenshots/irsa-entity-tab.png', fullPage: true });
+});
+
+test('the tab explains why orders-worker cannot assume its role and offers the fix', async ({ page }) => {
+  await signInAsGuest(page);
+  await openIrsaTab(page, 'orders-worker');
+
+  const binding = page.getByTestId('irsa-binding-orders-orders-worker');
+  await expect(binding.getByTestId('irsa-verdict')).toHaveText(/^Pods cannot assume this role/);
+  const finding = binding.getByTestId('irsa-finding-TRUST_SUB_MISMATCH');
+  await expect(finding).toContainText('system:serviceaccount:orders:orders-worker');
+  // the corrected trust policy names the right namespace
+  await expect(binding).toContainText('"system:serviceaccount:orders:orders-worker"');
+
+  await page.screenshot({ path: 'e2e-screenshots/irsa-denied-verdict.png', fullPage: true });
 });

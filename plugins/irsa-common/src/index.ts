@@ -6,6 +6,12 @@
  */
 
 export * from './permissions';
+export type {
+  ClusterStatus,
+  EntityBinding,
+  EntityBindings,
+  IrsaHealth,
+} from './api';
 export * from './types';
 export {
   createFinding,

@@ -9,7 +9,8 @@ import {
   analyzePermissions,
   analyzeServiceAccount,
   analyzeTrust,
-  Binding,
+  EntityBinding,
+  EntityBindings,
   parseRoleArn,
   ROLE_ARN_ANNOTATION,
   RoleDetails,
@@ -29,16 +30,6 @@ const KUBERNETES_LABEL_SELECTOR_ANNOTATION = 'backstage.io/kubernetes-label-sele
 
 /** A role is re-read after this; short, so a fixed trust policy shows up quickly. */
 const ROLE_TTL_MS = 60 * 1000;
-
-/** A binding as the entity tab shows it; `error` says what could not be read. */
-export type EntityBinding = Binding & { error?: string };
-
-/** The entity tab's data: the entity's bindings and the clusters that could not be asked. */
-export type EntityBindings = {
-  entityRef: string;
-  bindings: EntityBinding[];
-  errors: Array<{ cluster: string; message: string }>;
-};
 
 type Target = {
   cluster: ClusterConfig;

@@ -4,32 +4,16 @@ import {
   ListOpenIDConnectProvidersCommand,
 } from '@aws-sdk/client-iam';
 import { CacheService, LoggerService } from '@backstage/backend-plugin-api';
-import { buildOidcProviderArn } from '@irsa-backstage/plugin-irsa-common';
+import {
+  buildOidcProviderArn,
+  ClusterStatus,
+} from '@irsa-backstage/plugin-irsa-common';
 import { AwsClientFactory } from './AwsClientFactory';
 import { ClusterConfig, IrsaConfig } from './config';
 import { describeError, ReadThroughCache } from './ReadThroughCache';
 
 /** An IAM OIDC provider of an account, as the trust verdict needs it. */
 export type OidcProvider = { arn: string; clientIds: string[] };
-
-/** What `GET /clusters` tells about one configured cluster. */
-export type ClusterStatus = {
-  name: string;
-  accountId: string;
-  region: string;
-  /** The cluster's service-account issuer; absent when it could not be read. */
-  oidcIssuer?: string;
-  /** `config` for clusters with their own issuer, `eks` when read with DescribeCluster. */
-  issuerSource: 'config' | 'eks';
-  /** The IAM OIDC provider ARN the cluster's account needs for that issuer. */
-  oidcProviderArn?: string;
-  /** Whether the cluster's account has that provider (`unknown` when IAM could not be read). */
-  oidcProvider: 'present' | 'missing' | 'unknown';
-  /** The provider's client IDs (audiences), when present. */
-  oidcProviderClientIds?: string[];
-  /** Why something above is unknown. */
-  error?: string;
-};
 
 /** Issuers change only when a cluster is re-created. */
 const ISSUER_TTL_MS = 60 * 60 * 1000;

@@ -1,12 +1,12 @@
 import { DiscoveryApi, FetchApi } from '@backstage/frontend-plugin-api';
 import { CompoundEntityRef, parseEntityRef } from '@backstage/catalog-model';
 import { ResponseError } from '@backstage/errors';
-import {
+import type {
+  ClusterStatus,
   EntityBindings,
-  IrsaApi,
-  IrsaClusterStatus,
   IrsaHealth,
-} from './IrsaApi';
+} from '@irsa-backstage/plugin-irsa-common';
+import { IrsaApi } from './IrsaApi';
 
 /**
  * {@link IrsaApi} over HTTP, authenticated with the signed-in user's token
@@ -27,8 +27,8 @@ export class IrsaClient implements IrsaApi {
     return this.request<IrsaHealth>('/health');
   }
 
-  async listClusters(): Promise<IrsaClusterStatus[]> {
-    const { items } = await this.request<{ items: IrsaClusterStatus[] }>(
+  async listClusters(): Promise<ClusterStatus[]> {
+    const { items } = await this.request<{ items: ClusterStatus[] }>(
       '/clusters',
     );
     return items;

@@ -5,9 +5,9 @@ import {
   Table,
   TableColumn,
 } from '@backstage/core-components';
-import { IrsaClusterStatus } from '../../api';
+import { ClusterStatus } from '../../api';
 
-function ProviderStatus({ cluster }: { cluster: IrsaClusterStatus }) {
+function ProviderStatus({ cluster }: { cluster: ClusterStatus }) {
   switch (cluster.oidcProvider) {
     case 'present':
       return (
@@ -30,7 +30,7 @@ function ProviderStatus({ cluster }: { cluster: IrsaClusterStatus }) {
   }
 }
 
-const columns: TableColumn<IrsaClusterStatus>[] = [
+const columns: TableColumn<ClusterStatus>[] = [
   { title: 'Cluster', field: 'name' },
   { title: 'Account', field: 'accountId' },
   { title: 'Region', field: 'region' },
@@ -48,9 +48,9 @@ const columns: TableColumn<IrsaClusterStatus>[] = [
 export const ClusterTable = ({
   clusters,
 }: {
-  clusters: IrsaClusterStatus[];
+  clusters: ClusterStatus[];
 }) => (
-  <Table<IrsaClusterStatus>
+  <Table<ClusterStatus>
     title="Clusters"
     options={{ paging: false, search: false, padding: 'dense' }}
     columns={columns}

@@ -33,7 +33,7 @@ async function renderTab(entity: Entity, api: IrsaApi) {
 function withBindings(api: IrsaApi, bindings: EntityBinding[]): IrsaApi {
   return {
     ...api,
-    getEntityBindings: async ref => ({ entityRef: String(ref), bindings }),
+    getEntityBindings: async ref => ({ entityRef: String(ref), bindings, errors: [] }),
   };
 }
 
@@ -88,7 +88,7 @@ describe('IrsaEntityContent', () => {
           'Could not read the OIDC issuer of cluster ghost: ResourceNotFoundException',
       },
     ],
-    getEntityBindings: async ref => ({ entityRef: String(ref), bindings: [] }),
+    getEntityBindings: async ref => ({ entityRef: String(ref), bindings: [], errors: [] }),
   };
 
   it('prefers the explicit service-accounts annotation over kubernetes-id', async () => {
@@ -156,6 +156,7 @@ describe('IrsaEntityContent', () => {
           return {
             entityRef: 'component:default/payments-api',
             bindings: [deniedBinding, allowedBinding, missingRoleBinding],
+            errors: [],
           };
         },
       },

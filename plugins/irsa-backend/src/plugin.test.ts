@@ -60,6 +60,32 @@ describe('irsaPlugin', () => {
     expect(res.body.error.message).toBe('No entity component:default/nope in the catalog');
   });
 
+  it('refuses a bad /verify request with 400, naming every wrong field', async () => {
+    const { server } = await startTestBackend({
+      features: [
+        irsaPlugin,
+        mockServices.rootConfig.factory({ data: { irsa: { clusters } } }),
+      ],
+    });
+    const res = await request(server)
+      .post('/api/irsa/verify')
+      .set('Authorization', mockCredentials.user.header())
+      .send({ cluster: 'nope', namespace: 'Payments', serviceAccount: 'a_b', roleArn: 'arn:aws:iam::1:role/x' });
+    expect(res.status).toBe(400);
+    expect(res.body.error.message).toMatch(/^cluster: no cluster "nope" is configured; namespace: /);
+    expect(res.body.error.message).toMatch(/; serviceAccount: .*; roleArn: /);
+  });
+
+  it('refuses a /verify request that misses a field (OpenAPI validation)', async () => {
+    const { server } = await startTestBackend({ features: [irsaPlugin] });
+    const res = await request(server)
+      .post('/api/irsa/verify')
+      .set('Authorization', mockCredentials.user.header())
+      .send({ cluster: 'demo-east', namespace: 'payments' });
+    expect(res.status).toBe(400);
+    expect(res.body.error.message).toMatch(/serviceAccount/);
+  });
+
   it('serves its OpenAPI spec', async () => {
     const { server } = await startTestBackend({ features: [irsaPlugin] });
     const res = await request(server).get('/api/irsa/openapi.json');

@@ -248,11 +248,13 @@ export interface TrustVerdict {
 /**
  * How a service account came to be bound to a role.
  * `annotation`: its `eks.amazonaws.com/role-arn` names the role;
- * `trust`: the role's trust policy names the service account (no annotation).
+ * `trust`: the role's trust policy names the service account (no annotation);
+ * `tag`: the role's `backstage.io/entity-ref` tag names the entity;
+ * `request`: a caller asked about this role (`POST /verify` with `roleArn`).
  *
  * @public
  */
-export type BindingSource = 'annotation' | 'trust' | 'tag';
+export type BindingSource = 'annotation' | 'trust' | 'tag' | 'request';
 
 /**
  * A pod that runs as a bound service account, as the UI shows it.

@@ -32,8 +32,10 @@ describe('BindingDiscovery (sandbox)', () => {
     s = loadSettings();
   });
 
-  function setup(extraClusters: object[] = []) {
-    const config = new ConfigReader({
+  const demoEast = () => readIrsaConfig(config([])).clusters[0];
+
+  function config(extraClusters: object[]) {
+    return new ConfigReader({
       aws: {
         accounts: [{ accountId: ACCOUNT, accessKeyId: s.AWS_ACCESS_KEY_ID, secretAccessKey: s.AWS_SECRET_ACCESS_KEY }],
       },
@@ -52,8 +54,12 @@ describe('BindingDiscovery (sandbox)', () => {
         ],
       },
     });
-    const irsa = readIrsaConfig(config);
-    const aws = AwsClientFactory.fromConfig(config, irsa);
+  }
+
+  function setup(extraClusters: object[] = []) {
+    const root = config(extraClusters);
+    const irsa = readIrsaConfig(root);
+    const aws = AwsClientFactory.fromConfig(root, irsa);
     const cache = CacheManager.fromConfig(mockServices.rootConfig()).forPlugin('irsa');
     const logger = mockServices.logger.mock();
     const clusters = new ClusterService(irsa, aws, cache, logger);
@@ -139,6 +145,42 @@ describe('BindingDiscovery (sandbox)', () => {
     expect(result.errors).toEqual([
       { cluster: 'unreachable', message: expect.stringMatching(/^Could not list service accounts in cluster unreachable: /) },
     ]);
+  });
+
+  it('verifies a service account against the role its annotation names', async () => {
+    const { discovery } = setup();
+    const b = await discovery.verify({ cluster: demoEast(), namespace: 'reports', serviceAccount: 'reports-job' });
+    expect(b).toMatchObject({ source: 'annotation', serviceAccountExists: true, roleArn: `arn:aws:iam::${ACCOUNT}:role/irsa-demo-reports-job` });
+    expect(b.verdict?.allowed).toBe(true);
+    expect(b.findings.map(f => f.code)).toContain('TRUST_AUD_UNRESTRICTED');
+    expect(b.entityRef).toBeUndefined();
+  });
+
+  it("verifies another role before annotating: payments-api's role refuses orders-worker", async () => {
+    const { discovery } = setup();
+    const b = await discovery.verify({
+      cluster: demoEast(),
+      namespace: 'orders',
+      serviceAccount: 'orders-worker',
+      roleArn: `arn:aws:iam::${ACCOUNT}:role/irsa-demo-payments-api`,
+    });
+    expect(b).toMatchObject({ source: 'request', roleArn: `arn:aws:iam::${ACCOUNT}:role/irsa-demo-payments-api` });
+    expect(b.verdict?.allowed).toBe(false);
+    expect(b.findings.map(f => f.code)).toContain('TRUST_SUB_MISMATCH');
+  });
+
+  it('verifies a role for a service account that does not exist yet', async () => {
+    const { discovery } = setup();
+    const b = await discovery.verify({
+      cluster: demoEast(),
+      namespace: 'payments',
+      serviceAccount: 'payments-api-next',
+      roleArn: `arn:aws:iam::${ACCOUNT}:role/irsa-demo-kaniko`,
+    });
+    expect(b.serviceAccountExists).toBe(false);
+    // kaniko's trust admits every service account of the cluster: allowed, and critical
+    expect(b.verdict?.allowed).toBe(true);
+    expect(b.findings.map(f => f.code)).toContain('TRUST_SUB_WILDCARD_CLUSTER');
   });
 
   it('serves a second page view of the same entity without new IAM calls', async () => {

@@ -129,20 +129,47 @@ export class BindingDiscovery {
     );
   }
 
+  /**
+   * The verdict for one service account of a cluster (`POST /verify`): against
+   * the role its annotation names, or against `roleArn` as if the annotation
+   * named it (to check a role before annotating, or a service account that
+   * does not exist yet).
+   */
+  async verify(request: {
+    cluster: ClusterConfig;
+    namespace: string;
+    serviceAccount: string;
+    roleArn?: string;
+  }): Promise<EntityBinding> {
+    const { cluster, namespace } = request;
+    const core = await this.kube.core(cluster);
+    const ref = { namespace, name: request.serviceAccount };
+    return this.analyze(
+      { cluster, ...ref, serviceAccount: await readServiceAccount(core, ref) },
+      undefined,
+      new Map(),
+      request.roleArn,
+    );
+  }
+
   private async analyze(
     target: Target,
-    entityRef: string,
+    entityRef: string | undefined,
     podsByNamespace: Map<string, Promise<K8s.V1Pod[]>>,
+    roleArnOverride?: string,
   ): Promise<EntityBinding> {
-    const { cluster, namespace, name, serviceAccount } = target;
+    const { cluster, namespace, name } = target;
     const binding: EntityBinding = {
       serviceAccount: { cluster: cluster.name, namespace, name },
-      source: 'annotation',
-      serviceAccountExists: serviceAccount !== undefined,
+      source: roleArnOverride ? 'request' : 'annotation',
+      serviceAccountExists: target.serviceAccount !== undefined,
       pods: [],
       findings: [],
-      entityRef,
+      ...(entityRef ? { entityRef } : {}),
     };
+    const serviceAccount = roleArnOverride
+      ? withRoleAnnotation(target.serviceAccount ?? { metadata: { namespace, name } }, roleArnOverride)
+      : target.serviceAccount;
     if (!serviceAccount) {
       return binding;
     }
@@ -216,6 +243,17 @@ export class BindingDiscovery {
     });
     return (role ?? undefined) as RoleDetails | undefined;
   }
+}
+
+/** The service account as if its role annotation named `roleArn`. */
+function withRoleAnnotation(sa: K8s.V1ServiceAccount, roleArn: string): K8s.V1ServiceAccount {
+  return {
+    ...sa,
+    metadata: {
+      ...sa.metadata,
+      annotations: { ...sa.metadata?.annotations, [ROLE_ARN_ANNOTATION]: roleArn },
+    },
+  };
 }
 
 /** The entries of `irsa.backstage.io/service-accounts` that apply to a cluster. */

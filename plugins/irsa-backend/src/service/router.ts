@@ -5,10 +5,16 @@ import {
   PermissionsService,
 } from '@backstage/backend-plugin-api';
 import { stringifyEntityRef } from '@backstage/catalog-model';
-import { NotAllowedError, NotFoundError } from '@backstage/errors';
+import { InputError, NotAllowedError, NotFoundError } from '@backstage/errors';
 import { CatalogService } from '@backstage/plugin-catalog-node';
 import { AuthorizeResult } from '@backstage/plugin-permission-common';
-import { irsaBindingReadPermission } from '@irsa-backstage/plugin-irsa-common';
+import {
+  irsaBindingReadPermission,
+  irsaInventoryReadPermission,
+  validateNamespaceName,
+  validateRoleArn,
+  validateServiceAccountName,
+} from '@irsa-backstage/plugin-irsa-common';
 import express from 'express';
 import { createOpenApiRouter } from '../schema/openapi';
 import { BindingDiscovery } from './BindingDiscovery';
@@ -82,5 +88,41 @@ export async function createRouter(
     }
   });
 
+  router.post('/verify', async (req, res) => {
+    const { cluster: clusterName, namespace, serviceAccount, roleArn } = req.body;
+    // Validate before asking anyone, and name the field that is wrong.
+    const cluster = options.config.clusters.find(c => c.name === clusterName);
+    const problems = [
+      cluster ? undefined : `cluster: no cluster "${clusterName}" is configured`,
+      prefixed('namespace', validateNamespaceName(namespace)),
+      prefixed('serviceAccount', validateServiceAccountName(serviceAccount)),
+      roleArn === undefined ? undefined : prefixed('roleArn', validateRoleArn(roleArn)),
+    ].filter(Boolean);
+    if (problems.length > 0) {
+      throw new InputError(problems.join('; '));
+    }
+    const credentials = await httpAuth.credentials(req);
+    // Any service account of any cluster: an estate-wide read, not one entity's.
+    const [decision] = await permissions.authorize(
+      [{ permission: irsaInventoryReadPermission }],
+      { credentials },
+    );
+    if (decision.result !== AuthorizeResult.ALLOW) {
+      throw new NotAllowedError('You may not verify IRSA bindings');
+    }
+    res.json(
+      await options.discovery.verify({
+        cluster: cluster!,
+        namespace,
+        serviceAccount,
+        roleArn,
+      }),
+    );
+  });
+
   return router;
+}
+
+function prefixed(field: string, problem: string | undefined) {
+  return problem && `${field}: ${problem}`;
 }

@@ -35,6 +35,7 @@ const SOURCE_LABEL: Record<EntityBinding['source'], string> = {
   annotation: 'role from the eks.amazonaws.com/role-arn annotation',
   trust: 'found through the role’s trust policy (no annotation)',
   tag: 'role tagged for this entity',
+  request: 'role given in the request, not (yet) the annotation',
 };
 
 /**

@@ -217,7 +217,7 @@ export const spec = {
           },
           source: {
             type: 'string',
-            enum: ['annotation', 'trust', 'tag'],
+            enum: ['annotation', 'trust', 'tag', 'request'],
           },
           serviceAccountExists: {
             type: 'boolean',
@@ -295,6 +295,28 @@ export const spec = {
           },
         },
         required: ['entityRef', 'bindings', 'errors'],
+        additionalProperties: false,
+      },
+      VerifyRequest: {
+        type: 'object',
+        properties: {
+          cluster: {
+            type: 'string',
+            description: 'A cluster name from irsa.clusters.',
+          },
+          namespace: {
+            type: 'string',
+          },
+          serviceAccount: {
+            type: 'string',
+          },
+          roleArn: {
+            type: 'string',
+            description:
+              "Check this role instead of the one the service account's annotation names.",
+          },
+        },
+        required: ['cluster', 'namespace', 'serviceAccount'],
         additionalProperties: false,
       },
     },
@@ -394,6 +416,43 @@ export const spec = {
               'application/json': {
                 schema: {
                   $ref: '#/components/schemas/EntityBindings',
+                },
+              },
+            },
+          },
+          default: {
+            $ref: '#/components/responses/ErrorResponse',
+          },
+        },
+        security: [
+          {
+            JWT: [],
+          },
+        ],
+      },
+    },
+    '/verify': {
+      post: {
+        operationId: 'Verify',
+        description:
+          "Would sts:AssumeRoleWithWebIdentity succeed for a token of this service account? The trust verdict with per-statement explanations, against the role the service account's annotation names or against roleArn (also for a service account that does not exist yet).",
+        requestBody: {
+          required: true,
+          content: {
+            'application/json': {
+              schema: {
+                $ref: '#/components/schemas/VerifyRequest',
+              },
+            },
+          },
+        },
+        responses: {
+          '200': {
+            description: 'The binding with its verdict and findings.',
+            content: {
+              'application/json': {
+                schema: {
+                  $ref: '#/components/schemas/EntityBinding',
                 },
               },
             },

@@ -28,4 +28,8 @@ export interface EntityBinding {
 /**
  * @public
  */
-export type EntityBindingSourceEnum = 'annotation' | 'trust' | 'tag';
+export type EntityBindingSourceEnum =
+  | 'annotation'
+  | 'trust'
+  | 'tag'
+  | 'request';

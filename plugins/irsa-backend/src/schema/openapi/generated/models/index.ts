@@ -13,3 +13,4 @@ export * from '../models/ErrorResponse.model';
 export * from '../models/Finding.model';
 export * from '../models/HealthStatus.model';
 export * from '../models/ModelError.model';
+export * from '../models/VerifyRequest.model';

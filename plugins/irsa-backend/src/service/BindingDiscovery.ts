@@ -39,6 +39,38 @@ type Target = {
 };
 
 /**
+ * The Kubernetes reads of one request, shared by its bindings: one client per
+ * cluster (the token file is read once) and one pod list per namespace.
+ */
+class KubernetesReads {
+  private readonly cores = new Map<string, Promise<K8s.CoreV1Api>>();
+  private readonly pods = new Map<string, Promise<K8s.V1Pod[]>>();
+
+  constructor(private readonly kube: KubernetesClientFactory) {}
+
+  core(cluster: ClusterConfig): Promise<K8s.CoreV1Api> {
+    let core = this.cores.get(cluster.name);
+    if (!core) {
+      core = this.kube.core(cluster);
+      this.cores.set(cluster.name, core);
+    }
+    return core;
+  }
+
+  podsIn(cluster: ClusterConfig, namespace: string): Promise<K8s.V1Pod[]> {
+    const key = `${cluster.name}/${namespace}`;
+    let pods = this.pods.get(key);
+    if (!pods) {
+      pods = this.core(cluster)
+        .then(core => core.listNamespacedPod({ namespace }))
+        .then(list => list.items);
+      this.pods.set(key, pods);
+    }
+    return pods;
+  }
+}
+
+/**
  * Finds the service accounts an entity runs as (DESIGN.md's linking order:
  * the explicit annotation, then the Kubernetes plugin's kubernetes-id label on
  * service accounts and on pods), reads the role each one's
@@ -61,10 +93,10 @@ export class BindingDiscovery {
   async entityBindings(entity: Entity): Promise<EntityBindings> {
     const entityRef = stringifyEntityRef(entity);
     const errors: EntityBindings['errors'] = [];
-    const targets = await this.targetsOf(entity, errors);
-    const podsByNamespace = new Map<string, Promise<K8s.V1Pod[]>>();
+    const reads = new KubernetesReads(this.kube);
+    const targets = await this.targetsOf(entity, errors, reads);
     const bindings = await Promise.all(
-      targets.map(target => this.analyze(target, entityRef, podsByNamespace)),
+      targets.map(target => this.analyze(target, entityRef, reads)),
     );
     return { entityRef, bindings, errors };
   }
@@ -72,6 +104,7 @@ export class BindingDiscovery {
   private async targetsOf(
     entity: Entity,
     errors: EntityBindings['errors'],
+    reads: KubernetesReads,
   ): Promise<Target[]> {
     const annotations = entity.metadata.annotations ?? {};
     const byKey = new Map<string, Target>();
@@ -84,7 +117,7 @@ export class BindingDiscovery {
     await Promise.all(
       all.map(async cluster => {
         try {
-          const core = await this.kube.core(cluster);
+          const core = await reads.core(cluster);
           for (const ref of explicitRefs(annotations[SERVICE_ACCOUNTS_ANNOTATION], cluster)) {
             add({ cluster, ...ref, serviceAccount: await readServiceAccount(core, ref) });
           }
@@ -142,12 +175,12 @@ export class BindingDiscovery {
     roleArn?: string;
   }): Promise<EntityBinding> {
     const { cluster, namespace } = request;
-    const core = await this.kube.core(cluster);
+    const reads = new KubernetesReads(this.kube);
     const ref = { namespace, name: request.serviceAccount };
     return this.analyze(
-      { cluster, ...ref, serviceAccount: await readServiceAccount(core, ref) },
+      { cluster, ...ref, serviceAccount: await readServiceAccount(await reads.core(cluster), ref) },
       undefined,
-      new Map(),
+      reads,
       request.roleArn,
     );
   }
@@ -155,7 +188,7 @@ export class BindingDiscovery {
   private async analyze(
     target: Target,
     entityRef: string | undefined,
-    podsByNamespace: Map<string, Promise<K8s.V1Pod[]>>,
+    reads: KubernetesReads,
     roleArnOverride?: string,
   ): Promise<EntityBinding> {
     const { cluster, namespace, name } = target;
@@ -177,14 +210,7 @@ export class BindingDiscovery {
     binding.roleArn = roleArn;
 
     try {
-      const podsKey = `${cluster.name}/${namespace}`;
-      if (!podsByNamespace.has(podsKey)) {
-        podsByNamespace.set(
-          podsKey,
-          this.kube.core(cluster).then(core => core.listNamespacedPod({ namespace })).then(l => l.items),
-        );
-      }
-      const pods = await podsByNamespace.get(podsKey)!;
+      const pods = await reads.podsIn(cluster, namespace);
       const arn = roleArn ? parseRoleArn(roleArn) : undefined;
       const role = arn ? await this.readRole(roleArn!, arn.accountId, arn.roleName) : undefined;
 

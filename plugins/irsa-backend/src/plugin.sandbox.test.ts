@@ -6,7 +6,7 @@ import { mockCredentials, mockServices, startTestBackend } from '@backstage/back
 import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
 import request from 'supertest';
 import { irsaPlugin } from './plugin';
-import { loadSettings } from './sandbox/sandboxSettings';
+import { loadSettings, sandboxAppConfig } from './sandbox/sandboxSettings';
 
 describe('irsaPlugin against the sandbox', () => {
   it('answers the entity tab for a seeded component', async () => {
@@ -28,28 +28,7 @@ describe('irsaPlugin against the sandbox', () => {
             },
           ],
         }),
-        mockServices.rootConfig.factory({
-          data: {
-            aws: {
-              accounts: [
-                { accountId: '123456789012', accessKeyId: s.AWS_ACCESS_KEY_ID, secretAccessKey: s.AWS_SECRET_ACCESS_KEY },
-              ],
-            },
-            irsa: {
-              aws: { endpoint: s.AWS_ENDPOINT_URL },
-              clusters: [
-                {
-                  name: 'demo-east',
-                  accountId: '123456789012',
-                  region: 'us-east-1',
-                  url: s.IRSA_SANDBOX_K8S_URL,
-                  caFile: s.IRSA_SANDBOX_K8S_CA_FILE,
-                  serviceAccountTokenFile: s.IRSA_SANDBOX_BACKEND_TOKEN_FILE,
-                },
-              ],
-            },
-          },
-        }),
+        mockServices.rootConfig.factory({ data: sandboxAppConfig(s) }),
       ],
     });
     const res = await request(server).get('/api/irsa/entities/default/component/inventory-sync/bindings')

@@ -66,3 +66,45 @@ export function loadSettings(): Settings {
   return Object.fromEntries(SETTINGS.map(k => [k, source[k]!])) as Settings;
 }
 
+
+/** moto's account, where the sandbox seeds everything. */
+export const SANDBOX_ACCOUNT_ID = '123456789012';
+
+/** The app-config of `irsa.clusters` entry for the sandbox's kube-apiserver. */
+export function sandboxDemoEastCluster(s: Settings) {
+  return {
+    name: 'demo-east',
+    accountId: SANDBOX_ACCOUNT_ID,
+    region: 'us-east-1',
+    url: s.IRSA_SANDBOX_K8S_URL,
+    caFile: s.IRSA_SANDBOX_K8S_CA_FILE,
+    serviceAccountTokenFile: s.IRSA_SANDBOX_BACKEND_TOKEN_FILE,
+  };
+}
+
+/**
+ * App-config data pointing the plugin at the sandbox, as app-config.yaml does:
+ * moto's account listed under `aws.accounts` (so integration-aws-node never asks
+ * real STS who the keys belong to), moto as the AWS endpoint, and `clusters`
+ * (default: demo-east).
+ */
+export function sandboxAppConfig(
+  s: Settings,
+  clusters: object[] = [sandboxDemoEastCluster(s)],
+) {
+  return {
+    aws: {
+      accounts: [
+        {
+          accountId: SANDBOX_ACCOUNT_ID,
+          accessKeyId: s.AWS_ACCESS_KEY_ID,
+          secretAccessKey: s.AWS_SECRET_ACCESS_KEY,
+        },
+      ],
+    },
+    irsa: {
+      aws: { endpoint: s.AWS_ENDPOINT_URL, region: 'us-east-1' },
+      clusters,
+    },
+  };
+}

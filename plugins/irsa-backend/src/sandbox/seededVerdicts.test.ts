@@ -1,33 +1,23 @@
 /*
- * The analysis engine (irsa-common) over the real seeded estate: roles, policies and OIDC
- * providers as moto returns them (URL-encoded and plain JSON documents alike), service accounts
- * and pods as the kube-apiserver returns them to the backend's restricted identity. Each demo
- * component must get the verdict and findings its row in the README promises.
+ * The analysis engine (irsa-common), through the backend's discovery, over the real seeded
+ * estate: roles, policies and OIDC providers as moto returns them (URL-encoded and plain JSON
+ * documents alike), service accounts and pods as the kube-apiserver returns them to the
+ * backend's restricted identity. Each demo component must get the verdict and findings its
+ * row in the README promises.
  *
  * Needs a running, seeded sandbox (sandbox/sandbox start && sandbox/sandbox seed).
  */
-import fs from 'node:fs';
-import {
-  GetOpenIDConnectProviderCommand,
-  GetPolicyCommand,
-  GetPolicyVersionCommand,
-  GetRoleCommand,
-  GetRolePolicyCommand,
-  IAMClient,
-  ListAttachedRolePoliciesCommand,
-  ListOpenIDConnectProvidersCommand,
-  ListRolePoliciesCommand,
-  NoSuchEntityException,
-} from '@aws-sdk/client-iam';
-import type * as K8s from '@kubernetes/client-node';
-import {
-  analyzePermissions,
-  analyzeServiceAccount,
-  analyzeTrust,
-  decodePolicyText,
-  Finding,
-} from '@irsa-backstage/plugin-irsa-common';
-import { loadSettings, Settings } from './sandboxSettings';
+import { CacheManager } from '@backstage/backend-defaults/cache';
+import { mockServices } from '@backstage/backend-test-utils';
+import { ConfigReader } from '@backstage/config';
+import { decodePolicyText } from '@irsa-backstage/plugin-irsa-common';
+import { AwsClientFactory } from '../service/AwsClientFactory';
+import { BindingDiscovery } from '../service/BindingDiscovery';
+import { ClusterService } from '../service/ClusterService';
+import { ClusterConfig, readIrsaConfig } from '../service/config';
+import { KubernetesClientFactory } from '../service/KubernetesClientFactory';
+import { RoleReader } from '../service/RoleReader';
+import { loadSettings, sandboxAppConfig, Settings } from './sandboxSettings';
 
 type Analysis = {
   roleExists: boolean;
@@ -38,94 +28,40 @@ type Analysis = {
 
 describe('analysis of the seeded demo estate', () => {
   let s: Settings;
-  let iam: IAMClient;
-  let core: K8s.CoreV1Api;
-  let providers: Array<{ arn: string; clientIds: string[] }>;
+  let discovery: BindingDiscovery;
+  let demoEast: ClusterConfig;
 
-  beforeAll(async () => {
+  beforeAll(() => {
     s = loadSettings();
-    // ESM-only client: see sandbox.test.ts for why require() and not import().
-    // eslint-disable-next-line @typescript-eslint/no-require-imports
-    const k8s = require('@kubernetes/client-node') as typeof K8s;
-    const kc = new k8s.KubeConfig();
-    kc.loadFromOptions({
-      clusters: [{ name: 'demo-east', server: s.IRSA_SANDBOX_K8S_URL, caFile: s.IRSA_SANDBOX_K8S_CA_FILE }],
-      users: [{ name: 'irsa-backstage', token: fs.readFileSync(s.IRSA_SANDBOX_BACKEND_TOKEN_FILE, 'utf8').trim() }],
-      contexts: [{ name: 'demo-east', cluster: 'demo-east', user: 'irsa-backstage' }],
-      currentContext: 'demo-east',
-    });
-    core = kc.makeApiClient(k8s.CoreV1Api);
-    iam = new IAMClient({
-      region: s.AWS_REGION,
-      endpoint: s.AWS_ENDPOINT_URL,
-      credentials: { accessKeyId: s.AWS_ACCESS_KEY_ID, secretAccessKey: s.AWS_SECRET_ACCESS_KEY },
-    });
-    const list = await iam.send(new ListOpenIDConnectProvidersCommand({}));
-    providers = await Promise.all(
-      (list.OpenIDConnectProviderList ?? []).map(async p => ({
-        arn: p.Arn!,
-        clientIds:
-          (await iam.send(new GetOpenIDConnectProviderCommand({ OpenIDConnectProviderArn: p.Arn! })))
-            .ClientIDList ?? [],
-      })),
+    const config = new ConfigReader(sandboxAppConfig(s));
+    const irsa = readIrsaConfig(config);
+    demoEast = irsa.clusters[0];
+    const aws = AwsClientFactory.fromConfig(config, irsa);
+    const cache = CacheManager.fromConfig(mockServices.rootConfig()).forPlugin('irsa');
+    const logger = mockServices.logger.mock();
+    discovery = new BindingDiscovery(
+      new ClusterService(irsa, aws, cache, logger),
+      new KubernetesClientFactory(),
+      new RoleReader(aws),
+      cache,
+      logger,
     );
   });
 
-  async function policiesOf(roleName: string) {
-    const attached = await iam.send(new ListAttachedRolePoliciesCommand({ RoleName: roleName }));
-    const managed = await Promise.all(
-      (attached.AttachedPolicies ?? []).map(async p => {
-        const policy = await iam.send(new GetPolicyCommand({ PolicyArn: p.PolicyArn! }));
-        const version = await iam.send(
-          new GetPolicyVersionCommand({ PolicyArn: p.PolicyArn!, VersionId: policy.Policy!.DefaultVersionId! }),
-        );
-        return { arn: p.PolicyArn!, name: p.PolicyName, document: version.PolicyVersion!.Document! };
-      }),
-    );
-    const inlineNames = await iam.send(new ListRolePoliciesCommand({ RoleName: roleName }));
-    const inline = await Promise.all(
-      (inlineNames.PolicyNames ?? []).map(async name => {
-        const p = await iam.send(new GetRolePolicyCommand({ RoleName: roleName, PolicyName: name }));
-        return { name, document: p.PolicyDocument! };
-      }),
-    );
-    return [...managed, ...inline];
-  }
-
-  /** What discovery will do for one service account of demo-east. */
+  /** The product's path for one service account of demo-east: discovery's verdict. */
   async function analyze(namespace: string, name: string): Promise<Analysis> {
-    const serviceAccount = await core.readNamespacedServiceAccount({ namespace, name });
-    const pods = (await core.listNamespacedPod({ namespace })).items;
-    const roleArn = serviceAccount.metadata!.annotations!['eks.amazonaws.com/role-arn'];
-    const roleName = roleArn.split('/').pop()!;
-
-    let role;
-    try {
-      role = (await iam.send(new GetRoleCommand({ RoleName: roleName }))).Role!;
-    } catch (e) {
-      if (!(e instanceof NoSuchEntityException)) throw e;
-    }
-    const sa = analyzeServiceAccount({ serviceAccount, pods, roleExists: role !== undefined });
-    const findings: Finding[] = [...sa.findings];
-    if (!role) {
-      return { roleExists: false, codes: findings.map(f => f.code) };
+    const binding = await discovery.verify({ cluster: demoEast, namespace, serviceAccount: name });
+    expect(binding.error).toBeUndefined();
+    if (!binding.role) {
+      return { roleExists: false, codes: binding.findings.map(f => f.code) };
     }
     // GetRole answers URL-encoded JSON, as real IAM does
-    expect(role.AssumeRolePolicyDocument).toMatch(/^%7B/);
-    const trust = analyzeTrust({
-      trustPolicy: role.AssumeRolePolicyDocument!,
-      roleArn: role.Arn!,
-      serviceAccount: { namespace, name, audience: sa.audience },
-      oidcIssuer: s.IRSA_SANDBOX_DEMO_EAST_ISSUER,
-      oidcProviders: providers,
-    });
-    const permissions = analyzePermissions({ policies: await policiesOf(roleName) });
-    findings.push(...trust.findings, ...permissions.findings);
+    expect(binding.role.trustPolicy).toMatch(/^%7B/);
     return {
       roleExists: true,
-      allowed: trust.allowed,
-      codes: [...new Set(findings.map(f => f.code))].sort(),
-      suggestedTrustPolicy: trust.suggestedTrustPolicy,
+      allowed: binding.verdict?.allowed,
+      codes: [...new Set(binding.findings.map(f => f.code))].sort(),
+      suggestedTrustPolicy: binding.verdict?.suggestedTrustPolicy,
     };
   }
 

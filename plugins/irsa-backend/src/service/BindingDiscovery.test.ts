@@ -6,15 +6,19 @@ import { CacheManager } from '@backstage/backend-defaults/cache';
 import { mockServices } from '@backstage/backend-test-utils';
 import { Entity } from '@backstage/catalog-model';
 import { ConfigReader } from '@backstage/config';
-import { loadSettings, Settings } from '../sandbox/sandboxSettings';
+import {
+  loadSettings,
+  SANDBOX_ACCOUNT_ID as ACCOUNT,
+  sandboxAppConfig,
+  sandboxDemoEastCluster,
+  Settings,
+} from '../sandbox/sandboxSettings';
 import { AwsClientFactory } from './AwsClientFactory';
 import { BindingDiscovery } from './BindingDiscovery';
 import { ClusterService } from './ClusterService';
 import { readIrsaConfig } from './config';
 import { KubernetesClientFactory } from './KubernetesClientFactory';
 import { RoleReader } from './RoleReader';
-
-const ACCOUNT = '123456789012';
 
 function component(name: string, annotations: Record<string, string>): Entity {
   return {
@@ -35,25 +39,7 @@ describe('BindingDiscovery (sandbox)', () => {
   const demoEast = () => readIrsaConfig(config([])).clusters[0];
 
   function config(extraClusters: object[]) {
-    return new ConfigReader({
-      aws: {
-        accounts: [{ accountId: ACCOUNT, accessKeyId: s.AWS_ACCESS_KEY_ID, secretAccessKey: s.AWS_SECRET_ACCESS_KEY }],
-      },
-      irsa: {
-        aws: { endpoint: s.AWS_ENDPOINT_URL, region: 'us-east-1' },
-        clusters: [
-          {
-            name: 'demo-east',
-            accountId: ACCOUNT,
-            region: 'us-east-1',
-            url: s.IRSA_SANDBOX_K8S_URL,
-            caFile: s.IRSA_SANDBOX_K8S_CA_FILE,
-            serviceAccountTokenFile: s.IRSA_SANDBOX_BACKEND_TOKEN_FILE,
-          },
-          ...extraClusters,
-        ],
-      },
-    });
+    return new ConfigReader(sandboxAppConfig(s, [sandboxDemoEastCluster(s), ...extraClusters]));
   }
 
   function setup(extraClusters: object[] = []) {

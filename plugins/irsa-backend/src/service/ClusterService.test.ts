@@ -5,12 +5,15 @@
 import { CacheManager } from '@backstage/backend-defaults/cache';
 import { mockServices } from '@backstage/backend-test-utils';
 import { ConfigReader } from '@backstage/config';
-import { loadSettings, Settings } from '../sandbox/sandboxSettings';
+import {
+  loadSettings,
+  SANDBOX_ACCOUNT_ID as ACCOUNT,
+  sandboxAppConfig,
+  Settings,
+} from '../sandbox/sandboxSettings';
 import { AwsClientFactory } from './AwsClientFactory';
 import { ClusterService } from './ClusterService';
 import { IrsaConfig, readIrsaConfig } from './config';
-
-const ACCOUNT = '123456789012';
 
 describe('ClusterService (sandbox moto)', () => {
   let s: Settings;
@@ -20,15 +23,7 @@ describe('ClusterService (sandbox moto)', () => {
   });
 
   function setup(clusters: object[]) {
-    const config = new ConfigReader({
-      // Listing the account keeps integration-aws-node from asking real STS who we are.
-      aws: {
-        accounts: [
-          { accountId: ACCOUNT, accessKeyId: s.AWS_ACCESS_KEY_ID, secretAccessKey: s.AWS_SECRET_ACCESS_KEY },
-        ],
-      },
-      irsa: { aws: { endpoint: s.AWS_ENDPOINT_URL, region: 'us-east-1' }, clusters },
-    });
+    const config = new ConfigReader(sandboxAppConfig(s, clusters));
     const irsa: IrsaConfig = readIrsaConfig(config);
     const aws = AwsClientFactory.fromConfig(config, irsa);
     const cache = CacheManager.fromConfig(mockServices.rootConfig()).forPlugin('irsa');

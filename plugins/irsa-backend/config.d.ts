@@ -10,6 +10,46 @@ export interface Config {
       endpoint?: string;
       /** Region used for IAM/STS calls when a cluster does not say. Default us-east-1. */
       region?: string;
+      /**
+       * Attempts per AWS call, the first included; throttling and transient errors are
+       * retried with backoff in the SDK's adaptive mode. 1 to 10, default 3.
+       */
+      maxAttempts?: number;
+      /** How many AWS calls may be in flight at once (IAM is rate limited per account). */
+      concurrency?: {
+        /** Per request (one page view, one /clusters answer). Default 8. */
+        perRequest?: number;
+        /** For the whole backend process. Default 32; at least perRequest. */
+        perProcess?: number;
+      };
+    };
+    /** How the backend reads Kubernetes lists (service accounts, pods). */
+    kubernetes?: {
+      /** `limit` of one list page; lists are read page by page with `continue`. 1 to 5000, default 250. */
+      pageSize?: number;
+      /**
+       * Objects one list may read at most, so that one huge namespace cannot exhaust memory;
+       * a longer list is cut and reported in the answer's errors. Default 2000.
+       */
+      maxItems?: number;
+    };
+    /**
+     * How long a page view waits. A cluster or account that does not answer in time is
+     * reported in the answer (`errors`, or the binding's `error`); the rest is answered.
+     */
+    timeouts?: {
+      /**
+       * Milliseconds the AWS calls of one request may take together, counted from its first
+       * AWS call and including retries and waiting for a concurrency slot; a call outside a
+       * request gets this much of its own. 100 to 300000, default 10000.
+       */
+      awsMs?: number;
+      /**
+       * Milliseconds one request's reads of one cluster's API server may take together
+       * (every page of every list); a call outside a request gets this much of its own.
+       * 100 to 300000, default 5000.
+       */
+      kubernetesMs?: number;
     };
     /** The Kubernetes clusters whose service accounts the plugin discovers and provisions. */
     clusters?: Array<{
@@ -26,7 +66,12 @@ export interface Config {
        * `https://irsa.<installation>.example.io`). When set, EKS is not asked.
        */
       oidcIssuer?: string;
-      /** Role to assume in `accountId` for AWS calls about this cluster (integration-aws-node). */
+      /**
+       * Role to assume (STS AssumeRole, from the backend's own AWS identity: the `aws`
+       * section's main account) for every AWS call in `accountId`: this cluster's EKS
+       * DescribeCluster, and the IAM reads of that account (its OIDC providers and the
+       * roles in it). Must be a role in `accountId`; clusters of one account must agree.
+       */
       awsRoleArn?: string;
       /** Kubernetes API server URL. */
       url: string;

@@ -26,12 +26,36 @@ describe('irsaPlugin', () => {
     expect(res.body).toEqual({ status: 'ok', clusters: 1 });
   });
 
-  it('refuses /clusters without a Backstage token', async () => {
+  it('refuses /clusters to anonymous callers with 401', async () => {
+    const { server } = await startTestBackend({
+      features: [
+        irsaPlugin,
+        // without this the mock treats a request without a token as the mock user's
+        mockServices.httpAuth.factory({ defaultCredentials: mockCredentials.none() }),
+      ],
+    });
+    expect((await request(server).get('/api/irsa/clusters')).status).toBe(401);
+    const res = await request(server)
+      .get('/api/irsa/clusters')
+      .set('Authorization', mockCredentials.none.header());
+    expect(res.status).toBe(401);
+  });
+
+  it('refuses /clusters to services: it lists accounts and issuers for people', async () => {
     const { server } = await startTestBackend({ features: [irsaPlugin] });
     const res = await request(server)
       .get('/api/irsa/clusters')
-      .set('Authorization', 'Bearer mock-none-token');
-    expect(res.status).toBe(401);
+      .set('Authorization', mockCredentials.service.header());
+    expect(res.status).toBe(403);
+  });
+
+  it('answers /clusters to a signed-in user', async () => {
+    const { server } = await startTestBackend({ features: [irsaPlugin] });
+    const res = await request(server)
+      .get('/api/irsa/clusters')
+      .set('Authorization', mockCredentials.user.header());
+    expect(res.status).toBe(200);
+    expect(res.body).toEqual({ items: [] });
   });
 
   it("answers 403 when the permission policy denies reading the entity's bindings", async () => {
@@ -74,6 +98,23 @@ describe('irsaPlugin', () => {
     expect(res.status).toBe(400);
     expect(res.body.error.message).toMatch(/^cluster: no cluster "nope" is configured; namespace: /);
     expect(res.body.error.message).toMatch(/; serviceAccount: .*; roleArn: /);
+  });
+
+  it('refuses /verify with 403 before validating, naming no cluster to a refused caller', async () => {
+    const { server } = await startTestBackend({
+      features: [
+        irsaPlugin,
+        mockServices.rootConfig.factory({ data: { irsa: { clusters } } }),
+        mockServices.permissions.factory({ result: AuthorizeResult.DENY }),
+      ],
+    });
+    const res = await request(server)
+      .post('/api/irsa/verify')
+      .set('Authorization', mockCredentials.user.header())
+      .send({ cluster: 'nope', namespace: 'payments', serviceAccount: 'payments-api' });
+    expect(res.status).toBe(403);
+    expect(res.body.error.message).toBe('You may not verify IRSA bindings');
+    expect(JSON.stringify(res.body)).not.toMatch(/nope|demo-east/);
   });
 
   it('refuses a /verify request that misses a field (OpenAPI validation)', async () => {

@@ -36,7 +36,8 @@ export interface RouterOptions {
 /**
  * The HTTP surface of the plugin: parse, authorize, call a service, answer.
  * Requests are validated against src/schema/openapi.yaml by the generated router;
- * every route but /health needs a Backstage token (the default auth policy).
+ * every route but /health needs a Backstage token (the default auth policy),
+ * /clusters a user's.
  *
  * @internal
  */
@@ -50,7 +51,10 @@ export async function createRouter(
     res.json({ status: 'ok', clusters: options.config.clusters.length });
   });
 
-  router.get('/clusters', async (_req, res) => {
+  // Accounts, issuers and their health are for people looking at the portal,
+  // not for other backends: the default auth policy would let a service in.
+  router.get('/clusters', async (req, res) => {
+    await httpAuth.credentials(req, { allow: ['user'] });
     res.json({ items: await options.clusters.listClusters() });
   });
 
@@ -89,8 +93,19 @@ export async function createRouter(
   });
 
   router.post('/verify', async (req, res) => {
+    // Authorize before validating: the validation names the configured
+    // clusters, which a refused caller must not learn.
+    const credentials = await httpAuth.credentials(req);
+    // Any service account of any cluster: an estate-wide read, not one entity's.
+    const [decision] = await permissions.authorize(
+      [{ permission: irsaInventoryReadPermission }],
+      { credentials },
+    );
+    if (decision.result !== AuthorizeResult.ALLOW) {
+      throw new NotAllowedError('You may not verify IRSA bindings');
+    }
     const { cluster: clusterName, namespace, serviceAccount, roleArn } = req.body;
-    // Validate before asking anyone, and name the field that is wrong.
+    // Name every field that is wrong.
     const cluster = options.config.clusters.find(c => c.name === clusterName);
     const problems = [
       cluster ? undefined : `cluster: no cluster "${clusterName}" is configured`,
@@ -100,15 +115,6 @@ export async function createRouter(
     ].filter(Boolean);
     if (problems.length > 0) {
       throw new InputError(problems.join('; '));
-    }
-    const credentials = await httpAuth.credentials(req);
-    // Any service account of any cluster: an estate-wide read, not one entity's.
-    const [decision] = await permissions.authorize(
-      [{ permission: irsaInventoryReadPermission }],
-      { credentials },
-    );
-    if (decision.result !== AuthorizeResult.ALLOW) {
-      throw new NotAllowedError('You may not verify IRSA bindings');
     }
     res.json(
       await options.discovery.verify({

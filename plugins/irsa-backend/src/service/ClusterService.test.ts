@@ -2,6 +2,15 @@
  * ClusterService against the sandbox's moto server (real IAM and EKS APIs).
  * Needs a running, seeded sandbox (sandbox/sandbox start && sandbox/sandbox seed).
  */
+import { CreateClusterCommand, DeleteClusterCommand, EKSClient } from '@aws-sdk/client-eks';
+import {
+  CreateOpenIDConnectProviderCommand,
+  CreateRoleCommand,
+  DeleteOpenIDConnectProviderCommand,
+  DeleteRoleCommand,
+  IAMClient,
+} from '@aws-sdk/client-iam';
+import { AssumeRoleCommand, STSClient } from '@aws-sdk/client-sts';
 import { CacheManager } from '@backstage/backend-defaults/cache';
 import { mockServices } from '@backstage/backend-test-utils';
 import { ConfigReader } from '@backstage/config';
@@ -11,6 +20,7 @@ import {
   sandboxAppConfig,
   Settings,
 } from '../sandbox/sandboxSettings';
+import { Blackhole, startBlackhole } from '../testUtils/blackhole';
 import { AwsClientFactory } from './AwsClientFactory';
 import { ClusterService } from './ClusterService';
 import { IrsaConfig, readIrsaConfig } from './config';
@@ -22,8 +32,13 @@ describe('ClusterService (sandbox moto)', () => {
     s = loadSettings();
   });
 
-  function setup(clusters: object[]) {
-    const config = new ConfigReader(sandboxAppConfig(s, clusters));
+  /** The sandbox config with `clusters`, plus overrides of the `aws` and `irsa` sections. */
+  function setup(clusters: object[], extra: { aws?: object; irsa?: { aws?: object; timeouts?: object } } = {}) {
+    const base = sandboxAppConfig(s, clusters);
+    const config = new ConfigReader({
+      aws: { ...base.aws, ...extra.aws },
+      irsa: { ...base.irsa, ...extra.irsa, aws: { ...base.irsa.aws, ...extra.irsa?.aws } },
+    });
     const irsa: IrsaConfig = readIrsaConfig(config);
     const aws = AwsClientFactory.fromConfig(config, irsa);
     const cache = CacheManager.fromConfig(mockServices.rootConfig()).forPlugin('irsa');
@@ -89,5 +104,120 @@ describe('ClusterService (sandbox moto)', () => {
     expect(first['iam:GetOpenIDConnectProvider']).toBeGreaterThanOrEqual(2);
     await service.listClusters();
     expect(aws.callCounts()).toEqual(first);
+  });
+
+  describe('when AWS never answers', () => {
+    let blackhole: Blackhole;
+    beforeAll(async () => {
+      blackhole = await startBlackhole();
+    });
+    afterAll(() => blackhole.close());
+
+    it('answers within the time limit, saying which call timed out', async () => {
+      const { service } = setup(
+        [demoEast, { ...demoEast, name: 'golem', oidcIssuer: 'https://irsa.golem.gaws.gigantic.io' }],
+        { irsa: { aws: { endpoint: blackhole.url('http') }, timeouts: { awsMs: 1000 } } },
+      );
+      const started = Date.now();
+      const [east, golem] = await service.listClusters();
+      expect(Date.now() - started).toBeLessThan(2000);
+      expect(east).toMatchObject({ name: 'demo-east', oidcProvider: 'unknown' });
+      expect(east.error).toBe(
+        'Could not read the OIDC issuer of cluster demo-east: TimeoutError: AWS eks:DescribeCluster timed out: ' +
+          'the AWS calls of one request may take 1000 ms (irsa.timeouts.awsMs)',
+      );
+      expect(golem).toMatchObject({ oidcIssuer: 'https://irsa.golem.gaws.gigantic.io', oidcProvider: 'unknown' });
+      expect(golem.error).toMatch(
+        /^Could not list the IAM OIDC providers of account 123456789012: TimeoutError: AWS iam:ListOpenIDConnectProviders timed out/,
+      );
+    });
+  });
+
+  describe('awsRoleArn', () => {
+    // A cluster in another moto account, readable only through the role it names. (moto lets
+    // AssumeRole switch accounts and does not check the role exists; the test creates it anyway.)
+    const OTHER = '222222222222';
+    const suffix = Date.now().toString(36);
+    const roleName = `irsa-test-reader-${suffix}`;
+    const roleArn = `arn:aws:iam::${OTHER}:role/${roleName}`;
+    const clusterName = `irsa-test-${suffix}`;
+    let iam: IAMClient;
+    let eks: EKSClient;
+    let issuer: string;
+    let providerArn: string | undefined;
+
+    beforeAll(async () => {
+      const client = { region: 'us-east-1', endpoint: s.AWS_ENDPOINT_URL };
+      const sts = new STSClient({
+        ...client,
+        credentials: { accessKeyId: s.AWS_ACCESS_KEY_ID, secretAccessKey: s.AWS_SECRET_ACCESS_KEY },
+      });
+      const { Credentials: c } = await sts.send(
+        new AssumeRoleCommand({ RoleArn: `arn:aws:iam::${OTHER}:role/irsa-test-setup`, RoleSessionName: 'irsa-test' }),
+      );
+      const credentials = { accessKeyId: c!.AccessKeyId!, secretAccessKey: c!.SecretAccessKey!, sessionToken: c!.SessionToken };
+      iam = new IAMClient({ ...client, credentials });
+      eks = new EKSClient({ ...client, credentials });
+      await iam.send(
+        new CreateRoleCommand({
+          RoleName: roleName,
+          AssumeRolePolicyDocument: JSON.stringify({
+            Version: '2012-10-17',
+            Statement: [{ Effect: 'Allow', Principal: { AWS: `arn:aws:iam::${ACCOUNT}:root` }, Action: 'sts:AssumeRole' }],
+          }),
+        }),
+      );
+      const created = await eks.send(
+        new CreateClusterCommand({ name: clusterName, roleArn, resourcesVpcConfig: {} }),
+      );
+      issuer = created.cluster!.identity!.oidc!.issuer!;
+      providerArn = (
+        await iam.send(
+          new CreateOpenIDConnectProviderCommand({
+            Url: issuer,
+            ClientIDList: ['sts.amazonaws.com'],
+            ThumbprintList: ['9'.repeat(40)],
+          }),
+        )
+      ).OpenIDConnectProviderArn;
+    });
+
+    afterAll(async () => {
+      await Promise.allSettled([
+        providerArn && iam.send(new DeleteOpenIDConnectProviderCommand({ OpenIDConnectProviderArn: providerArn })),
+        eks.send(new DeleteClusterCommand({ name: clusterName })),
+        iam.send(new DeleteRoleCommand({ RoleName: roleName })),
+      ]);
+    });
+
+    const otherCluster = { name: 'other-account', accountId: OTHER, region: 'us-east-1', eksClusterName: clusterName, url: demoEast.url };
+    // the backend's own identity, which assumes the role (integration-aws-node's main account)
+    const mainAccount = () => ({ mainAccount: { accessKeyId: s.AWS_ACCESS_KEY_ID, secretAccessKey: s.AWS_SECRET_ACCESS_KEY } });
+
+    it("reads the cluster's EKS issuer and its account's OIDC provider as the assumed role", async () => {
+      const { service, aws } = setup([{ ...otherCluster, awsRoleArn: roleArn }], { aws: mainAccount() });
+      const [status] = await service.listClusters();
+      expect(status).toEqual({
+        name: 'other-account',
+        accountId: OTHER,
+        region: 'us-east-1',
+        issuerSource: 'eks',
+        oidcIssuer: issuer,
+        oidcProviderArn: providerArn,
+        oidcProvider: 'present',
+        oidcProviderClientIds: ['sts.amazonaws.com'],
+      });
+      // one session for the account, shared by its EKS and IAM clients
+      expect(aws.callCounts()['sts:AssumeRole']).toBe(1);
+    });
+
+    it('finds nothing of that account with the plain account credentials', async () => {
+      // moto's account listed for 222222222222 without a role: calls land in its (empty) EKS
+      const { service } = setup([otherCluster], {
+        aws: { accounts: [{ accountId: OTHER, accessKeyId: s.AWS_ACCESS_KEY_ID, secretAccessKey: s.AWS_SECRET_ACCESS_KEY }] },
+      });
+      const [status] = await service.listClusters();
+      expect(status.error).toMatch(/Could not read the OIDC issuer of cluster other-account: ResourceNotFoundException/);
+    });
   });
 });

@@ -10,6 +10,7 @@ import {
 } from '@irsa-backstage/plugin-irsa-common';
 import { AwsClientFactory } from './AwsClientFactory';
 import { ClusterConfig, IrsaConfig } from './config';
+import { runAsOneRequest } from './limits';
 import { describeError, ReadThroughCache } from './ReadThroughCache';
 
 /** An IAM OIDC provider of an account, as the trust verdict needs it. */
@@ -41,8 +42,11 @@ export class ClusterService {
     return this.config.clusters;
   }
 
+  /** Every cluster's status; one request, so its AWS calls share one time limit and cap. */
   async listClusters(): Promise<ClusterStatus[]> {
-    return Promise.all(this.config.clusters.map(c => this.clusterStatus(c)));
+    return runAsOneRequest(() =>
+      Promise.all(this.config.clusters.map(c => this.clusterStatus(c))),
+    );
   }
 
   /** The OIDC issuer of a cluster: configured, or read from EKS. */

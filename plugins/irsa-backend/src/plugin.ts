@@ -55,7 +55,7 @@ export const irsaPlugin = createBackendPlugin({
         const clusters = new ClusterService(irsaConfig, aws, cache, logger);
         const discovery = new BindingDiscovery(
           clusters,
-          new KubernetesClientFactory(),
+          KubernetesClientFactory.fromConfig(irsaConfig),
           new RoleReader(aws),
           cache,
           logger,

@@ -18,15 +18,11 @@ import {
 } from '@irsa-backstage/plugin-irsa-common';
 import { ClusterService, OidcProvider } from './ClusterService';
 import { ClusterConfig } from './config';
-import { KubernetesClientFactory, kubernetesStatus } from './KubernetesClientFactory';
+import { EntityLinks, readEntityLinks } from './entityLinks';
+import { KubernetesClientFactory, kubernetesStatus, Listed } from './KubernetesClientFactory';
+import { runAsOneRequest } from './limits';
 import { describeError, ReadThroughCache } from './ReadThroughCache';
 import { RoleReader } from './RoleReader';
-
-/** Entity annotation naming service accounts explicitly: `cluster/namespace/name, ...`. */
-export const SERVICE_ACCOUNTS_ANNOTATION = 'irsa.backstage.io/service-accounts';
-const KUBERNETES_ID_ANNOTATION = 'backstage.io/kubernetes-id';
-const KUBERNETES_NAMESPACE_ANNOTATION = 'backstage.io/kubernetes-namespace';
-const KUBERNETES_LABEL_SELECTOR_ANNOTATION = 'backstage.io/kubernetes-label-selector';
 
 /** A role is re-read after this; short, so a fixed trust policy shows up quickly. */
 const ROLE_TTL_MS = 60 * 1000;
@@ -37,33 +33,66 @@ type Target = {
   name: string;
   serviceAccount?: K8s.V1ServiceAccount;
 };
+type Ref = { namespace: string; name: string };
+type Errors = EntityBindings['errors'];
 
 /**
  * The Kubernetes reads of one request, shared by its bindings: one client per
- * cluster (the token file is read once) and one pod list per namespace.
+ * cluster (the token file is read once) whose calls share one deadline, and
+ * one pod list per service account.
  */
 class KubernetesReads {
   private readonly cores = new Map<string, Promise<K8s.CoreV1Api>>();
-  private readonly pods = new Map<string, Promise<K8s.V1Pod[]>>();
+  private readonly pods = new Map<string, Promise<Listed<K8s.V1Pod>>>();
 
   constructor(private readonly kube: KubernetesClientFactory) {}
 
   core(cluster: ClusterConfig): Promise<K8s.CoreV1Api> {
     let core = this.cores.get(cluster.name);
     if (!core) {
-      core = this.kube.core(cluster);
+      core = this.kube.core(cluster, this.kube.requestDeadline(cluster));
       this.cores.set(cluster.name, core);
     }
     return core;
   }
 
-  podsIn(cluster: ClusterConfig, namespace: string): Promise<K8s.V1Pod[]> {
-    const key = `${cluster.name}/${namespace}`;
+  async serviceAccount(cluster: ClusterConfig, ref: Ref): Promise<K8s.V1ServiceAccount | undefined> {
+    const core = await this.core(cluster);
+    try {
+      return await core.readNamespacedServiceAccount(ref);
+    } catch (e) {
+      if (kubernetesStatus(e) === 404) return undefined;
+      throw e;
+    }
+  }
+
+  async serviceAccounts(cluster: ClusterConfig, labelSelector: string, namespace?: string) {
+    const core = await this.core(cluster);
+    return this.kube.listAll(page =>
+      namespace
+        ? core.listNamespacedServiceAccount({ namespace, labelSelector, ...page })
+        : core.listServiceAccountForAllNamespaces({ labelSelector, ...page }),
+    );
+  }
+
+  async labelledPods(cluster: ClusterConfig, labelSelector: string, namespace?: string) {
+    const core = await this.core(cluster);
+    return this.kube.listAll(page =>
+      namespace
+        ? core.listNamespacedPod({ namespace, labelSelector, ...page })
+        : core.listPodForAllNamespaces({ labelSelector, ...page }),
+    );
+  }
+
+  /** The pods running as one service account (the API server filters them). */
+  podsOf(cluster: ClusterConfig, ref: Ref): Promise<Listed<K8s.V1Pod>> {
+    const key = `${cluster.name}/${ref.namespace}/${ref.name}`;
     let pods = this.pods.get(key);
     if (!pods) {
-      pods = this.core(cluster)
-        .then(core => core.listNamespacedPod({ namespace }))
-        .then(list => list.items);
+      const fieldSelector = `spec.serviceAccountName=${ref.name}`;
+      pods = this.core(cluster).then(core =>
+        this.kube.listAll(page => core.listNamespacedPod({ namespace: ref.namespace, fieldSelector, ...page })),
+      );
       this.pods.set(key, pods);
     }
     return pods;
@@ -75,7 +104,8 @@ class KubernetesReads {
  * the explicit annotation, then the Kubernetes plugin's kubernetes-id label on
  * service accounts and on pods), reads the role each one's
  * `eks.amazonaws.com/role-arn` names, and analyses trust, permissions and pods
- * with irsa-common.
+ * with irsa-common. Annotations are validated first; every read is bounded in
+ * time and size (see KubernetesClientFactory and AwsClientFactory).
  */
 export class BindingDiscovery {
   private readonly cache: ReadThroughCache;
@@ -90,75 +120,95 @@ export class BindingDiscovery {
     this.cache = new ReadThroughCache(cache, logger);
   }
 
-  async entityBindings(entity: Entity): Promise<EntityBindings> {
-    const entityRef = stringifyEntityRef(entity);
-    const errors: EntityBindings['errors'] = [];
-    const reads = new KubernetesReads(this.kube);
-    const targets = await this.targetsOf(entity, errors, reads);
-    const bindings = await Promise.all(
-      targets.map(target => this.analyze(target, entityRef, reads)),
-    );
-    return { entityRef, bindings, errors };
+  entityBindings(entity: Entity): Promise<EntityBindings> {
+    return runAsOneRequest(async () => {
+      const entityRef = stringifyEntityRef(entity);
+      const links = readEntityLinks(entity.metadata.annotations ?? {});
+      // Annotation problems concern every cluster.
+      const errors: Errors = links.problems.map(message => ({ cluster: '*', message }));
+      const reads = new KubernetesReads(this.kube);
+      // Each cluster goes at its own pace: a slow one holds up only its own bindings.
+      const perCluster = await Promise.all(
+        this.clusters.listClusterConfigs().map(async cluster => {
+          const targets = await this.clusterTargets(cluster, links, errors, reads).catch(e => {
+            errors.push({
+              cluster: cluster.name,
+              message: `Could not list service accounts in cluster ${cluster.name}: ${describeError(e)}`,
+            });
+            return [];
+          });
+          return Promise.all(targets.map(target => this.analyze(target, entityRef, reads)));
+        }),
+      );
+      const bindings = perCluster.flat().sort((a, b) => bindingKey(a).localeCompare(bindingKey(b)));
+      return { entityRef, bindings, errors };
+    });
   }
 
-  private async targetsOf(
-    entity: Entity,
-    errors: EntityBindings['errors'],
+  /** One cluster's targets: the named service accounts, and those found by label. */
+  private async clusterTargets(
+    cluster: ClusterConfig,
+    links: EntityLinks,
+    errors: Errors,
     reads: KubernetesReads,
   ): Promise<Target[]> {
-    const annotations = entity.metadata.annotations ?? {};
+    const named = links.explicit
+      .filter(ref => ref.cluster === '*' || ref.cluster === cluster.name)
+      .map(({ namespace, name }) => ({ namespace, name }));
+    const [explicit, labelled] = await Promise.all([
+      this.readTargets(cluster, named, reads),
+      links.selector
+        ? this.labelledTargets(cluster, links.selector, links.namespace, errors, reads)
+        : [],
+    ]);
     const byKey = new Map<string, Target>();
-    const add = (t: Target) => {
-      const key = `${t.cluster.name}/${t.namespace}/${t.name}`;
-      if (!byKey.has(key) || t.serviceAccount) byKey.set(key, t);
-    };
-    const all = this.clusters.listClusterConfigs();
+    for (const t of [...explicit, ...labelled]) {
+      // The same service account may be found twice; keep the copy that was read.
+      if (!byKey.has(targetKey(t)) || t.serviceAccount) byKey.set(targetKey(t), t);
+    }
+    return [...byKey.values()];
+  }
 
-    await Promise.all(
-      all.map(async cluster => {
-        try {
-          const core = await reads.core(cluster);
-          for (const ref of explicitRefs(annotations[SERVICE_ACCOUNTS_ANNOTATION], cluster)) {
-            add({ cluster, ...ref, serviceAccount: await readServiceAccount(core, ref) });
-          }
-          const selector =
-            annotations[KUBERNETES_LABEL_SELECTOR_ANNOTATION] ??
-            (annotations[KUBERNETES_ID_ANNOTATION]
-              ? `${KUBERNETES_ID_ANNOTATION}=${annotations[KUBERNETES_ID_ANNOTATION]}`
-              : undefined);
-          if (!selector) return;
-          const namespace = annotations[KUBERNETES_NAMESPACE_ANNOTATION];
-          const [accounts, pods] = await Promise.all([
-            namespace
-              ? core.listNamespacedServiceAccount({ namespace, labelSelector: selector })
-              : core.listServiceAccountForAllNamespaces({ labelSelector: selector }),
-            namespace
-              ? core.listNamespacedPod({ namespace, labelSelector: selector })
-              : core.listPodForAllNamespaces({ labelSelector: selector }),
-          ]);
-          for (const sa of accounts.items) {
-            add({ cluster, namespace: sa.metadata!.namespace!, name: sa.metadata!.name!, serviceAccount: sa });
-          }
-          // Pods carrying the label name service accounts that may not carry it.
-          for (const pod of pods.items) {
-            const ref = {
-              namespace: pod.metadata!.namespace!,
-              name: pod.spec?.serviceAccountName ?? 'default',
-            };
-            if (!byKey.has(`${cluster.name}/${ref.namespace}/${ref.name}`)) {
-              add({ cluster, ...ref, serviceAccount: await readServiceAccount(core, ref) });
-            }
-          }
-        } catch (e) {
-          errors.push({
-            cluster: cluster.name,
-            message: `Could not list service accounts in cluster ${cluster.name}: ${describeError(e)}`,
-          });
-        }
-      }),
-    );
-    return [...byKey.values()].sort((a, b) =>
-      `${a.cluster.name}/${a.namespace}/${a.name}`.localeCompare(`${b.cluster.name}/${b.namespace}/${b.name}`),
+  private async labelledTargets(
+    cluster: ClusterConfig,
+    selector: string,
+    namespace: string | undefined,
+    errors: Errors,
+    reads: KubernetesReads,
+  ): Promise<Target[]> {
+    const [accounts, pods] = await Promise.all([
+      reads.serviceAccounts(cluster, selector, namespace),
+      reads.labelledPods(cluster, selector, namespace),
+    ]);
+    if (accounts.truncated || pods.truncated) {
+      errors.push({
+        cluster: cluster.name,
+        message:
+          `More than ${this.kube.settings.maxItems} ${accounts.truncated ? 'service accounts' : 'pods'} ` +
+          `match "${selector}" in cluster ${cluster.name}; only the first were read (irsa.kubernetes.maxItems), ` +
+          'so some service accounts may be missing',
+      });
+    }
+    const found: Target[] = accounts.items.map(sa => ({
+      cluster,
+      namespace: sa.metadata!.namespace!,
+      name: sa.metadata!.name!,
+      serviceAccount: sa,
+    }));
+    // Pods carrying the label name service accounts that may not carry it.
+    const known = new Set(found.map(targetKey));
+    const fromPods = new Map<string, Ref>();
+    for (const pod of pods.items) {
+      const ref = { namespace: pod.metadata!.namespace!, name: pod.spec?.serviceAccountName ?? 'default' };
+      const key = targetKey({ cluster, ...ref });
+      if (!known.has(key)) fromPods.set(key, ref);
+    }
+    return [...found, ...(await this.readTargets(cluster, [...fromPods.values()], reads))];
+  }
+
+  private readTargets(cluster: ClusterConfig, refs: Ref[], reads: KubernetesReads): Promise<Target[]> {
+    return Promise.all(
+      refs.map(async ref => ({ cluster, ...ref, serviceAccount: await reads.serviceAccount(cluster, ref) })),
     );
   }
 
@@ -168,21 +218,23 @@ export class BindingDiscovery {
    * named it (to check a role before annotating, or a service account that
    * does not exist yet).
    */
-  async verify(request: {
+  verify(request: {
     cluster: ClusterConfig;
     namespace: string;
     serviceAccount: string;
     roleArn?: string;
   }): Promise<EntityBinding> {
-    const { cluster, namespace } = request;
-    const reads = new KubernetesReads(this.kube);
-    const ref = { namespace, name: request.serviceAccount };
-    return this.analyze(
-      { cluster, ...ref, serviceAccount: await readServiceAccount(await reads.core(cluster), ref) },
-      undefined,
-      reads,
-      request.roleArn,
-    );
+    return runAsOneRequest(async () => {
+      const { cluster, namespace } = request;
+      const reads = new KubernetesReads(this.kube);
+      const ref = { namespace, name: request.serviceAccount };
+      return this.analyze(
+        { cluster, ...ref, serviceAccount: await reads.serviceAccount(cluster, ref) },
+        undefined,
+        reads,
+        request.roleArn,
+      );
+    });
   }
 
   private async analyze(
@@ -210,13 +262,18 @@ export class BindingDiscovery {
     binding.roleArn = roleArn;
 
     try {
-      const pods = await reads.podsIn(cluster, namespace);
       const arn = roleArn ? parseRoleArn(roleArn) : undefined;
-      const role = arn ? await this.readRole(roleArn!, arn.accountId, arn.roleName) : undefined;
+      const [pods, role] = await Promise.all([
+        reads.podsOf(cluster, { namespace, name }),
+        arn ? this.readRole(roleArn!, arn.accountId, arn.roleName) : undefined,
+      ]);
+      if (pods.truncated) {
+        binding.error = `Only the first ${pods.items.length} pods running as ${namespace}/${name} were read (irsa.kubernetes.maxItems); pod findings may be incomplete`;
+      }
 
       const sa = analyzeServiceAccount({
         serviceAccount,
-        pods,
+        pods: pods.items,
         roleExists: arn ? role !== undefined : undefined,
       });
       binding.pods = sa.pods.map(p => ({ name: p.name, injectedRoleArn: p.injectedRoleArn }));
@@ -282,24 +339,11 @@ function withRoleAnnotation(sa: K8s.V1ServiceAccount, roleArn: string): K8s.V1Se
   };
 }
 
-/** The entries of `irsa.backstage.io/service-accounts` that apply to a cluster. */
-function explicitRefs(annotation: string | undefined, cluster: ClusterConfig) {
-  return (annotation ?? '')
-    .split(',')
-    .map(entry => entry.trim().split('/'))
-    .filter(parts => parts.length === 3 && parts.every(Boolean))
-    .filter(([c]) => c === '*' || c === cluster.name)
-    .map(([, namespace, name]) => ({ namespace, name }));
+function targetKey(t: { cluster: ClusterConfig; namespace: string; name: string }): string {
+  return `${t.cluster.name}/${t.namespace}/${t.name}`;
 }
 
-async function readServiceAccount(
-  core: K8s.CoreV1Api,
-  ref: { namespace: string; name: string },
-): Promise<K8s.V1ServiceAccount | undefined> {
-  try {
-    return await core.readNamespacedServiceAccount(ref);
-  } catch (e) {
-    if (kubernetesStatus(e) === 404) return undefined;
-    throw e;
-  }
+function bindingKey(b: EntityBinding): string {
+  const { cluster, namespace, name } = b.serviceAccount;
+  return `${cluster}/${namespace}/${name}`;
 }

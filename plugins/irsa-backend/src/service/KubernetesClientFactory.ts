@@ -1,6 +1,7 @@
 import fs from 'node:fs/promises';
 import type * as K8s from '@kubernetes/client-node';
-import { ClusterConfig } from './config';
+import { ClusterConfig, DEFAULTS, IrsaConfig } from './config';
+import { deadline } from './limits';
 
 /**
  * `@kubernetes/client-node` 2.x is ESM-only. Types are imported statically; the
@@ -15,13 +16,47 @@ function k8s(): typeof K8s {
   return runtime;
 }
 
+/** What bounds the backend's Kubernetes reads. */
+export interface KubernetesClientSettings {
+  /** irsa.timeouts.kubernetesMs */
+  timeoutMs: number;
+  /** irsa.kubernetes.pageSize */
+  pageSize: number;
+  /** irsa.kubernetes.maxItems */
+  maxItems: number;
+}
+
+/** One page of a Kubernetes list, as the generated list methods return it. */
+type ListPage<T> = { items: T[]; metadata?: { _continue?: string } };
+
+/** A list read up to irsa.kubernetes.maxItems; `truncated` when more objects were left unread. */
+export type Listed<T> = { items: T[]; truncated: boolean };
+
 /**
  * Kubernetes API clients per configured cluster, as the backend's own
  * (restricted) identity. The token file is re-read for every client so that
- * rotated tokens are picked up.
+ * rotated tokens are picked up. Every call is cut off in time, and lists are
+ * read page by page up to a maximum.
  */
 export class KubernetesClientFactory {
-  async core(cluster: ClusterConfig): Promise<K8s.CoreV1Api> {
+  static fromConfig(irsa: IrsaConfig): KubernetesClientFactory {
+    return new KubernetesClientFactory({ timeoutMs: irsa.timeouts.kubernetesMs, ...irsa.kubernetes });
+  }
+
+  constructor(
+    readonly settings: KubernetesClientSettings = {
+      timeoutMs: DEFAULTS.kubernetesMs,
+      pageSize: DEFAULTS.pageSize,
+      maxItems: DEFAULTS.maxItems,
+    },
+  ) {}
+
+  /**
+   * The core API of a cluster. Each call is aborted at `signal` (a request's
+   * {@link KubernetesClientFactory.requestDeadline} shared by all its reads of
+   * the cluster) or, without one, after irsa.timeouts.kubernetesMs of its own.
+   */
+  async core(cluster: ClusterConfig, signal?: AbortSignal): Promise<K8s.CoreV1Api> {
     const token = cluster.serviceAccountTokenFile
       ? (await fs.readFile(cluster.serviceAccountTokenFile, 'utf8')).trim()
       : cluster.serviceAccountToken;
@@ -39,7 +74,53 @@ export class KubernetesClientFactory {
       contexts: [{ name: cluster.name, cluster: cluster.name, user: 'irsa-backend' }],
       currentContext: cluster.name,
     });
-    return kc.makeApiClient(k8s().CoreV1Api);
+    const timeout: K8s.Middleware = {
+      pre: async request => {
+        request.setSignal(signal ?? this.requestDeadline(cluster));
+        return request;
+      },
+      post: async response => response,
+    };
+    const { createConfiguration, ServerConfiguration, CoreV1Api } = k8s();
+    return new CoreV1Api(
+      createConfiguration({
+        baseServer: new ServerConfiguration(cluster.url, {}),
+        authMethods: { default: kc },
+        promiseMiddleware: [timeout],
+      }),
+    );
+  }
+
+  /** A signal that ends the reads of `cluster` after irsa.timeouts.kubernetesMs. */
+  requestDeadline(cluster: ClusterConfig): AbortSignal {
+    const ms = this.settings.timeoutMs;
+    return deadline(
+      ms,
+      `Kubernetes API of cluster ${cluster.name} timed out: the reads of one request may take ${ms} ms (irsa.timeouts.kubernetesMs)`,
+    );
+  }
+
+  /**
+   * Reads a list page by page (`limit` + `continue`), stopping at
+   * irsa.kubernetes.maxItems so that one huge namespace cannot exhaust memory.
+   */
+  async listAll<T>(
+    page: (params: { limit: number; _continue?: string }) => Promise<ListPage<T>>,
+  ): Promise<Listed<T>> {
+    const { pageSize, maxItems } = this.settings;
+    const items: T[] = [];
+    let token: string | undefined;
+    do {
+      const room = maxItems - items.length;
+      const result = await page({ limit: Math.min(pageSize, room), ...(token ? { _continue: token } : {}) });
+      // A server may ignore `limit`: never keep more than maxItems.
+      items.push(...result.items.slice(0, room));
+      token = result.metadata?._continue || undefined;
+      if (result.items.length > room || (items.length >= maxItems && token)) {
+        return { items, truncated: true };
+      }
+    } while (token);
+    return { items, truncated: false };
   }
 }
 

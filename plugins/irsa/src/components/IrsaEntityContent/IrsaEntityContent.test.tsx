@@ -241,11 +241,18 @@ describe('IrsaEntityContent', () => {
       getEntityBindings: async () => ({
         entityRef: 'component:default/payments-api',
         bindings: [allowedBinding],
-        errors: [{ cluster: 'golem', message: 'connect ECONNREFUSED' }],
+        errors: [
+          { cluster: 'golem', message: 'connect ECONNREFUSED' },
+          { cluster: 'golem', message: 'timed out after 5000 ms' },
+          { cluster: '*', message: 'backstage.io/kubernetes-namespace: bad' },
+        ],
       }),
     });
-    expect(await screen.findByTestId('irsa-cluster-errors')).toHaveTextContent(
-      'golem: connect ECONNREFUSED',
+    const warnings = await screen.findByTestId('irsa-cluster-errors');
+    expect(warnings).toHaveTextContent('golem: connect ECONNREFUSED');
+    expect(warnings).toHaveTextContent('golem: timed out after 5000 ms');
+    expect(warnings).toHaveTextContent(
+      'entity annotations: backstage.io/kubernetes-namespace: bad',
     );
     expect(
       screen.getByTestId('irsa-binding-payments-payments-api'),

@@ -75,10 +75,12 @@ const EntityBindingsSection = (props: {
       {clusterErrors.length > 0 && (
         <Box mb={2} data-testid="irsa-cluster-errors">
           <WarningPanel
-            title="Some clusters could not be asked; their service accounts are missing below"
-            message={clusterErrors.map(e => (
-              <Box component="span" display="block" key={e.cluster}>
-                {e.cluster}: {e.message}
+            title="Some service accounts could not be listed; they are missing below"
+            message={clusterErrors.map((e, i) => (
+              // One cluster can fail in several ways; `*` marks an entity annotation error.
+              <Box component="span" display="block" key={i}>
+                {e.cluster === '*' ? 'entity annotations' : e.cluster}:{' '}
+                {e.message}
               </Box>
             ))}
           />

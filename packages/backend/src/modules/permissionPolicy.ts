@@ -1,4 +1,10 @@
-import { createBackendModule } from '@backstage/backend-plugin-api';
+import {
+  coreServices,
+  createBackendModule,
+  UserInfoService,
+} from '@backstage/backend-plugin-api';
+import { parseEntityRef, stringifyEntityRef } from '@backstage/catalog-model';
+import { Config } from '@backstage/config';
 import {
   catalogConditions,
   createCatalogConditionalDecision,
@@ -17,34 +23,147 @@ import { policyExtensionPoint } from '@backstage/plugin-permission-node/alpha';
 import {
   irsaBindingCreatePermission,
   irsaBindingReadPermission,
+  irsaInventoryReadPermission,
+  irsaReviewCreatePermission,
 } from '@irsa-backstage/plugin-irsa-common';
 
+/** The config value that grants a permission to every signed-in user. */
+export const EVERY_SIGNED_IN_USER = 'every-signed-in-user';
+
 /**
- * The demo's policy: every signed-in user may read IRSA bindings; only the
- * owners of an entity may provision a role for it. Everything else of the
- * demo portal stays open, as with the template's allow-all policy.
+ * Who holds a grant: every signed-in user, or the signed-in users whose
+ * ownership refs (their user ref and their groups') include one of `refs`.
+ */
+export type Grant =
+  | { everySignedInUser: true }
+  | { everySignedInUser: false; refs: ReadonlySet<string> };
+
+/** The grants of the demo policy, from `irsaDemo.permissions`. */
+export interface DemoPolicyGrants {
+  /** `irsa.inventory.read`: the estate-wide inventory and `POST /verify`. */
+  inventoryReaders: Grant;
+  /** `irsa.review.create`: recording ownership reviews. */
+  reviewers: Grant;
+}
+
+/**
+ * Reads the grants from config, failing at start-up on anything but user or
+ * group refs: a typo must not silently grant nothing, or the wrong thing.
+ */
+export function readDemoPolicyGrants(config: Config): DemoPolicyGrants {
+  return {
+    inventoryReaders: readGrant(
+      config,
+      'irsaDemo.permissions.inventoryReaders',
+    ),
+    reviewers: readGrant(config, 'irsaDemo.permissions.reviewers'),
+  };
+}
+
+function readGrant(config: Config, key: string): Grant {
+  const values = config.getOptionalStringArray(key) ?? [];
+  if (values.includes(EVERY_SIGNED_IN_USER)) {
+    if (values.length > 1) {
+      throw new Error(
+        `${key}: ${EVERY_SIGNED_IN_USER} already includes everyone; list nothing else`,
+      );
+    }
+    return { everySignedInUser: true };
+  }
+  const refs = values.map((value, i) => readGranteeRef(value, `${key}[${i}]`));
+  return { everySignedInUser: false, refs: new Set(refs) };
+}
+
+function readGranteeRef(value: string, key: string): string {
+  let ref;
+  try {
+    ref = parseEntityRef(value);
+  } catch {
+    ref = undefined;
+  }
+  const kind = ref?.kind.toLocaleLowerCase('en-US');
+  if (!ref || (kind !== 'user' && kind !== 'group')) {
+    throw new Error(
+      `${key}: "${value}" is neither a user or group ref (e.g. group:default/platform-security) nor ${EVERY_SIGNED_IN_USER}`,
+    );
+  }
+  return stringifyEntityRef(ref);
+}
+
+/**
+ * The example backend's policy:
+ *
+ * - every signed-in user may read an entity's IRSA bindings;
+ * - only an entity's owners may provision a role for it, so ownership in the
+ *   catalog must come from a source users cannot write (see README);
+ * - the estate-wide inventory and reviews go to the users and groups of
+ *   `irsaDemo.permissions`;
+ * - everything else of the portal stays open, as with the template's
+ *   allow-all policy.
+ *
+ * Services and anonymous callers hold no IRSA permission: each decision is
+ * about a person.
  */
 export class DemoPermissionPolicy implements PermissionPolicy {
+  constructor(
+    private readonly grants: DemoPolicyGrants,
+    private readonly userInfo: UserInfoService,
+  ) {}
+
   async handle(
     request: PolicyQuery,
     user?: PolicyQueryUser,
   ): Promise<PolicyDecision> {
-    if (isPermission(request.permission, irsaBindingReadPermission)) {
-      return { result: user ? AuthorizeResult.ALLOW : AuthorizeResult.DENY };
+    const { permission } = request;
+    if (isPermission(permission, irsaBindingReadPermission)) {
+      return decide(user !== undefined);
     }
-    if (isPermission(request.permission, irsaBindingCreatePermission)) {
+    if (isPermission(permission, irsaBindingCreatePermission)) {
       if (!user) {
-        return { result: AuthorizeResult.DENY };
+        return decide(false);
       }
       return createCatalogConditionalDecision(
-        request.permission,
+        permission,
         catalogConditions.isEntityOwner({
-          claims: user.info.ownershipEntityRefs ?? [],
+          claims: await this.ownershipRefs(user),
         }),
       );
     }
-    return { result: AuthorizeResult.ALLOW };
+    if (isPermission(permission, irsaInventoryReadPermission)) {
+      return decide(await this.holds(this.grants.inventoryReaders, user));
+    }
+    if (isPermission(permission, irsaReviewCreatePermission)) {
+      return decide(await this.holds(this.grants.reviewers, user));
+    }
+    return decide(true);
   }
+
+  private async holds(grant: Grant, user?: PolicyQueryUser): Promise<boolean> {
+    if (!user) {
+      return false;
+    }
+    if (grant.everySignedInUser) {
+      return true;
+    }
+    const refs = await this.ownershipRefs(user);
+    return refs.some(ref => grant.refs.has(ref));
+  }
+
+  /**
+   * The user's own ref and those of their groups, as the sign-in resolver put
+   * them in the token. Read through the user info service because
+   * `PolicyQueryUser.info` is deprecated.
+   */
+  private async ownershipRefs(user: PolicyQueryUser): Promise<string[]> {
+    const { ownershipEntityRefs } = await this.userInfo.getUserInfo(
+      user.credentials,
+    );
+    return ownershipEntityRefs.map(ref => ref.toLocaleLowerCase('en-US'));
+  }
+}
+
+function decide(allow: boolean): PolicyDecision {
+  return { result: allow ? AuthorizeResult.ALLOW : AuthorizeResult.DENY };
 }
 
 export default createBackendModule({
@@ -52,9 +171,15 @@ export default createBackendModule({
   moduleId: 'irsa-demo-policy',
   register(reg) {
     reg.registerInit({
-      deps: { policy: policyExtensionPoint },
-      async init({ policy }) {
-        policy.setPolicy(new DemoPermissionPolicy());
+      deps: {
+        policy: policyExtensionPoint,
+        config: coreServices.rootConfig,
+        userInfo: coreServices.userInfo,
+      },
+      async init({ policy, config, userInfo }) {
+        policy.setPolicy(
+          new DemoPermissionPolicy(readDemoPolicyGrants(config), userInfo),
+        );
       },
     });
   },

@@ -1,5 +1,16 @@
 import { loadRepoConfig } from './__testUtils__/loadRepoConfig';
 
+describe('app-config.yaml (the demo)', () => {
+  it('listens on IPv4 loopback only, while the browser keeps using localhost', async () => {
+    const config = await loadRepoConfig('app-config.yaml');
+    expect(config.getString('backend.listen.host')).toBe('127.0.0.1');
+    expect(new URL(config.getString('backend.baseUrl')).hostname).toBe(
+      'localhost',
+    );
+    expect(new URL(config.getString('app.baseUrl')).hostname).toBe('localhost');
+  });
+});
+
 describe('app-config.production.yaml over app-config.yaml', () => {
   const load = () =>
     loadRepoConfig('app-config.yaml', 'app-config.production.yaml');
@@ -29,5 +40,10 @@ describe('app-config.production.yaml over app-config.yaml', () => {
     expect(
       config.getConfig('catalog.providers.githubOrg').getString('id'),
     ).toBe('production');
+  });
+
+  it("does not inherit the demo's loopback-only listen address", async () => {
+    const config = await load();
+    expect(config.getString('backend.listen.host')).toBe('0.0.0.0');
   });
 });

@@ -40,10 +40,14 @@ irsa_postgres_start() {
   irsa_log "PostgreSQL $("$bin/postgres" --version | awk '{print $3}') on 127.0.0.1:$IRSA_PG_PORT"
 }
 
+# Stops the cluster, if it got that far, and removes its folder in any case (a failed initdb
+# leaves one behind too).
 irsa_postgres_stop() {
-  [[ -n "${IRSA_PG_DIR:-}" && -d "$IRSA_PG_DIR/data" ]] || return 0
-  local run=()
-  [[ $(id -u) -eq 0 ]] && run=(runuser -u postgres --)
-  "${run[@]}" "$IRSA_PG_BIN/pg_ctl" -D "$IRSA_PG_DIR/data" -m fast -w stop >/dev/null 2>&1 || true
+  [[ -n "${IRSA_PG_DIR:-}" && -d "$IRSA_PG_DIR" ]] || return 0
+  if [[ -n "${IRSA_PG_BIN:-}" && -d "$IRSA_PG_DIR/data" ]]; then
+    local run=()
+    [[ $(id -u) -eq 0 ]] && run=(runuser -u postgres --)
+    "${run[@]}" "$IRSA_PG_BIN/pg_ctl" -D "$IRSA_PG_DIR/data" -m fast -w stop >/dev/null 2>&1 || true
+  fi
   rm -rf "$IRSA_PG_DIR"
 }

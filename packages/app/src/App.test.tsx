@@ -1,28 +1,46 @@
-import { render, waitFor } from '@testing-library/react';
+import { withLogCollector } from '@backstage/frontend-test-utils';
+import { render, screen } from '@testing-library/react';
 import App from './App';
 
 describe('App', () => {
-  it('should render', async () => {
+  const env = process.env;
+
+  beforeEach(() => {
+    // the frontend reads its config from APP_CONFIG, as the CLI injects it
     process.env = {
-      NODE_ENV: 'test',
+      ...env,
       APP_CONFIG: [
         {
-          data: {
-            app: { title: 'Test' },
-            backend: { baseUrl: 'http://localhost:7007' },
-            techdocs: {
-              storageUrl: 'http://localhost:7007/api/techdocs/static/docs',
-            },
-          },
           context: 'test',
+          data: {
+            app: {
+              title: 'IRSA for Backstage',
+              baseUrl: 'http://localhost:3000',
+            },
+            backend: { baseUrl: 'http://localhost:7007' },
+          },
         },
       ] as any,
     };
+  });
 
-    const rendered = render(App.createRoot());
+  afterEach(() => {
+    process.env = env;
+  });
 
-    await waitFor(() => {
-      expect(rendered.baseElement).toBeInTheDocument();
+  it('opens on the sign-in page, with the guest sign-in the demo uses', async () => {
+    const logs = await withLogCollector(['error'], async () => {
+      render(App.createRoot());
+      expect(
+        await screen.findByRole('button', { name: 'Enter' }),
+      ).toBeInTheDocument();
     });
+
+    expect(screen.getByText('Guest')).toBeInTheDocument();
+    expect(screen.getByText('IRSA for Backstage')).toBeInTheDocument();
+    // no extension failed to load; Material UI v4's findDOMNode notice is React's, not ours
+    expect(logs.error.filter(e => !String(e).includes('findDOMNode'))).toEqual(
+      [],
+    );
   });
 });

@@ -22,6 +22,12 @@ export interface Config {
        * (`irsa.review.create`).
        */
       reviewers?: string[];
+      /**
+       * Who may register catalog locations (`catalog.location.create`). A
+       * registered file can name any group as a component's owner, and owners
+       * may provision IAM roles for their components.
+       */
+      locationRegistrars?: string[];
     };
   };
 }

@@ -15,6 +15,7 @@ import {
   Permission,
 } from '@backstage/plugin-permission-common';
 import { PolicyQueryUser } from '@backstage/plugin-permission-node';
+import { catalogLocationCreatePermission } from '@backstage/plugin-catalog-common/alpha';
 import permissionBackend from '@backstage/plugin-permission-backend';
 import {
   irsaBindingCreatePermission,
@@ -74,6 +75,13 @@ async function resultOf(
   return (await policy.handle({ permission }, user)).result;
 }
 
+/** The permissions whose holders come from `irsaDemo.permissions`. */
+const GRANTED = [
+  irsaInventoryReadPermission,
+  irsaReviewCreatePermission,
+  catalogLocationCreatePermission,
+];
+
 describe('DemoPermissionPolicy', () => {
   describe('with the demo config (app-config.yaml)', () => {
     let policy: DemoPermissionPolicy;
@@ -81,7 +89,7 @@ describe('DemoPermissionPolicy', () => {
       policy = policyFor(await loadRepoConfig('app-config.yaml'));
     });
 
-    it.each([irsaInventoryReadPermission, irsaReviewCreatePermission])(
+    it.each(GRANTED)(
       'grants $name to every signed-in user, in any group',
       async permission => {
         expect(await resultOf(policy, permission, sam)).toBe(
@@ -93,7 +101,7 @@ describe('DemoPermissionPolicy', () => {
       },
     );
 
-    it.each([irsaInventoryReadPermission, irsaReviewCreatePermission])(
+    it.each(GRANTED)(
       'refuses $name to callers that are not signed-in users',
       async permission => {
         expect(await resultOf(policy, permission)).toBe(AuthorizeResult.DENY);
@@ -109,7 +117,7 @@ describe('DemoPermissionPolicy', () => {
       );
     });
 
-    it.each([irsaInventoryReadPermission, irsaReviewCreatePermission])(
+    it.each(GRANTED)(
       'grants $name to members of group:default/platform-security',
       async permission => {
         expect(await resultOf(policy, permission, sam)).toBe(
@@ -118,7 +126,7 @@ describe('DemoPermissionPolicy', () => {
       },
     );
 
-    it.each([irsaInventoryReadPermission, irsaReviewCreatePermission])(
+    it.each(GRANTED)(
       'refuses $name to a signed-in user outside that group',
       async permission => {
         expect(await resultOf(policy, permission, pat)).toBe(
@@ -161,14 +169,14 @@ describe('DemoPermissionPolicy', () => {
       );
     });
 
-    it('grants the inventory and reviews to nobody when they are not configured', async () => {
-      expect(await resultOf(policy, irsaInventoryReadPermission, sam)).toBe(
-        AuthorizeResult.DENY,
-      );
-      expect(await resultOf(policy, irsaReviewCreatePermission, sam)).toBe(
-        AuthorizeResult.DENY,
-      );
-    });
+    it.each(GRANTED)(
+      'grants $name to nobody when it is not configured',
+      async permission => {
+        expect(await resultOf(policy, permission, sam)).toBe(
+          AuthorizeResult.DENY,
+        );
+      },
+    );
   });
 });
 

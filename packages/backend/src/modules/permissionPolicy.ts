@@ -9,6 +9,7 @@ import {
   catalogConditions,
   createCatalogConditionalDecision,
 } from '@backstage/plugin-catalog-backend/alpha';
+import { catalogLocationCreatePermission } from '@backstage/plugin-catalog-common/alpha';
 import {
   AuthorizeResult,
   isPermission,
@@ -44,6 +45,11 @@ export interface DemoPolicyGrants {
   inventoryReaders: Grant;
   /** `irsa.review.create`: recording ownership reviews. */
   reviewers: Grant;
+  /**
+   * `catalog.location.create`: registering catalog files. A registered file
+   * sets its components' `spec.owner`, and owners may provision IAM roles.
+   */
+  locationRegistrars: Grant;
 }
 
 /**
@@ -57,6 +63,10 @@ export function readDemoPolicyGrants(config: Config): DemoPolicyGrants {
       'irsaDemo.permissions.inventoryReaders',
     ),
     reviewers: readGrant(config, 'irsaDemo.permissions.reviewers'),
+    locationRegistrars: readGrant(
+      config,
+      'irsaDemo.permissions.locationRegistrars',
+    ),
   };
 }
 
@@ -96,8 +106,8 @@ function readGranteeRef(value: string, key: string): string {
  * - every signed-in user may read an entity's IRSA bindings;
  * - only an entity's owners may provision a role for it, so ownership in the
  *   catalog must come from a source users cannot write (see README);
- * - the estate-wide inventory and reviews go to the users and groups of
- *   `irsaDemo.permissions`;
+ * - the estate-wide inventory, reviews and registering catalog locations go
+ *   to the users and groups of `irsaDemo.permissions`;
  * - everything else of the portal stays open, as with the template's
  *   allow-all policy.
  *
@@ -134,6 +144,9 @@ export class DemoPermissionPolicy implements PermissionPolicy {
     }
     if (isPermission(permission, irsaReviewCreatePermission)) {
       return decide(await this.holds(this.grants.reviewers, user));
+    }
+    if (isPermission(permission, catalogLocationCreatePermission)) {
+      return decide(await this.holds(this.grants.locationRegistrars, user));
     }
     return decide(true);
   }

@@ -4,11 +4,16 @@
  * to bind service accounts that a role trusts but that carry no annotation.
  */
 import { createFinding, sortFindings } from '../findings';
-import { isLikeOperator, isPositiveStringOperator } from '../policy/conditions';
+import {
+  compareConditionTokens,
+  compareConditionValue,
+  isPositiveStringOperator,
+} from '../policy/conditions';
 import { parsePolicyCached } from '../policy/cache';
-import { compileWildcard } from '../policy/wildcard';
+import type { ParsedCondition } from '../policy/parse';
+import { substituteVariables } from '../policy/variables';
 import type { Finding, PolicyDocument } from '../types';
-import { actionMatches } from '../trust/evaluate';
+import { actionMatches, variableResolver } from '../trust/evaluate';
 import { normalizeIssuer, parseOidcProviderArn } from '../trust/issuer';
 import {
   parseServiceAccountSubject,
@@ -70,6 +75,29 @@ export interface AnalyzeRoleUsageResult {
 }
 
 /**
+ * What one `:sub` value of a positive string operator admits. Its policy
+ * variables are substituted as far as they can be without a request: this
+ * issuer's claims and global keys may be anything, so they match anything.
+ */
+function subjectMatcher(
+  condition: ParsedCondition,
+  value: string,
+  issuerLower: string,
+): (subject: string) => boolean {
+  const base = condition.operator.base;
+  if (!condition.usesVariables) {
+    return subject => compareConditionValue(base, subject, value);
+  }
+  const substituted = substituteVariables(
+    value,
+    variableResolver(issuerLower, {}),
+    base === 'StringLike',
+  );
+  return subject =>
+    !!substituted && compareConditionTokens(base, subject, substituted.tokens);
+}
+
+/**
  * Lists the service accounts a role trusts in known clusters and reports
  * ROLE_NO_SERVICE_ACCOUNT for subjects that match no existing service account.
  * A malformed trust policy yields nothing here (analyzeTrust reports it).
@@ -109,16 +137,9 @@ export function analyzeRoleUsage(
       for (const condition of statement.conditions) {
         if (condition.keyLower !== `${issuerLower}:sub`) continue;
         if (!isPositiveStringOperator(condition.operator.base)) continue;
-        const wildcards = isLikeOperator(condition.operator.base);
-        const ignoreCase = condition.operator.base === 'StringEqualsIgnoreCase';
         for (const value of condition.values) {
           const named = parseServiceAccountSubject(value);
-          const matches = wildcards
-            ? compileWildcard(value)
-            : (subject: string) =>
-                ignoreCase
-                  ? subject.toLowerCase() === value.toLowerCase()
-                  : subject === value;
+          const matches = subjectMatcher(condition, value, issuerLower);
           const matching = existing?.filter(sa =>
             matches(serviceAccountSubject(sa.namespace, sa.name)),
           );

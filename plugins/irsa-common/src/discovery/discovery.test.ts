@@ -292,6 +292,34 @@ describe('analyzeRoleUsage', () => {
     ]);
   });
 
+  it('substitutes policy variables: ${*} is a literal star, unknown claims may be anything', () => {
+    const literal = analyzeRoleUsage({
+      roleArn: ROLE_ARN,
+      trustPolicy: policyOf(
+        irsaStatement({
+          StringLike: { [SUB_KEY]: 'system:serviceaccount:default:${*}' },
+        }),
+      ),
+      clusters: clusters([{ namespace: 'default', name: 'kaniko' }]),
+    });
+    expect(codes(literal)).toEqual(['ROLE_NO_SERVICE_ACCOUNT']);
+    const unknown = analyzeRoleUsage({
+      roleArn: ROLE_ARN,
+      trustPolicy: policyOf(
+        irsaStatement({
+          StringEquals: {
+            [SUB_KEY]: 'system:serviceaccount:default:${aws:PrincipalTag/app}',
+          },
+        }),
+      ),
+      clusters: clusters([{ namespace: 'default', name: 'kaniko' }]),
+    });
+    expect(unknown.findings).toEqual([]);
+    expect(unknown.trustedSubjects[0].matching).toEqual([
+      { namespace: 'default', name: 'kaniko' },
+    ]);
+  });
+
   it("says nothing when the cluster's service accounts are unknown, or the policy is malformed", () => {
     expect(
       analyzeRoleUsage({

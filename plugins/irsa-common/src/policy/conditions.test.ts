@@ -1,4 +1,5 @@
 import {
+  compareConditionTokens,
   ConditionOperator,
   evaluateConditionEntry,
   parseConditionOperator,
@@ -216,5 +217,48 @@ describe('other operator families', () => {
     ],
   ])('%s %j against %j is %s', (name, policyValues, request, expected) => {
     expect(evaluate(name, policyValues, request)).toBe(expected);
+  });
+});
+
+describe('compareConditionTokens (values with substituted policy variables)', () => {
+  const wild = (text: string) => ({ text });
+  const literal = (text: string) => ({ text, literal: true });
+
+  it('keeps literal tokens literal under StringLike', () => {
+    const pattern = [wild('team-*:'), literal('*')];
+    expect(compareConditionTokens('StringLike', 'team-a:*', pattern)).toBe(
+      true,
+    );
+    expect(compareConditionTokens('StringLike', 'team-a:b', pattern)).toBe(
+      false,
+    );
+  });
+
+  it('checks the first five ARN components separately', () => {
+    const pattern = [wild('arn:aws:*'), literal('::111122223333:role/x')];
+    expect(
+      compareConditionTokens(
+        'ArnLike',
+        'arn:aws:iam::111122223333:role/x',
+        pattern,
+      ),
+    ).toBe(true);
+    // As one string, `*` would take "iam:x:y" and match.
+    expect(
+      compareConditionTokens(
+        'ArnLike',
+        'arn:aws:iam:x:y::111122223333:role/x',
+        pattern,
+      ),
+    ).toBe(false);
+  });
+
+  it('folds case for the IgnoreCase operators', () => {
+    expect(
+      compareConditionTokens('StringEqualsIgnoreCase', 'Team-A', [
+        literal('team-'),
+        literal('a'),
+      ]),
+    ).toBe(true);
   });
 });

@@ -10,7 +10,12 @@
  * - `ForAnyValue:` needs one request value to match (false on an absent key),
  *   `ForAllValues:` needs every request value to match (true on an absent key).
  */
-import { compileWildcard } from './wildcard';
+import {
+  compilePattern,
+  compileWildcard,
+  foldCase,
+  PatternToken,
+} from './wildcard';
 
 /**
  * A condition operator without `ForAnyValue:` / `ForAllValues:` and `IfExists`.
@@ -156,6 +161,14 @@ export function isEqualsOperator(base: ConditionOperatorBase): boolean {
   );
 }
 
+/**
+ * True for the operators whose values may use policy variables: the string
+ * and ARN operators (reference_policies_variables.html, "Condition element").
+ */
+export function acceptsPolicyVariables(base: ConditionOperatorBase): boolean {
+  return base.startsWith('String') || base.startsWith('Arn');
+}
+
 /** True for the positive string operators (the ones that admit values). */
 export function isPositiveStringOperator(base: ConditionOperatorBase): boolean {
   return (
@@ -220,6 +233,37 @@ function arnMatches(pattern: string, value: string): boolean {
   );
 }
 
+/** Tokens split at every colon, as {@link arnMatches} splits text. */
+function splitAtColons(tokens: readonly PatternToken[]): PatternToken[][] {
+  const parts: PatternToken[][] = [[]];
+  for (const token of tokens) {
+    token.text.split(':').forEach((text, i) => {
+      if (i > 0) parts.push([]);
+      parts[parts.length - 1].push({ text, literal: token.literal });
+    });
+  }
+  return parts;
+}
+
+/** {@link arnMatches} for a pattern with substituted policy variables. */
+function arnMatchesTokens(
+  tokens: readonly PatternToken[],
+  value: string,
+): boolean {
+  const patternParts = splitAtColons(tokens);
+  const valueParts = value.split(':');
+  if (patternParts.length < 6 || valueParts.length < 6) {
+    return compilePattern(tokens)(value);
+  }
+  for (let i = 0; i < 5; i++) {
+    if (!compilePattern(patternParts[i])(valueParts[i])) return false;
+  }
+  const resource = patternParts
+    .slice(5)
+    .flatMap((part, i) => (i === 0 ? part : [{ text: ':' }, ...part]));
+  return compilePattern(resource)(valueParts.slice(5).join(':'));
+}
+
 /**
  * Compares one request value with one policy value under an operator family,
  * before negation.
@@ -236,7 +280,7 @@ export function compareConditionValue(
       return requestValue === policyValue;
     case 'StringEqualsIgnoreCase':
     case 'StringNotEqualsIgnoreCase':
-      return requestValue.toLowerCase() === policyValue.toLowerCase();
+      return foldCase(requestValue) === foldCase(policyValue);
     case 'StringLike':
     case 'StringNotLike':
       return compileWildcard(policyValue)(requestValue);
@@ -264,6 +308,20 @@ export function compareConditionValue(
     return a !== undefined && b !== undefined && compareOrdered(base, a, b);
   }
   return false;
+}
+
+/**
+ * {@link compareConditionValue} for a policy value whose variables were
+ * substituted (string and ARN operators only): the tokens say which
+ * characters are wildcards.
+ */
+export function compareConditionTokens(
+  base: ConditionOperatorBase,
+  requestValue: string,
+  tokens: readonly PatternToken[],
+): boolean {
+  if (base.startsWith('Arn')) return arnMatchesTokens(tokens, requestValue);
+  return compilePattern(tokens, base.endsWith('IgnoreCase'))(requestValue);
 }
 
 function compareOrdered(

@@ -122,6 +122,35 @@ describe('parsePolicy', () => {
     expect(!result.ok && result.problems.join('; ')).toMatch(problem);
   });
 
+  it('substitutes variables only for string and ARN operators of 2012-10-17 policies', () => {
+    const conditionOf = (version: string | undefined, operator: string) =>
+      parsed({
+        ...(version ? { Version: version } : {}),
+        Statement: [
+          {
+            Effect: 'Allow',
+            Principal: '*',
+            Action: 'sts:AssumeRoleWithWebIdentity',
+            Condition: { [operator]: { k: ['a${*}', 'b*', 'c${aws:x}'] } },
+          },
+        ],
+      }).statements[0].conditions[0];
+    const current = conditionOf('2012-10-17', 'StringLike');
+    expect(current.usesVariables).toBe(true);
+    // `${*}` is the star itself, not a wildcard.
+    expect(current.wildcardValues).toEqual(['b*']);
+    expect(conditionOf('2012-10-17', 'ArnLike').usesVariables).toBe(true);
+    for (const [version, operator] of [
+      ['2008-10-17', 'StringLike'],
+      [undefined, 'StringLike'],
+      ['2012-10-17', 'NumericEquals'],
+    ]) {
+      const plain = conditionOf(version, operator!);
+      expect(plain.usesVariables).toBe(false);
+      expect(plain.wildcardValues).toEqual(['a${*}', 'b*']);
+    }
+  });
+
   it('parsePolicyDocument throws a PolicyParseError listing every problem', () => {
     const invalid = {
       Statement: [{ Effect: 'Allow', Principal: '*', Action: 's3:GetObject' }],

@@ -12,9 +12,12 @@ import type {
   PolicyPrincipal,
   PolicyStatement,
 } from '../types';
-import { ConditionOperator, parseConditionOperator } from './conditions';
-import { hasPolicyVariable } from './variables';
-import { hasWildcard } from './wildcard';
+import {
+  ConditionOperator,
+  parseConditionOperator,
+  acceptsPolicyVariables,
+} from './conditions';
+import { hasPolicyVariable, valueHasWildcard } from './variables';
 import { compactPolicyText, decodePolicyText } from './text';
 
 /**
@@ -57,9 +60,16 @@ export interface ParsedCondition {
   /** The key after its last colon (e.g. `sub`), lower case. */
   claimLower: string;
   values: string[];
-  /** Some value uses `${...}` and the policy version substitutes variables. */
+  /**
+   * Some value uses `${...}`, and both the policy version and the operator
+   * substitute variables.
+   */
   usesVariables: boolean;
-  /** The values containing `*` or `?` (wildcards only under Like operators). */
+  /**
+   * The values with `*` or `?` in their own text (wildcards only under Like
+   * operators); `${*}` and `${?}` do not count where variables are
+   * substituted: they are the characters themselves.
+   */
   wildcardValues: string[];
 }
 
@@ -214,13 +224,15 @@ function parseConditions(
           break;
         }
       }
+      const substitutes =
+        substitutesVariables && acceptsPolicyVariables(operator.base);
       conditions.push({
         operator,
         key,
         ...splitKey(key.toLowerCase()),
         values,
-        wildcardValues: values.filter(hasWildcard),
-        usesVariables: substitutesVariables && values.some(hasPolicyVariable),
+        wildcardValues: values.filter(v => valueHasWildcard(v, substitutes)),
+        usesVariables: substitutes && values.some(hasPolicyVariable),
       });
     }
   }

@@ -80,12 +80,15 @@ function audienceMismatch(
       ),
     };
   }
-  const typo = values
-    .map(value => ({
-      value,
-      correction: correctAudienceTypo(value, context.audience),
-    }))
-    .find(candidate => candidate.correction);
+  // Values with policy variables are templates, not text to correct.
+  const typo = result.condition.usesVariables
+    ? undefined
+    : values
+        .map(value => ({
+          value,
+          correction: correctAudienceTypo(value, context.audience),
+        }))
+        .find(candidate => candidate.correction);
   return {
     finding: createFinding(
       'TRUST_AUD_MISMATCH',
@@ -132,17 +135,19 @@ function subjectMismatch(
     };
   }
   const wildcards = isLikeOperator(operator.base);
-  const typo = values
-    .map(value => ({
-      value,
-      correction: correctSubjectTypo(
-        value,
-        context.namespace,
-        context.name,
-        wildcards,
-      ),
-    }))
-    .find(candidate => candidate.correction);
+  const typo = result.condition.usesVariables
+    ? undefined
+    : values
+        .map(value => ({
+          value,
+          correction: correctSubjectTypo(
+            value,
+            context.namespace,
+            context.name,
+            wildcards,
+          ),
+        }))
+        .find(candidate => candidate.correction);
   const message = `Statement ${index} admits only ${quote(
     values,
   )} for "${key}" (${

@@ -3,16 +3,20 @@
  * principal, action and every condition entry of each statement.
  */
 import {
-  compareConditionValue,
+  compareConditionTokens,
   evaluateConditionEntry,
-  isLikeOperator,
+  isEqualsOperator,
 } from '../policy/conditions';
 import type {
   ParsedCondition,
   ParsedPrincipal,
   ParsedStatement,
 } from '../policy/parse';
-import { hasPolicyVariable, matchTemplate } from '../policy/variables';
+import {
+  substituteVariables,
+  UNKNOWN_VALUE,
+  VariableResolver,
+} from '../policy/variables';
 import { compileWildcard } from '../policy/wildcard';
 import type { RoleArnParts } from '../validation';
 import { DEFAULT_AUDIENCE, WEB_IDENTITY_ACTION } from './canonical';
@@ -111,10 +115,10 @@ export function buildTrustContext(
   };
 }
 
-/** What a condition key refers to in this request. */
+/** What a condition key refers to in a request of the issuer `issuerLower`. */
 export function classifyConditionKey(
   key: { keyPrefixLower?: string; claimLower: string },
-  context: TrustContext,
+  context: { issuerLower: string },
 ): ConditionKeyKind {
   const prefix = key.keyPrefixLower;
   if (prefix === undefined) return 'context';
@@ -130,17 +134,28 @@ export function classifyConditionKey(
   return 'context';
 }
 
-/** {@link classifyConditionKey} for a key as text (policy variables). */
-function classifyKeyText(key: string, context: TrustContext): ConditionKeyKind {
-  const lower = key.toLowerCase();
-  const colon = lower.lastIndexOf(':');
-  return classifyConditionKey(
-    {
-      keyPrefixLower: colon === -1 ? undefined : lower.slice(0, colon),
-      claimLower: lower.slice(colon + 1),
-    },
-    context,
-  );
+/**
+ * Resolves policy variables in web-identity requests of an issuer: its `sub`
+ * and `aud` (unknown when not given), global keys unknown, every other key
+ * absent.
+ */
+export function variableResolver(
+  issuerLower: string,
+  claims: { subject?: string; audience?: string },
+): VariableResolver {
+  return keyLower => {
+    const colon = keyLower.lastIndexOf(':');
+    const kind = classifyConditionKey(
+      {
+        keyPrefixLower: colon === -1 ? undefined : keyLower.slice(0, colon),
+        claimLower: keyLower.slice(colon + 1),
+      },
+      { issuerLower },
+    );
+    if (kind === 'subject') return claims.subject ?? UNKNOWN_VALUE;
+    if (kind === 'audience') return claims.audience ?? UNKNOWN_VALUE;
+    return kind === 'context' ? UNKNOWN_VALUE : undefined;
+  };
 }
 
 /** The request's values of a key kind; undefined when absent or unknown. */
@@ -236,36 +251,56 @@ function evaluateCondition(
   context: TrustContext,
 ): ConditionResult {
   const kind = classifyConditionKey(condition, context);
-  const actual = requestValuesFor(kind, context);
   if (kind === 'context') {
     return { condition, kind, outcome: 'unknown' };
   }
-  const { operator, values } = condition;
-  let matchValue: ((requestValue: string) => boolean) | undefined;
+  const actual = requestValuesFor(kind, context);
   if (condition.usesVariables) {
-    const resolve = (key: string) =>
-      requestValuesFor(classifyKeyText(key, context), context)?.[0];
-    const ignoreCase = operator.base.endsWith('IgnoreCase');
-    matchValue = requestValue =>
-      values.some(value =>
-        hasPolicyVariable(value)
-          ? matchTemplate(
-              value,
-              requestValue,
-              resolve,
-              isLikeOperator(operator.base),
-              ignoreCase,
-            )
-          : compareConditionValue(operator.base, requestValue, value),
-      );
+    const outcome = outcomeWithVariables(condition, actual, context);
+    return { condition, kind, actual, outcome };
   }
-  const matched = evaluateConditionEntry(operator, values, actual, matchValue);
+  const matched = evaluateConditionEntry(
+    condition.operator,
+    condition.values,
+    actual,
+  );
   return {
     condition,
     kind,
     actual,
     outcome: matched ? 'matched' : 'not-matched',
   };
+}
+
+/**
+ * The outcome of an entry whose values use policy variables. A value with an
+ * unknown variable may or may not match: the entry is evaluated both ways,
+ * and known only when they agree (each value's match moves the result one
+ * way only).
+ */
+function outcomeWithVariables(
+  condition: ParsedCondition,
+  actual: string[] | undefined,
+  context: TrustContext,
+): ConditionResult['outcome'] {
+  const { operator, values } = condition;
+  const resolve = variableResolver(context.issuerLower, context);
+  const wildcards = !isEqualsOperator(operator.base);
+  const substituted = values.map(v =>
+    substituteVariables(v, resolve, wildcards),
+  );
+  const evaluate = (assumeUnknownMatches: boolean) =>
+    evaluateConditionEntry(operator, values, actual, requestValue =>
+      substituted.some(
+        s =>
+          s !== undefined &&
+          (assumeUnknownMatches || !s.unknown) &&
+          compareConditionTokens(operator.base, requestValue, s.tokens),
+      ),
+    );
+  const possibly = evaluate(true);
+  if (possibly !== evaluate(false)) return 'unknown';
+  return possibly ? 'matched' : 'not-matched';
 }
 
 /** Evaluates every part of one statement against the request. */

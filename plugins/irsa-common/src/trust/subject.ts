@@ -4,6 +4,13 @@
  * on it reaches.
  */
 import { memoize } from '../memo';
+import {
+  hasPolicyVariable,
+  substituteVariables,
+  UNKNOWN_VALUE,
+  VariableResolver,
+} from '../policy/variables';
+import type { PatternToken } from '../policy/wildcard';
 
 /**
  * Prefix of every service-account token subject.
@@ -64,13 +71,15 @@ export function narrowerScope(a: SubjectScope, b: SubjectScope): SubjectScope {
   return SCOPE_RANK[a] <= SCOPE_RANK[b] ? a : b;
 }
 
-const literalScope = memoize(
-  (value: string): SubjectScope =>
-    parseServiceAccountSubject(value) ? 'single' : 'none',
-);
+/** A value without wildcards: one subject, if it is a service account's. */
+const literalScope = memoize((text: string): SubjectScope => {
+  if (!text.startsWith(SERVICE_ACCOUNT_SUBJECT_PREFIX)) return 'none';
+  const parts = text.slice(SERVICE_ACCOUNT_SUBJECT_PREFIX.length).split(':');
+  return parts.length === 2 && parts[0] && parts[1] ? 'single' : 'none';
+});
 
-const likeScope = memoize((value: string): SubjectScope => {
-  const firstWildcard = value.search(/[*?]/);
+/** The scope of a value whose first wildcard is at `firstWildcard` (-1: none). */
+function scopeOf(value: string, firstWildcard: number): SubjectScope {
   if (firstWildcard === -1) return literalScope(value);
   const prefixLength = SERVICE_ACCOUNT_SUBJECT_PREFIX.length;
   if (firstWildcard < prefixLength) {
@@ -89,7 +98,25 @@ const likeScope = memoize((value: string): SubjectScope => {
   // `*` also matches `:`, so the namespace is fixed only when a literal colon
   // comes before the first wildcard.
   return colon !== -1 && colon < wildcardInRest ? 'namespace' : 'cluster';
-});
+}
+
+const likeScope = memoize((value: string) =>
+  scopeOf(value, value.search(/[*?]/)),
+);
+
+/** How wide a `:sub` pattern given as tokens (substituted variables) reaches. */
+export function subjectPatternScope(
+  tokens: readonly PatternToken[],
+): SubjectScope {
+  let text = '';
+  let firstWildcard = -1;
+  for (const token of tokens) {
+    const at = token.literal ? -1 : token.text.search(/[*?]/);
+    if (firstWildcard === -1 && at !== -1) firstWildcard = text.length + at;
+    text += token.text;
+  }
+  return scopeOf(text, firstWildcard);
+}
 
 /**
  * How wide one condition value on `:sub` reaches.
@@ -97,11 +124,22 @@ const likeScope = memoize((value: string): SubjectScope => {
  * @param value - the condition value
  * @param wildcards - true under StringLike (`*` and `?` are wildcards); false
  *   under StringEquals, where they only match themselves
+ * @param policyVariables - the policy substitutes variables (version
+ *   2012-10-17): `${*}` and `${?}` are then the characters themselves, and
+ *   any other variable, whose value is not known here, may be any text
  * @public
  */
 export function subjectValueScope(
   value: string,
   wildcards: boolean,
+  policyVariables = false,
 ): SubjectScope {
+  if (policyVariables && hasPolicyVariable(value)) {
+    // Without a request every variable may be anything: an upper bound.
+    const anything: VariableResolver = () => UNKNOWN_VALUE;
+    return subjectPatternScope(
+      substituteVariables(value, anything, wildcards)!.tokens,
+    );
+  }
   return wildcards ? likeScope(value) : literalScope(value);
 }

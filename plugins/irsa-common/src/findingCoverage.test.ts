@@ -1,8 +1,11 @@
 /**
- * Every finding code of DESIGN.md, with its severity, is produced by at least
- * one fixture below, and each fixture produces exactly the codes it lists
- * (so each code is also shown absent where it does not belong).
+ * The finding-code table of docs/architecture.md and the exported codes agree
+ * (codes, severities and order, both ways); every code is produced by at
+ * least one fixture below, and each fixture produces exactly the codes it
+ * lists (so each code is also shown absent where it does not belong).
  */
+import { readFileSync } from 'fs';
+import { resolve } from 'path';
 import {
   ACCOUNT,
   AUD_KEY,
@@ -29,37 +32,30 @@ import {
   FindingCode,
 } from './types';
 
-/** The DESIGN.md table, copied verbatim: code and severity. */
-const DESIGN_TABLE: Array<[FindingCode, string]> = [
-  ['OIDC_PROVIDER_MISSING', 'critical'],
-  ['OIDC_PROVIDER_AUDIENCE_MISSING', 'high'],
-  ['TRUST_ISSUER_MISMATCH', 'high'],
-  ['TRUST_PROVIDER_OTHER_ACCOUNT', 'high'],
-  ['TRUST_ACTION_MISMATCH', 'high'],
-  ['TRUST_SUB_MISMATCH', 'high'],
-  ['TRUST_AUD_MISMATCH', 'high'],
-  ['TRUST_CONDITION_KEY_FOREIGN', 'high'],
-  ['TRUST_STRINGEQUALS_WILDCARD', 'medium'],
-  ['TRUST_EXPLICIT_DENY', 'high'],
-  ['TRUST_SUB_UNRESTRICTED', 'critical'],
-  ['TRUST_SUB_WILDCARD_CLUSTER', 'critical'],
-  ['TRUST_SUB_WILDCARD_NAMESPACE', 'medium'],
-  ['TRUST_AUD_UNRESTRICTED', 'low'],
-  ['TRUST_POLICY_NEAR_LIMIT', 'low'],
-  ['TRUST_MALFORMED', 'high'],
-  ['SA_ANNOTATION_INVALID', 'high'],
-  ['SA_ROLE_NOT_FOUND', 'high'],
-  ['ROLE_NO_SERVICE_ACCOUNT', 'low'],
-  ['POD_NOT_INJECTED', 'high'],
-  ['POD_STATIC_CREDENTIALS', 'medium'],
-  ['SA_TOKEN_EXPIRATION_CLAMPED', 'low'],
-  ['POD_ROLE_STALE', 'medium'],
-  ['PERM_ADMIN', 'critical'],
-  ['PERM_PRIVILEGE_ESCALATION', 'high'],
-  ['PERM_SERVICE_WILDCARD', 'medium'],
-  ['PERM_WRITE_ON_ANY_RESOURCE', 'medium'],
-  ['PERM_NOT_ACTION', 'high'],
-];
+const ARCHITECTURE = resolve(__dirname, '../../../docs/architecture.md');
+
+/** The rows of the "## Finding codes" table: code, severity and when. */
+function documentedCodes(): string[][] {
+  const text = readFileSync(ARCHITECTURE, 'utf8');
+  const section = text
+    .split(/^## /m)
+    .find(part => part.startsWith('Finding codes\n'));
+  if (!section) throw new Error(`no "## Finding codes" in ${ARCHITECTURE}`);
+  const rows = section
+    .split('\n')
+    .filter(line => line.startsWith('|'))
+    .map(line =>
+      line
+        .split('|')
+        .slice(1, -1)
+        .map(cell => cell.trim()),
+    );
+  expect(rows[0]).toEqual(['code', 'severity', 'when']);
+  // Codes are written as `CODE`; the header and the --- row are skipped.
+  return rows
+    .filter(([code]) => /^`[A-Z_]+`$/.test(code))
+    .map(([code, ...rest]) => [code.slice(1, -1), ...rest]);
+}
 
 const fullTrust = {
   StringEquals: { [SUB_KEY]: SUBJECT, [AUD_KEY]: 'sts.amazonaws.com' },
@@ -434,9 +430,20 @@ const FIXTURES: Array<{
 ];
 
 describe('finding-code coverage', () => {
-  it('exports exactly the DESIGN.md codes with their severities', () => {
-    expect(FINDING_CODES).toEqual(DESIGN_TABLE.map(([code]) => code));
-    expect(Object.entries(FINDING_SEVERITIES)).toEqual(DESIGN_TABLE);
+  it('exports exactly the codes of docs/architecture.md, with their severities, in its order', () => {
+    const table = documentedCodes();
+    const documented = table.map(([code]) => code);
+    expect(
+      documented.filter(c => !(FINDING_CODES as string[]).includes(c)),
+    ).toEqual([]);
+    expect(FINDING_CODES.filter(c => !documented.includes(c))).toEqual([]);
+    expect(documented).toEqual(FINDING_CODES);
+    expect(table.map(([code, severity]) => [code, severity])).toEqual(
+      Object.entries(FINDING_SEVERITIES),
+    );
+    for (const [code, , when] of table) {
+      expect([code, when.length > 20]).toEqual([code, true]);
+    }
   });
 
   it.each(FIXTURES.map(f => [f.name, f] as const))(
@@ -454,7 +461,7 @@ describe('finding-code coverage', () => {
     },
   );
 
-  it('every DESIGN.md code is produced by at least one fixture', () => {
+  it('every code is produced by at least one fixture', () => {
     const produced = new Set(
       FIXTURES.flatMap(f => f.run().findings.map(finding => finding.code)),
     );

@@ -10,7 +10,8 @@ import {
 } from './types';
 
 /**
- * A finding with the severity its code has in the DESIGN.md table.
+ * A finding with the severity its code has in the table of
+ * docs/architecture.md.
  *
  * @public
  */

@@ -1,6 +1,7 @@
 /**
  * Shared types of the IRSA plugin family: finding codes, policy documents and
- * the data model of DESIGN.md (clusters, service accounts, bindings, roles).
+ * the data model (clusters, service accounts, bindings, roles) of
+ * docs/architecture.md.
  */
 import type { PermissionSummary } from './permissions-analysis/analyzePermissions';
 import type { AnalyzeTrustResult } from './trust/types';
@@ -26,7 +27,8 @@ export const SEVERITIES: readonly Severity[] = [
 ];
 
 /**
- * The stable finding codes with their severities (DESIGN.md, "Finding codes").
+ * The stable finding codes with their severities (docs/architecture.md,
+ * "Finding codes").
  * The UI, the REST API, tests and docs use these exact strings.
  *
  * @public
@@ -70,7 +72,7 @@ export const FINDING_SEVERITIES = {
 export type FindingCode = keyof typeof FINDING_SEVERITIES;
 
 /**
- * Every finding code, in the order of the DESIGN.md table.
+ * Every finding code, in the order of the table in docs/architecture.md.
  *
  * @public
  */
@@ -135,8 +137,8 @@ export interface PolicyDocument {
 /**
  * A problem or risk found by the analysis.
  *
- * `code`, `severity`, `message`, `hint` and `statementIndex` are the DESIGN.md
- * contract; the other fields are optional extras for the UI.
+ * `code`, `severity`, `message`, `hint` and `statementIndex` are the contract
+ * of docs/architecture.md; the other fields are optional extras for the UI.
  *
  * @public
  */

@@ -31,7 +31,7 @@ export interface PermissionPolicyInput {
 }
 
 /**
- * Input of {@link analyzePermissions} (DESIGN.md contract).
+ * Input of {@link analyzePermissions} (contract in docs/architecture.md).
  *
  * @public
  */
@@ -53,7 +53,7 @@ export interface PermissionSummary {
 }
 
 /**
- * Output of {@link analyzePermissions}: the DESIGN.md `findings`, plus a
+ * Output of {@link analyzePermissions}: the `findings` of docs/architecture.md, plus a
  * summary and the policies that could not be parsed.
  *
  * @public

@@ -124,7 +124,7 @@ function withSuggestions(
 /**
  * Decides whether a pod running as a service account can assume a role with
  * its projected web-identity token, explains each statement's match, and
- * reports findings (DESIGN.md "Trust verdict — the contract").
+ * reports findings (the contract in docs/architecture.md).
  *
  * Follows AWS's evaluation: an explicit Deny wins; an Allow needs a
  * statement whose Principal, Action and every Condition match. Global

@@ -16,7 +16,8 @@ export interface OidcProviderInfo {
 }
 
 /**
- * Input of {@link analyzeTrust} (DESIGN.md contract, plus optional switches).
+ * Input of {@link analyzeTrust} (contract in docs/architecture.md, plus
+ * optional switches).
  *
  * @public
  */
@@ -124,7 +125,8 @@ export interface TrustRequest {
 }
 
 /**
- * Output of {@link analyzeTrust}: the DESIGN.md verdict plus explanations.
+ * Output of {@link analyzeTrust}: the verdict of docs/architecture.md plus
+ * explanations.
  *
  * @public
  */

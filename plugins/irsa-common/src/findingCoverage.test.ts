@@ -250,6 +250,34 @@ const FIXTURES: Array<{
     expected: ['TRUST_AUD_UNRESTRICTED'],
   },
   {
+    name: 'ForAllValues on :sub',
+    run: () =>
+      trust(
+        policyOf(
+          irsaStatement({
+            'ForAllValues:StringEquals': { [SUB_KEY]: SUBJECT },
+            StringEquals: { [AUD_KEY]: 'sts.amazonaws.com' },
+          }),
+        ),
+      ),
+    expected: ['TRUST_SET_OPERATOR_MISUSE'],
+  },
+  {
+    name: "only an exclusion on another issuer's :sub",
+    run: () =>
+      trust(
+        policyOf(
+          irsaStatement({
+            StringNotEquals: {
+              [`${OTHER_ISSUER}:sub`]: 'system:serviceaccount:kube-system:x',
+            },
+            StringEquals: { [AUD_KEY]: 'sts.amazonaws.com' },
+          }),
+        ),
+      ),
+    expected: ['TRUST_CONDITION_KEY_FOREIGN', 'TRUST_SUB_UNRESTRICTED'],
+  },
+  {
     name: 'large trust policy',
     run: () =>
       trust(

@@ -641,7 +641,12 @@ describe('analyzeTrust: sub and aud conditions', () => {
     );
     const result = analyzeTrust(trustInput(policy));
     expect(result.allowed).toBe(true);
-    expect(codesOf(result)).toEqual(['TRUST_SUB_WILDCARD_NAMESPACE']);
+    // sub and aud are single-valued: the qualifiers are misused, see below.
+    expect(codesOf(result).sort()).toEqual([
+      'TRUST_SET_OPERATOR_MISUSE',
+      'TRUST_SET_OPERATOR_MISUSE',
+      'TRUST_SUB_WILDCARD_NAMESPACE',
+    ]);
   });
 
   it('treats Null on a claim as a presence test', () => {
@@ -659,8 +664,11 @@ describe('analyzeTrust: sub and aud conditions', () => {
     );
     const presentResult = analyzeTrust(trustInput(present));
     expect(presentResult.allowed).toBe(true);
-    // A presence test admits every subject.
-    expect(codesOf(presentResult)).toEqual(['TRUST_SUB_WILDCARD_CLUSTER']);
+    // Every token carries a sub: the presence test restricts nothing.
+    expect(codesOf(presentResult)).toEqual(['TRUST_SUB_UNRESTRICTED']);
+    expect(presentResult.findings[0].message).toMatch(
+      /\(Null\) is always true for this cluster's tokens/,
+    );
     expect(analyzeTrust(trustInput(absent)).allowed).toBe(false);
   });
 
@@ -747,8 +755,14 @@ describe('analyzeTrust: foreign condition keys', () => {
     );
     const result = analyzeTrust(trustInput(policy));
     expect(result.allowed).toBe(true);
-    expect(codesOf(result)).toEqual(['TRUST_CONDITION_KEY_FOREIGN']);
-    expect(result.findings[0].message).toMatch(/restricts nothing/);
+    // The exclusion was the statement's only :sub condition.
+    expect(codesOf(result)).toEqual([
+      'TRUST_SUB_UNRESTRICTED',
+      'TRUST_CONDITION_KEY_FOREIGN',
+    ]);
+    expect(findingOf(result, 'TRUST_CONDITION_KEY_FOREIGN').message).toMatch(
+      /restricts nothing/,
+    );
   });
 
   it('reports claims service-account tokens never carry, without a mechanical fix', () => {

@@ -33,6 +33,7 @@ import {
 } from './fixes';
 import { PendingFinding, quote } from './pending';
 import { providerFindings } from './providerFindings';
+import { setOperatorFindings } from './setOperators';
 import type { AnalyzeTrustInput, AnalyzeTrustResult } from './types';
 
 /** How often the combined suggestion is re-analysed and fixed again. */
@@ -368,6 +369,7 @@ function evaluatePolicy(
   }
   pending.push(
     ...stringEqualsWildcardFindings(evaluations, context, relations),
+    ...setOperatorFindings(evaluations),
   );
 
   const { findings, suggestedTrustPolicy, mayRevealMore } = withSuggestions(

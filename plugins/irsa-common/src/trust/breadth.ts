@@ -2,7 +2,9 @@
  * How widely an Allow statement for this cluster's provider trusts:
  * TRUST_SUB_UNRESTRICTED, TRUST_SUB_WILDCARD_CLUSTER / _NAMESPACE,
  * TRUST_AUD_UNRESTRICTED, conditions that restrict nothing, and
- * TRUST_STRINGEQUALS_WILDCARD (StringEquals against `*` / `?`).
+ * TRUST_STRINGEQUALS_WILDCARD (StringEquals against `*` / `?`). Severities
+ * say what the policy really lets in: a condition that holds for every token
+ * of this cluster does not count as a restriction.
  */
 import { createFinding } from '../findings';
 import {
@@ -10,12 +12,18 @@ import {
   isLikeOperator,
   isPositiveStringOperator,
 } from '../policy/conditions';
-import { compileWildcard } from '../policy/wildcard';
+import { substituteVariables } from '../policy/variables';
+import {
+  compilePattern,
+  compileWildcard,
+  PatternToken,
+} from '../policy/wildcard';
 import { foreignKey } from './diagnose';
-import type {
+import {
   ConditionResult,
   StatementEvaluation,
   TrustContext,
+  variableResolver,
 } from './evaluate';
 import {
   addConditionValue,
@@ -27,166 +35,279 @@ import {
 import { PendingFinding, quote } from './pending';
 import {
   narrowerScope,
+  subjectPatternScope,
   subjectValueScope,
   SubjectScope,
   widerScope,
 } from './subject';
 
+/** What a condition does to the tokens of this issuer, whatever their claims. */
+type ConditionEffect = 'restricts' | 'always' | 'never' | 'unknown';
+
+/**
+ * This issuer's `sub` and `aud` are in every web-identity request, so on
+ * them `...IfExists` and the set qualifiers act as the plain operator, and
+ * only Null is decided by presence alone. Other claims of the issuer, keys of
+ * other issuers and keys prefixed with a provider ARN are never present, so
+ * their outcome is the same for every token: true under the operators that
+ * hold on an absent key (negated ones, `...IfExists`, `ForAllValues:`, Null
+ * "true"), false under the others.
+ * https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_elements_condition_operators.html
+ */
+function effectOf(result: ConditionResult): ConditionEffect {
+  if (result.kind === 'context') return 'unknown';
+  const claim = result.kind === 'subject' || result.kind === 'audience';
+  if (claim && result.condition.operator.base !== 'Null') return 'restricts';
+  return result.outcome === 'matched' ? 'always' : 'never';
+}
+
 /**
  * Findings about how widely an Allow statement for this provider trusts:
- * no or wildcard `:sub`, no `:aud`, and conditions that restrict nothing.
+ * no effective or a wildcard `:sub`, no effective `:aud`, and conditions on
+ * keys of other issuers that restrict nothing.
  */
 export function breadthFindings(
   evaluation: StatementEvaluation,
   context: TrustContext,
 ): PendingFinding[] {
   const index = evaluation.statement.index;
-  const out: PendingFinding[] = [];
   const conditions = evaluation.conditions;
-  const subjectConditions = conditions.filter(r => r.kind === 'subject');
-  const mentionsClaim = (claim: string) =>
-    conditions.some(
-      r => r.condition.claimLower === claim && r.kind !== 'context',
-    );
+  const subject: ConditionResult[] = [];
+  const vacuousForeign: PendingFinding[] = [];
+  let audienceChecked = false;
+  let admitsNone = false;
+  for (const result of conditions) {
+    const effect = effectOf(result);
+    if (effect === 'never') {
+      admitsNone = true;
+    } else if (effect === 'restricts') {
+      if (result.kind === 'subject') subject.push(result);
+      else audienceChecked = true;
+    } else if (effect === 'always' && isForeign(result)) {
+      vacuousForeign.push(foreignKey(index, result, context, true));
+    }
+  }
+  // A condition that no token of this issuer satisfies: the statement admits
+  // none of them (diagnoseStatement says why), so it is not too broad.
+  if (admitsNone) return vacuousForeign;
+  const out = subject.length
+    ? wildcardSubject(index, subject, context)
+    : [unrestrictedSubject(index, vacuous(conditions, 'sub'), context)];
+  if (!audienceChecked) {
+    out.push(unrestrictedAudience(index, vacuous(conditions, 'aud'), context));
+  }
+  out.push(...vacuousForeign);
+  return out;
+}
 
-  if (!mentionsClaim('sub')) {
-    out.push({
-      finding: createFinding(
-        'TRUST_SUB_UNRESTRICTED',
-        `Statement ${index} lets any service account of the cluster behind ${context.issuer} assume the role: it has no "${context.subjectKey}" condition.`,
-        {
-          statementIndex: index,
-          hint: `Add "StringEquals": { "${context.subjectKey}": "${context.subject}" } (see the suggested policy).`,
-        },
-      ),
-      fix: addConditionValue(
+function isForeign(result: ConditionResult): boolean {
+  return result.kind !== 'subject' && result.kind !== 'audience';
+}
+
+/** The conditions on a `sub` or `aud` key that hold for every token. */
+function vacuous(
+  conditions: ConditionResult[],
+  claim: 'sub' | 'aud',
+): ConditionResult[] {
+  return conditions.filter(
+    r => r.condition.claimLower === claim && effectOf(r) === 'always',
+  );
+}
+
+/** `: its conditions on "k" (Op) are always true for this cluster's tokens` */
+function vacuousClause(vacuous: ConditionResult[]): string {
+  if (vacuous.length === 0) return '';
+  const entries = vacuous.map(
+    r => `"${r.condition.key}" (${r.condition.operator.name})`,
+  );
+  return ` its condition${vacuous.length === 1 ? '' : 's'} on ${entries.join(
+    ', ',
+  )} ${
+    vacuous.length === 1 ? 'is' : 'are'
+  } always true for this cluster's tokens, so`;
+}
+
+function unrestrictedSubject(
+  index: number,
+  vacuous: ConditionResult[],
+  context: TrustContext,
+): PendingFinding {
+  return {
+    finding: createFinding(
+      'TRUST_SUB_UNRESTRICTED',
+      `Statement ${index} lets any service account of the cluster behind ${
+        context.issuer
+      } assume the role:${vacuousClause(vacuous)} it has no effective "${
+        context.subjectKey
+      }" condition.`,
+      {
+        statementIndex: index,
+        hint: `Add "StringEquals": { "${context.subjectKey}": "${context.subject}" } (see the suggested policy).`,
+      },
+    ),
+    fix: addConditionValue(
+      index,
+      'StringEquals',
+      context.subjectKey,
+      context.subject,
+    ),
+  };
+}
+
+function unrestrictedAudience(
+  index: number,
+  vacuous: ConditionResult[],
+  context: TrustContext,
+): PendingFinding {
+  return {
+    finding: createFinding(
+      'TRUST_AUD_UNRESTRICTED',
+      `Statement ${index} does not check the token audience ("${
+        context.audienceKey
+      }"):${vacuousClause(
+        vacuous,
+      )} tokens minted for any audience are accepted.`,
+      {
+        statementIndex: index,
+        hint: `Add "StringEquals": { "${context.audienceKey}": "${context.audience}" } (see the suggested policy).`,
+      },
+    ),
+    fix: addConditionValue(
+      index,
+      'StringEquals',
+      context.audienceKey,
+      context.audience,
+    ),
+  };
+}
+
+/**
+ * The pattern a `:sub` value stands for once its variables are substituted;
+ * undefined when a variable the request lacks makes it match nothing.
+ */
+function substitutedSubject(
+  result: ConditionResult,
+  value: string,
+  context: TrustContext,
+): PatternToken[] | undefined {
+  const resolve = variableResolver(context.issuerLower, context);
+  const wildcards = isLikeOperator(result.condition.operator.base);
+  return substituteVariables(value, resolve, wildcards)?.tokens;
+}
+
+function valueScope(
+  result: ConditionResult,
+  value: string,
+  context: TrustContext,
+): SubjectScope {
+  const { operator, usesVariables } = result.condition;
+  if (!usesVariables) {
+    return subjectValueScope(value, isLikeOperator(operator.base));
+  }
+  const pattern = substitutedSubject(result, value, context);
+  return pattern ? subjectPatternScope(pattern) : 'none';
+}
+
+/** Whether a wide `:sub` value (a StringLike pattern) admits this subject. */
+function wideValueMatches(
+  result: ConditionResult,
+  value: string,
+  context: TrustContext,
+): boolean {
+  if (!result.condition.usesVariables) {
+    return compileWildcard(value)(context.subject);
+  }
+  const pattern = substitutedSubject(result, value, context);
+  return !!pattern && compilePattern(pattern)(context.subject);
+}
+
+/**
+ * TRUST_SUB_WILDCARD_CLUSTER / _NAMESPACE from the conditions on `:sub` that
+ * restrict it: ANDed, so the narrowest positive one decides.
+ */
+function wildcardSubject(
+  index: number,
+  subjectConditions: ConditionResult[],
+  context: TrustContext,
+): PendingFinding[] {
+  let scope: SubjectScope | undefined;
+  const broadEntries: Array<{ result: ConditionResult; broad: string[] }> = [];
+  for (const result of subjectConditions) {
+    if (!isPositiveStringOperator(result.condition.operator.base)) continue;
+    let entryScope: SubjectScope = 'none';
+    const broad: string[] = [];
+    for (const value of result.condition.values) {
+      const reach = valueScope(result, value, context);
+      entryScope = widerScope(entryScope, reach);
+      if (reach === 'cluster' || reach === 'namespace') broad.push(value);
+    }
+    scope = scope === undefined ? entryScope : narrowerScope(scope, entryScope);
+    if (broad.length) broadEntries.push({ result, broad });
+  }
+  // Only negative conditions (StringNotEquals, ...) on `:sub`: every other
+  // service account of every namespace is admitted.
+  const effective: SubjectScope = scope ?? 'cluster';
+  if (effective !== 'cluster' && effective !== 'namespace') return [];
+  const code =
+    effective === 'cluster'
+      ? 'TRUST_SUB_WILDCARD_CLUSTER'
+      : 'TRUST_SUB_WILDCARD_NAMESPACE';
+  const patterns = broadEntries.flatMap(e => e.broad);
+  const subjectMatches = broadEntries.some(({ result, broad }) =>
+    broad.some(value => wideValueMatches(result, value, context)),
+  );
+  const fixes: TrustFix[] = [];
+  if (scope === undefined) {
+    fixes.push(
+      addConditionValue(
         index,
         'StringEquals',
         context.subjectKey,
         context.subject,
       ),
-    });
-  } else if (subjectConditions.length > 0) {
-    let scope: SubjectScope | undefined;
-    const broadEntries: Array<{ result: ConditionResult; broad: string[] }> =
-      [];
-    for (const result of subjectConditions) {
-      const { operator, values } = result.condition;
-      if (!isPositiveStringOperator(operator.base)) continue;
-      const wildcards = isLikeOperator(operator.base);
-      let entryScope: SubjectScope = 'none';
-      for (const value of values) {
-        entryScope = widerScope(
-          entryScope,
-          subjectValueScope(value, wildcards),
-        );
-      }
-      scope =
-        scope === undefined ? entryScope : narrowerScope(scope, entryScope);
-      const broad = values.filter(v => {
-        const s = subjectValueScope(v, wildcards);
-        return s === 'cluster' || s === 'namespace';
-      });
-      if (broad.length) broadEntries.push({ result, broad });
-    }
-    // Only negative conditions (StringNotEquals, Null, ...) on `:sub`: every
-    // other service account of every namespace is admitted.
-    const effective: SubjectScope = scope ?? 'cluster';
-    if (effective === 'cluster' || effective === 'namespace') {
-      const code =
-        effective === 'cluster'
-          ? 'TRUST_SUB_WILDCARD_CLUSTER'
-          : 'TRUST_SUB_WILDCARD_NAMESPACE';
-      const patterns = broadEntries.flatMap(e => e.broad);
-      const subjectMatches = patterns.some(p =>
-        compileWildcard(p)(context.subject),
-      );
-      const fixes: TrustFix[] = [];
-      if (scope === undefined) {
+    );
+  } else if (effective === 'cluster' || subjectMatches) {
+    for (const { result, broad } of broadEntries) {
+      for (const value of broad) {
         fixes.push(
-          addConditionValue(
+          replaceConditionValue(
             index,
-            'StringEquals',
-            context.subjectKey,
+            result.condition.operator.name,
+            result.condition.key,
+            value,
             context.subject,
           ),
         );
-      } else if (effective === 'cluster' || subjectMatches) {
-        for (const { result, broad } of broadEntries) {
-          for (const value of broad) {
-            fixes.push(
-              replaceConditionValue(
-                index,
-                result.condition.operator.name,
-                result.condition.key,
-                value,
-                context.subject,
-              ),
-            );
-          }
-        }
       }
-      const what =
-        scope === undefined
-          ? `its "${context.subjectKey}" conditions only exclude subjects`
-          : `${quote(patterns)} match${patterns.length === 1 ? 'es' : ''} ${
-              effective === 'cluster'
-                ? 'service accounts in every namespace'
-                : 'every matching service account of the namespace'
-            }`;
-      out.push({
-        finding: createFinding(
-          code,
-          `Statement ${index} trusts more than one service account: ${what}.`,
-          {
-            statementIndex: index,
-            hint: `Name the exact service accounts with StringEquals, e.g. "${
-              context.subjectKey
-            }": "${context.subject}"${
-              fixes.length ? ' (the suggested policy keeps only this one)' : ''
-            }.`,
-          },
-        ),
-        fix: fixes.length
-          ? document => fixes.forEach(fix => fix(document))
-          : undefined,
-      });
     }
   }
-
-  if (!mentionsClaim('aud')) {
-    out.push({
+  const what =
+    scope === undefined
+      ? `its "${context.subjectKey}" conditions only exclude subjects`
+      : `${quote(patterns)} match${patterns.length === 1 ? 'es' : ''} ${
+          effective === 'cluster'
+            ? 'service accounts in every namespace'
+            : 'every matching service account of the namespace'
+        }`;
+  return [
+    {
       finding: createFinding(
-        'TRUST_AUD_UNRESTRICTED',
-        `Statement ${index} does not check the token audience ("${context.audienceKey}"), so tokens minted for any audience are accepted.`,
+        code,
+        `Statement ${index} trusts more than one service account: ${what}.`,
         {
           statementIndex: index,
-          hint: `Add "StringEquals": { "${context.audienceKey}": "${context.audience}" } (see the suggested policy).`,
+          hint: `Name the exact service accounts with StringEquals, e.g. "${
+            context.subjectKey
+          }": "${context.subject}"${
+            fixes.length ? ' (the suggested policy keeps only this one)' : ''
+          }.`,
         },
       ),
-      fix: addConditionValue(
-        index,
-        'StringEquals',
-        context.audienceKey,
-        context.audience,
-      ),
-    });
-  }
-
-  for (const result of conditions) {
-    const foreign =
-      result.kind === 'other-issuer' ||
-      result.kind === 'provider-arn' ||
-      result.kind === 'issuer-claim';
-    if (
-      foreign &&
-      result.outcome === 'matched' &&
-      result.condition.operator.base !== 'Null'
-    ) {
-      out.push(foreignKey(index, result, context, true));
-    }
-  }
-  return out;
+      fix: fixes.length
+        ? document => fixes.forEach(fix => fix(document))
+        : undefined,
+    },
+  ];
 }
 
 /** StringEquals against `*` / `?`: matches only literally, in any statement. */
@@ -207,11 +328,14 @@ export function stringEqualsWildcardFindings(
       );
       // Turning `system:serviceaccount:*` into a real wildcard would trust
       // every namespace; for this provider's `:sub`, narrow it instead.
+      const variables = result.condition.usesVariables;
+      const clusterWide = (v: string) =>
+        subjectValueScope(v, true, variables) === 'cluster';
       const narrow =
         result.kind === 'subject' &&
         !operator.negated &&
         relations.get(index) === 'ours' &&
-        literal.some(v => subjectValueScope(v, true) === 'cluster');
+        literal.some(clusterWide);
       out.push({
         finding: createFinding(
           'TRUST_STRINGEQUALS_WILDCARD',
@@ -228,7 +352,7 @@ export function stringEqualsWildcardFindings(
         fix: narrow
           ? document =>
               literal
-                .filter(v => subjectValueScope(v, true) === 'cluster')
+                .filter(clusterWide)
                 .forEach(v =>
                   replaceConditionValue(
                     index,

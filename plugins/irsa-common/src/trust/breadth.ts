@@ -92,9 +92,11 @@ export function breadthFindings(
   if (admitsNone) return vacuousForeign;
   const out = subject.length
     ? wildcardSubject(index, subject, context)
-    : [unrestrictedSubject(index, vacuous(conditions, 'sub'), context)];
+    : [unrestrictedSubject(index, alwaysTrue(conditions, 'sub'), context)];
   if (!audienceChecked) {
-    out.push(unrestrictedAudience(index, vacuous(conditions, 'aud'), context));
+    out.push(
+      unrestrictedAudience(index, alwaysTrue(conditions, 'aud'), context),
+    );
   }
   out.push(...vacuousForeign);
   return out;
@@ -105,7 +107,7 @@ function isForeign(result: ConditionResult): boolean {
 }
 
 /** The conditions on a `sub` or `aud` key that hold for every token. */
-function vacuous(
+function alwaysTrue(
   conditions: ConditionResult[],
   claim: 'sub' | 'aud',
 ): ConditionResult[] {

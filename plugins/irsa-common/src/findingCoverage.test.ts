@@ -319,6 +319,37 @@ const FIXTURES: Array<{
     expected: ['SA_ROLE_NOT_FOUND'],
   },
   {
+    name: 'misspelt role annotation key',
+    run: () =>
+      analyzeServiceAccount({
+        serviceAccount: {
+          metadata: {
+            name: 'my-service-account',
+            annotations: { 'eks.amazon.com/role-arn': ROLE_ARN },
+          },
+        },
+        pods: [podWith([])],
+      }),
+    expected: ['SA_ANNOTATION_KEY_TYPO'],
+  },
+  {
+    name: "the webhook's other annotations without a role",
+    run: () =>
+      analyzeServiceAccount({
+        serviceAccount: {
+          metadata: {
+            name: 'my-service-account',
+            annotations: {
+              'eks.amazonaws.com/audience': 'sts.amazonaws.com',
+              'eks.amazonaws.com/token-expiration': '3600',
+              'eks.amazonaws.com/sts-regional-endpoints': 'true',
+            },
+          },
+        },
+      }),
+    expected: [],
+  },
+  {
     name: 'healthy service account',
     run: () =>
       analyzeServiceAccount({

@@ -1,10 +1,11 @@
 /**
  * Findings about a service account and the pods that run as it, found during
- * discovery: a bad or dangling role annotation, a clamped token lifetime, and
- * pods the webhook did not (or not recently) inject.
+ * discovery: a bad, misspelt or dangling role annotation, a clamped token
+ * lifetime, and pods the webhook did not (or not recently) inject.
  */
 import { createFinding, sortFindings } from '../findings';
 import { DEFAULT_AUDIENCE } from '../trust/canonical';
+import { editDistance } from '../trust/typos';
 import type { Finding } from '../types';
 import { parseRoleArn } from '../validation';
 import {
@@ -21,6 +22,16 @@ import {
 const MIN_TOKEN_EXPIRATION = 600;
 const MAX_TOKEN_EXPIRATION = 86400;
 const STATIC_KEY_VARIABLES = ['AWS_ACCESS_KEY_ID', 'AWS_SECRET_ACCESS_KEY'];
+
+/** The webhook's other annotations: close relatives, never misspellings. */
+const SIBLING_ANNOTATIONS = new Set([
+  AUDIENCE_ANNOTATION,
+  TOKEN_EXPIRATION_ANNOTATION,
+  SKIP_CONTAINERS_ANNOTATION,
+  'eks.amazonaws.com/sts-regional-endpoints',
+]);
+/** Edits a key may be away from the role annotation and count as a typo. */
+const MAX_KEY_EDITS = 3;
 
 /**
  * Input of {@link analyzeServiceAccount}.
@@ -66,6 +77,12 @@ export interface PodInjectionStatus {
 export interface AnalyzeServiceAccountResult {
   /** The annotation's role ARN, when present and valid. */
   roleArn?: string;
+  /**
+   * A misspelt role annotation (SA_ANNOTATION_KEY_TYPO): its key and value,
+   * the role the service account was probably meant to use. Pods do not get
+   * it, so `roleArn` stays unset.
+   */
+  roleAnnotationTypo?: { key: string; value: string };
   /** The token audience to verify trust with (annotation or default). */
   audience: string;
   /** The token lifetime the webhook will use, when the annotation is set. */
@@ -121,6 +138,31 @@ function tokenExpirationFinding(value: string): {
     };
   }
   return { effective: seconds };
+}
+
+/**
+ * A near miss of the role annotation's key: the same up to case, surrounding
+ * spaces and a few edits. The webhook reads only the exact key. Keys of other
+ * lengths are dismissed before any comparison, so a long key costs nothing.
+ */
+function isRoleArnKeyTypo(key: string): boolean {
+  if (SIBLING_ANNOTATIONS.has(key)) return false;
+  const folded = key.trim().toLowerCase();
+  return (
+    editDistance(folded, ROLE_ARN_ANNOTATION, MAX_KEY_EDITS) <= MAX_KEY_EDITS
+  );
+}
+
+function roleKeyTypoFinding(key: string, value: string): Finding {
+  return createFinding(
+    'SA_ANNOTATION_KEY_TYPO',
+    `The annotation "${key}"${
+      value ? ` (${value})` : ''
+    } is a near miss of ${ROLE_ARN_ANNOTATION}, which the service account lacks: the EKS pod identity webhook reads only the exact key, so its pods get no web identity and do not assume the role.`,
+    {
+      hint: `Annotate the service account with "${ROLE_ARN_ANNOTATION}" instead of "${key}", then restart its pods.`,
+    },
+  );
 }
 
 function analyzePod(
@@ -213,9 +255,10 @@ function analyzePod(
 
 /**
  * Checks a service account's IRSA annotations and the pods running as it:
- * SA_ANNOTATION_INVALID, SA_ROLE_NOT_FOUND, SA_TOKEN_EXPIRATION_CLAMPED,
- * POD_NOT_INJECTED, POD_ROLE_STALE and POD_STATIC_CREDENTIALS.
- * A service account without the role annotation has no findings.
+ * SA_ANNOTATION_INVALID, SA_ROLE_NOT_FOUND, SA_ANNOTATION_KEY_TYPO,
+ * SA_TOKEN_EXPIRATION_CLAMPED, POD_NOT_INJECTED, POD_ROLE_STALE and
+ * POD_STATIC_CREDENTIALS. Without the role annotation, only a misspelt one
+ * and the token lifetime are checked (the pods are not IRSA pods).
  *
  * @param input - the service account, whether its role exists, its pods
  * @public
@@ -238,6 +281,16 @@ export function analyzeServiceAccount(
   }
 
   if (annotated === undefined) {
+    const typos = Object.keys(annotations).filter(isRoleArnKeyTypo);
+    if (typos.length) {
+      result.roleAnnotationTypo = {
+        key: typos[0],
+        value: annotations[typos[0]],
+      };
+    }
+    findings.push(
+      ...typos.map(key => roleKeyTypoFinding(key, annotations[key])),
+    );
     result.findings = sortFindings(findings);
     return result;
   }

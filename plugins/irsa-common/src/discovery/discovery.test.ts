@@ -218,6 +218,75 @@ describe('analyzeServiceAccount', () => {
     expect(result.pods.map(p => p.name)).toEqual(['mine']);
     expect(result.findings).toEqual([]);
   });
+
+  describe('a misspelt role annotation key (SA_ANNOTATION_KEY_TYPO)', () => {
+    it.each([
+      'eks.amazon.com/role-arn',
+      'eks.amazonaws.com/role_arn',
+      'EKS.amazonaws.com/role-arn',
+      'eks.amazonaws.com/rolearn',
+      'eks.amazonaws.com/role-arn ',
+      'eks.amazonaws.com/rol-arn',
+      'eks.amazonaws.co/role-arn',
+    ])('reports %j, naming the wrong key and the right one', key => {
+      const result = analyzeServiceAccount({
+        serviceAccount: serviceAccount({ [key]: ROLE_ARN }),
+        pods: [pod('p', [])],
+      });
+      expect(codes(result)).toEqual(['SA_ANNOTATION_KEY_TYPO']);
+      const [finding] = result.findings;
+      expect(finding.severity).toBe('high');
+      expect(finding.message).toContain(`"${key}"`);
+      expect(finding.hint).toContain('"eks.amazonaws.com/role-arn"');
+      // The webhook ignores the key: no role is bound, pods are not checked.
+      expect(result.roleArn).toBeUndefined();
+      expect(result.roleAnnotationTypo).toEqual({ key, value: ROLE_ARN });
+      expect(result.pods).toEqual([]);
+    });
+
+    it.each([
+      ['eks.amazonaws.com/audience', 'sts.amazonaws.com'],
+      ['eks.amazonaws.com/token-expiration', '3600'],
+      ['eks.amazonaws.com/sts-regional-endpoints', 'true'],
+      ['eks.amazonaws.com/skip-containers', 'sidecar'],
+      ['iam.amazonaws.com/role', ROLE_ARN],
+      ['kubectl.kubernetes.io/last-applied-configuration', '{}'],
+      ['example.com/role-arn', ROLE_ARN],
+      [`${'x'.repeat(253)}/${'y'.repeat(63)}`, 'long'],
+    ])('does not report %j', (key, value) => {
+      const result = analyzeServiceAccount({
+        serviceAccount: serviceAccount({ [key]: value }),
+      });
+      expect(codes(result)).toEqual([]);
+      expect(result.roleAnnotationTypo).toBeUndefined();
+    });
+
+    it('does not report a near miss beside the right key', () => {
+      const result = analyzeServiceAccount({
+        serviceAccount: serviceAccount({
+          'eks.amazonaws.com/role-arn': ROLE_ARN,
+          'eks.amazon.com/role-arn': ROLE_ARN,
+        }),
+      });
+      expect(codes(result)).toEqual([]);
+      expect(result.roleArn).toBe(ROLE_ARN);
+    });
+
+    it('keeps the work bounded on many long keys', () => {
+      const annotations = Object.fromEntries(
+        Array.from({ length: 2000 }, (_, i) => [
+          `${i}.example.com/${'k'.repeat(300)}`,
+          'v',
+        ]),
+      );
+      const start = performance.now();
+      const result = analyzeServiceAccount({
+        serviceAccount: serviceAccount(annotations),
+      });
+      expect(codes(result)).toEqual([]);
+      expect(performance.now() - start).toBeLessThan(50);
+    });
+  });
 });
 
 describe('analyzeRoleUsage', () => {

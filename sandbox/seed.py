@@ -490,7 +490,7 @@ def seed_all() -> None:
                     "name": c["serviceAccount"],
                     "namespace": c["namespace"],
                     "labels": {KUBERNETES_ID: c["component"]},
-                    "annotations": {ROLE_ARN_ANNOTATION: role_arn},
+                    "annotations": {c.get("roleAnnotationKey", ROLE_ARN_ANNOTATION): role_arn},
                 },
             },
             "service account",

@@ -19,8 +19,16 @@ import { DescribeClusterCommand, EKSClient } from '@aws-sdk/client-eks';
 import type * as K8s from '@kubernetes/client-node';
 import { loadSettings, Settings } from './sandboxSettings';
 
-/** What seed.yaml creates: component -> namespace/service account and role name. */
-const SEEDED = [
+/**
+ * What seed.yaml creates: component -> namespace/service account, role name and the
+ * annotation key naming the role (eks.amazonaws.com/role-arn unless given).
+ */
+const SEEDED: Array<{
+  component: string;
+  namespace: string;
+  role: string;
+  annotationKey?: string;
+}> = [
   {
     component: 'payments-api',
     namespace: 'payments',
@@ -52,7 +60,15 @@ const SEEDED = [
     namespace: 'batch',
     role: 'irsa-demo-legacy-batch',
   },
+  {
+    component: 'billing-exporter',
+    namespace: 'billing',
+    role: 'irsa-demo-billing-exporter',
+    // misspelt on purpose (roleAnnotationKey in seed.yaml)
+    annotationKey: 'eks.amazon.com/role-arn',
+  },
 ];
+const ROLE_ARN_ANNOTATION = 'eks.amazonaws.com/role-arn';
 const ACCOUNT = '123456789012';
 
 /** moto returns ListRoles documents as plain JSON, real IAM URL-encodes them. */
@@ -171,7 +187,7 @@ describe('local sandbox (sandbox/sandbox start && sandbox/sandbox seed)', () => 
       component: sa.metadata?.labels?.['backstage.io/kubernetes-id'],
       namespace: sa.metadata?.namespace,
       name: sa.metadata?.name,
-      roleArn: sa.metadata?.annotations?.['eks.amazonaws.com/role-arn'],
+      annotations: sa.metadata?.annotations ?? {},
     }));
     expect(found).toEqual(
       expect.arrayContaining(
@@ -180,7 +196,9 @@ describe('local sandbox (sandbox/sandbox start && sandbox/sandbox seed)', () => 
             component: c.component,
             namespace: c.namespace,
             name: c.component,
-            roleArn: `arn:aws:iam::${ACCOUNT}:role/${c.role}`,
+            annotations: expect.objectContaining({
+              [c.annotationKey ?? ROLE_ARN_ANNOTATION]: `arn:aws:iam::${ACCOUNT}:role/${c.role}`,
+            }),
           }),
         ),
       ),

@@ -112,6 +112,11 @@ describe('analysis of the seeded demo estate', () => {
     expect(a).toEqual({ roleExists: false, codes: ['SA_ROLE_NOT_FOUND'] });
   });
 
+  it('billing-exporter: a misspelt annotation key binds no role, so its pods get no web identity', async () => {
+    const a = await analyze('billing', 'billing-exporter');
+    expect(a).toEqual({ roleExists: false, codes: ['SA_ANNOTATION_KEY_TYPO'] });
+  });
+
   it('reads moto documents in both encodings the same way', () => {
     const doc = { Version: '2012-10-17', Statement: [] };
     const plain = JSON.stringify(doc);

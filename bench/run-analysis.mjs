@@ -5,7 +5,7 @@
  *     pairs (goal: >= 50,000/s);
  *   - permission analyses per second over 1,000 generated policies;
  * each with the caches on and, side by side, off (the naive way: parse the
- * policy text on every call, compile a fresh RegExp for every wildcard,
+ * policy text on every call, compile a fresh matcher for every wildcard,
  * expand wildcard actions again every time).
  *
  * Usage, from the repository root (after `source scripts/lib/env.sh`):

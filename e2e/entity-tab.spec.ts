@@ -59,3 +59,16 @@ test('the tab explains why orders-worker cannot assume its role and offers the f
 
   await page.screenshot({ path: 'e2e-screenshots/irsa-denied-verdict.png', fullPage: true });
 });
+
+test('billing-exporter shows the misspelt role annotation key and the right one', async ({ page }) => {
+  await signInAsGuest(page);
+  await openIrsaTab(page, 'billing-exporter');
+
+  const binding = page.getByTestId('irsa-binding-billing-billing-exporter');
+  const finding = binding.getByTestId('irsa-finding-SA_ANNOTATION_KEY_TYPO');
+  await expect(finding).toContainText('eks.amazon.com/role-arn');
+  await expect(finding).toContainText('eks.amazonaws.com/role-arn');
+  await expect(binding.getByTestId('irsa-severity-high').first()).toBeVisible();
+
+  await page.screenshot({ path: 'e2e-screenshots/irsa-annotation-key-typo.png', fullPage: true });
+});

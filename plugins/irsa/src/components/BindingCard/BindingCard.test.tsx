@@ -250,6 +250,33 @@ describe('BindingCard', () => {
         'has no eks.amazonaws.com/role-arn annotation',
       );
     });
+
+    it('says the role annotation key is misspelt when that is why', async () => {
+      const card = await renderCard({
+        serviceAccount: {
+          cluster: 'demo-east',
+          namespace: 'billing',
+          name: 'billing-exporter',
+        },
+        source: 'annotation',
+        serviceAccountExists: true,
+        pods: [],
+        findings: [
+          {
+            code: 'SA_ANNOTATION_KEY_TYPO',
+            severity: 'high',
+            message:
+              'Annotation "eks.amazon.com/role-arn" looks like a misspelling of "eks.amazonaws.com/role-arn".',
+          },
+        ],
+      });
+      const verdict = within(card).getByTestId('irsa-verdict');
+      expect(verdict).toHaveAttribute('data-verdict', 'unchecked');
+      expect(verdict).toHaveTextContent("role annotation's key is misspelt");
+      expect(
+        within(card).getByTestId('irsa-finding-SA_ANNOTATION_KEY_TYPO'),
+      ).toHaveTextContent('eks.amazon.com/role-arn');
+    });
   });
 
   it('shows every distinct suggestion of the findings when the verdict has none', async () => {

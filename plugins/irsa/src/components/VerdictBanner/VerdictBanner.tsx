@@ -39,6 +39,9 @@ function verdictDetail(binding: EntityBinding, state: VerdictState): string {
     case 'denied':
       return `STS refuses AssumeRoleWithWebIdentity for ${subject} (AccessDenied). The findings below say why and how to fix it.`;
     default:
+      if (binding.findings.some(f => f.code === 'SA_ANNOTATION_KEY_TYPO')) {
+        return "The role annotation's key is misspelt, so the EKS webhook ignores it and the pods get no AWS credentials from it.";
+      }
       if (!binding.roleArn) {
         return 'The service account has no eks.amazonaws.com/role-arn annotation, so there is no role to check.';
       }

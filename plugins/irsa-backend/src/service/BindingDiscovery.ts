@@ -100,7 +100,7 @@ class KubernetesReads {
 }
 
 /**
- * Finds the service accounts an entity runs as (DESIGN.md's linking order:
+ * Finds the service accounts an entity runs as (the linking order of docs/architecture.md:
  * the explicit annotation, then the Kubernetes plugin's kubernetes-id label on
  * service accounts and on pods), reads the role each one's
  * `eks.amazonaws.com/role-arn` names, and analyses trust, permissions and pods

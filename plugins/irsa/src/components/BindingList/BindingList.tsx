@@ -4,7 +4,7 @@ import type { EntityBinding } from '../../api';
 import { BindingCard } from '../BindingCard';
 import { verdictState } from '../VerdictBanner';
 
-/** The annotations that link an entity to its service accounts (DESIGN.md order). */
+/** The annotations that link an entity to its service accounts (in the order of docs/architecture.md). */
 export const SERVICE_ACCOUNTS_ANNOTATION = 'irsa.backstage.io/service-accounts';
 export const KUBERNETES_ID_ANNOTATION = 'backstage.io/kubernetes-id';
 

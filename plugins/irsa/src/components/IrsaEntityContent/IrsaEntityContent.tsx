@@ -20,7 +20,7 @@ import {
 } from '../BindingList';
 import { ClusterTable } from './ClusterTable';
 
-/** Which annotation links the entity to its service accounts, in DESIGN.md's order. */
+/** Which annotation links the entity to its service accounts, in the order of docs/architecture.md. */
 function describeServiceAccountLink(
   annotations: Record<string, string>,
 ): string | undefined {

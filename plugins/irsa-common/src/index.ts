@@ -20,6 +20,9 @@ export {
   sortFindings,
 } from './findings';
 
+export { createAnalysisCache } from './analysisCache';
+export type { AnalysisCache, AnalysisCacheOptions } from './analysisCache';
+
 export { analyzeTrust } from './trust/analyzeTrust';
 export type {
   AnalyzeTrustInput,

@@ -7,7 +7,6 @@
  */
 import { parse as parseArn, validate as isArn } from '@aws-sdk/util-arn-parser';
 import { fnv1aHex } from './hash';
-import { memoize } from './memo';
 
 /** Characters IAM allows in role and policy names. */
 const IAM_NAME_CHARS = /^[\w+=,.@-]+$/;
@@ -88,7 +87,13 @@ export interface RoleArnParts {
   roleName: string;
 }
 
-const parseRoleArnMemo = memoize((arn: string): RoleArnParts | undefined => {
+/**
+ * Parses an IAM role ARN such as `arn:aws:iam::111122223333:role/my-role`
+ * (with an optional path); undefined when it is not a valid one.
+ *
+ * @public
+ */
+export function parseRoleArn(arn: string): RoleArnParts | undefined {
   if (typeof arn !== 'string' || !isArn(arn) || /\s/.test(arn))
     return undefined;
   const parts = parseArn(arn);
@@ -112,30 +117,6 @@ const parseRoleArnMemo = memoize((arn: string): RoleArnParts | undefined => {
     path,
     roleName,
   };
-});
-
-/**
- * Parses an IAM role ARN such as `arn:aws:iam::111122223333:role/my-role`
- * (with an optional path); undefined when it is not a valid one.
- *
- * @public
- */
-export function parseRoleArn(arn: string): RoleArnParts | undefined {
-  const parts = parseRoleArnShared(arn);
-  // A copy, so callers cannot change the memoised answer.
-  return parts && { ...parts };
-}
-
-/**
- * {@link parseRoleArn} without the copy, for the hot path of the verdict.
- * The result is shared: never modify it.
- *
- * @internal
- */
-export function parseRoleArnShared(
-  arn: string,
-): Readonly<RoleArnParts> | undefined {
-  return typeof arn === 'string' ? parseRoleArnMemo(arn) : undefined;
 }
 
 /**

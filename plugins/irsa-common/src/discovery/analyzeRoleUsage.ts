@@ -3,17 +3,19 @@
  * whether they exist (ROLE_NO_SERVICE_ACCOUNT). Discovery also uses the list
  * to bind service accounts that a role trusts but that carry no annotation.
  */
+import { AnalysisCache, cacheTables } from '../analysisCache';
 import { createFinding, sortFindings } from '../findings';
 import {
   compareConditionTokens,
   compareConditionValue,
   isPositiveStringOperator,
 } from '../policy/conditions';
-import { parsePolicyCached } from '../policy/cache';
 import type { ParsedCondition } from '../policy/parse';
 import { substituteVariables } from '../policy/variables';
+import type { WildcardCompiler } from '../policy/wildcard';
 import type { Finding, PolicyDocument } from '../types';
-import { actionMatches, variableResolver } from '../trust/evaluate';
+import { actionMatches } from '../trust/evaluate';
+import { variableResolver } from '../trust/request';
 import { normalizeIssuer, parseOidcProviderArn } from '../trust/issuer';
 import {
   parseServiceAccountSubject,
@@ -45,6 +47,11 @@ export interface AnalyzeRoleUsageInput {
   /** Object, JSON, or URL-encoded JSON as IAM returns it. */
   trustPolicy: string | PolicyDocument;
   clusters: RoleUsageCluster[];
+  /**
+   * Shared with other analyses (see {@link createAnalysisCache}); default:
+   * one for this call only.
+   */
+  cache?: AnalysisCache;
 }
 
 /**
@@ -83,10 +90,11 @@ function subjectMatcher(
   condition: ParsedCondition,
   value: string,
   issuerLower: string,
+  compile: WildcardCompiler,
 ): (subject: string) => boolean {
   const base = condition.operator.base;
   if (!condition.usesVariables) {
-    return subject => compareConditionValue(base, subject, value);
+    return subject => compareConditionValue(base, subject, value, compile);
   }
   const substituted = substituteVariables(
     value,
@@ -109,7 +117,8 @@ function subjectMatcher(
 export function analyzeRoleUsage(
   input: AnalyzeRoleUsageInput,
 ): AnalyzeRoleUsageResult {
-  const parsed = parsePolicyCached(input.trustPolicy, 'trust');
+  const cache = cacheTables(input.cache);
+  const parsed = cache.parsedPolicy(input.trustPolicy, 'trust');
   const trustedSubjects: TrustedSubject[] = [];
   const findings: Finding[] = [];
   if (!parsed.ok) return { trustedSubjects, findings };
@@ -125,7 +134,7 @@ export function analyzeRoleUsage(
       statement.principal?.element !== 'Principal'
     )
       continue;
-    if (!actionMatches(statement)) continue;
+    if (!actionMatches(statement, cache.matcher)) continue;
     const issuers = new Set(
       (statement.principal.byType.get('federated') ?? [])
         .map(arn => parseOidcProviderArn(arn)?.issuer.toLowerCase())
@@ -139,7 +148,12 @@ export function analyzeRoleUsage(
         if (!isPositiveStringOperator(condition.operator.base)) continue;
         for (const value of condition.values) {
           const named = parseServiceAccountSubject(value);
-          const matches = subjectMatcher(condition, value, issuerLower);
+          const matches = subjectMatcher(
+            condition,
+            value,
+            issuerLower,
+            cache.matcher,
+          );
           const matching = existing?.filter(sa =>
             matches(serviceAccountSubject(sa.namespace, sa.name)),
           );

@@ -2,6 +2,7 @@
  * Access levels of IAM actions, read from the generated table (see
  * scripts/generate-access-levels.js), and wildcard expansion of actions.
  */
+import type { CacheTables } from '../analysisCache';
 import { ACCESS_LEVEL_TABLE } from '../generated/accessLevels';
 import { compileWildcard, hasWildcard } from '../policy/wildcard';
 
@@ -35,6 +36,9 @@ export interface ActionInfo {
   resourceless: boolean;
 }
 
+// The table itself, decoded service by service on first use: constant data of
+// a fixed size, not a cache. It is shared by every analysis because the
+// permission analysis counts actions by the identity of their entries.
 const decodedServices = new Map<string, Map<string, ActionInfo>>();
 
 function decodeService(
@@ -124,20 +128,6 @@ export function getActionAccessLevel(action: string): AccessLevel | undefined {
   return actionInfo(action)?.level;
 }
 
-const expansionCache = new Map<string, readonly ActionInfo[]>();
-let expansionCaching = true;
-
-/**
- * Turns the cache of wildcard-action expansions on or off (see
- * `setAnalysisCaching`).
- *
- * @internal
- */
-export function setExpansionCaching(enabled: boolean): void {
-  expansionCaching = enabled;
-  expansionCache.clear();
-}
-
 function expand(lower: string): ActionInfo[] {
   if (!hasWildcard(lower)) {
     const info = actionInfo(lower);
@@ -163,18 +153,13 @@ function expand(lower: string): ActionInfo[] {
 
 /**
  * The known actions an Action element value grants (shared table entries):
- * the internal, allocation-free form of {@link expandActionPattern}.
+ * the internal form of {@link expandActionPattern}, through the cache.
  */
-export function expandActionInfos(pattern: string): readonly ActionInfo[] {
-  const lower = pattern.toLowerCase();
-  if (!expansionCaching) return expand(lower);
-  let result = expansionCache.get(lower);
-  if (!result) {
-    if (expansionCache.size > 10_000) expansionCache.clear();
-    result = expand(lower);
-    expansionCache.set(lower, result);
-  }
-  return result;
+export function expandActionInfos(
+  pattern: string,
+  cache: CacheTables,
+): readonly ActionInfo[] {
+  return cache.memo('actionExpansion', pattern.toLowerCase(), expand);
 }
 
 /**
@@ -187,7 +172,7 @@ export function expandActionInfos(pattern: string): readonly ActionInfo[] {
  * @public
  */
 export function expandActionPattern(pattern: string): string[] {
-  const infos = expandActionInfos(pattern);
+  const infos = expand(pattern.toLowerCase());
   if (infos.length === 0 && !hasWildcard(pattern)) {
     return [pattern.toLowerCase()];
   }

@@ -1,10 +1,10 @@
 /**
  * Permission analysis: what may a role do, and what is risky about it?
  */
+import { AnalysisCache, cacheTables, CacheTables } from '../analysisCache';
 import { createFinding, sortFindings } from '../findings';
-import { parsePolicyCached } from '../policy/cache';
 import type { ParsedStatement } from '../policy/parse';
-import { compileWildcard, WildcardMatcher } from '../policy/wildcard';
+import type { WildcardMatcher } from '../policy/wildcard';
 import type { Finding, PolicyDocument } from '../types';
 import {
   AccessLevel,
@@ -37,6 +37,12 @@ export interface PermissionPolicyInput {
  */
 export interface AnalyzePermissionsInput {
   policies: PermissionPolicyInput[];
+  /**
+   * Shared with other analyses, so policies and patterns seen before are not
+   * parsed again (see {@link createAnalysisCache}); default: one for this
+   * call only.
+   */
+  cache?: AnalysisCache;
 }
 
 /**
@@ -75,7 +81,7 @@ const RISKY_LEVELS = new Set<AccessLevel>(['Write', 'Permissions management']);
 const MAX_LISTED = 8;
 
 /** What an Allow or Deny statement grants, computed once per parsed statement. */
-interface StatementGrants {
+export interface StatementGrants {
   anyResource: boolean;
   /** True when the statement grants the (lower-case) action on its resources. */
   grants: (action: string) => boolean;
@@ -112,12 +118,13 @@ const RESOURCE_SERVICE: Record<string, string> = { sts: 'iam' };
  */
 function serviceFilter(
   statement: ParsedStatement,
+  cache: CacheTables,
 ): (service: string) => boolean {
   if (coversAnyResource(statement)) return () => true;
   const services: WildcardMatcher[] = [];
   for (const resource of statement.resources) {
     if (!resource.startsWith('arn:')) return () => true;
-    services.push(compileWildcard(resource.split(':')[2] ?? '*', true));
+    services.push(cache.matcher(resource.split(':')[2] ?? '*', true));
   }
   const known = new Map<string, boolean>();
   return service => {
@@ -131,25 +138,33 @@ function serviceFilter(
   };
 }
 
-// Parsed statements are shared through the parse cache, so what they grant
-// is computed once per policy text.
-const grantsByStatement = new WeakMap<ParsedStatement, StatementGrants>();
+// Parsed statements are shared through the cache, so what they grant is
+// computed once per policy text.
+function statementGrants(
+  statement: ParsedStatement,
+  cache: CacheTables,
+): StatementGrants {
+  return cache.derived('statementGrants', statement, s =>
+    computeGrants(s, cache),
+  );
+}
 
-function statementGrants(statement: ParsedStatement): StatementGrants {
-  let grants = grantsByStatement.get(statement);
-  if (grants) return grants;
+function computeGrants(
+  statement: ParsedStatement,
+  cache: CacheTables,
+): StatementGrants {
   // Table names are lower case, so patterns are lowered once instead of
   // folding every name.
-  const matchers = statement.actions.map(p => compileWildcard(p.toLowerCase()));
+  const matchers = statement.actions.map(p => cache.matcher(p.toLowerCase()));
   const hit = (action: string) => matchers.some(m => m(action));
-  const onResources = serviceFilter(statement);
+  const onResources = serviceFilter(statement, cache);
   const serviceOf = (action: string) => action.slice(0, action.indexOf(':'));
   let actions: ActionInfo[];
   let test: (action: string) => boolean;
   if (statement.actionElement === 'Action') {
     const unique = new Set<ActionInfo>();
     for (const pattern of statement.actions) {
-      for (const info of expandActionInfos(pattern)) {
+      for (const info of expandActionInfos(pattern, cache)) {
         if (onResources(info.service)) unique.add(info);
       }
     }
@@ -161,13 +176,11 @@ function statementGrants(statement: ParsedStatement): StatementGrants {
     );
     test = action => !hit(action) && onResources(serviceOf(action));
   }
-  grants = {
+  return {
     anyResource: coversAnyResource(statement),
     grants: action => test(action.toLowerCase()),
     actions,
   };
-  grantsByStatement.set(statement, grants);
-  return grants;
 }
 
 function where(
@@ -320,6 +333,7 @@ function actionShapeFindings(grant: Grant): {
 export function analyzePermissions(
   input: AnalyzePermissionsInput,
 ): AnalyzePermissionsResult {
+  const cache = cacheTables(input.cache);
   const findings: Finding[] = [];
   const malformedPolicies: NonNullable<
     AnalyzePermissionsResult['malformedPolicies']
@@ -341,7 +355,7 @@ export function analyzePermissions(
         ),
       );
     }
-    const parsed = parsePolicyCached(policy.document, 'permission');
+    const parsed = cache.parsedPolicy(policy.document, 'permission');
     if (!parsed.ok) {
       malformedPolicies.push({
         name: policy.name,
@@ -351,7 +365,7 @@ export function analyzePermissions(
       continue;
     }
     for (const statement of parsed.policy.statements) {
-      const grants = statementGrants(statement);
+      const grants = statementGrants(statement, cache);
       if (statement.effect === 'Deny') {
         if (grants.anyResource && statement.conditions.length === 0) {
           denies.push(grants.grants);
@@ -410,7 +424,7 @@ export function analyzePermissions(
   findings.push(...combinedEscalations(grantOf));
   return {
     findings: sortFindings(findings),
-    summary: summarize([...effectiveByGrant.values()]),
+    summary: summarize([...effectiveByGrant.values()], cache),
     ...(malformedPolicies.length ? { malformedPolicies } : {}),
   };
 }
@@ -451,18 +465,17 @@ function combinedEscalations(
   return findings;
 }
 
-const summaries = new WeakMap<readonly ActionInfo[], PermissionSummary>();
-
 function summarize(
   granted: ReadonlyArray<readonly ActionInfo[]>,
+  cache: CacheTables,
 ): PermissionSummary {
   // One statement (the common case): its summary is computed once.
   if (granted.length === 1) {
-    let summary = summaries.get(granted[0]);
-    if (!summary) {
-      summary = countActions(granted[0]);
-      summaries.set(granted[0], summary);
-    }
+    const summary = cache.derived(
+      'permissionSummary',
+      granted[0],
+      countActions,
+    );
     return {
       actionsByAccessLevel: { ...summary.actionsByAccessLevel },
       services: [...summary.services],

@@ -15,6 +15,7 @@ import {
   compileWildcard,
   foldCase,
   PatternToken,
+  WildcardCompiler,
 } from './wildcard';
 
 /**
@@ -217,18 +218,22 @@ function ipInCidr(ip: string, cidr: string): boolean {
   return Math.floor(address / size) === Math.floor(base / size);
 }
 
-function arnMatches(pattern: string, value: string): boolean {
+function arnMatches(
+  pattern: string,
+  value: string,
+  compile: WildcardCompiler,
+): boolean {
   // ArnEquals and ArnLike check each of the six ARN components separately;
   // wildcards never match across a colon in the first five.
   const patternParts = pattern.split(':');
   const valueParts = value.split(':');
   if (patternParts.length < 6 || valueParts.length < 6) {
-    return compileWildcard(pattern)(value);
+    return compile(pattern)(value);
   }
   for (let i = 0; i < 5; i++) {
-    if (!compileWildcard(patternParts[i])(valueParts[i])) return false;
+    if (!compile(patternParts[i])(valueParts[i])) return false;
   }
-  return compileWildcard(patternParts.slice(5).join(':'))(
+  return compile(patternParts.slice(5).join(':'))(
     valueParts.slice(5).join(':'),
   );
 }
@@ -266,12 +271,14 @@ function arnMatchesTokens(
 
 /**
  * Compares one request value with one policy value under an operator family,
- * before negation.
+ * before negation. `compile` compiles the wildcards of the Like and ARN
+ * operators (a cache's, to reuse them).
  */
 export function compareConditionValue(
   base: ConditionOperatorBase,
   requestValue: string,
   policyValue: string,
+  compile: WildcardCompiler = compileWildcard,
 ): boolean {
   switch (base) {
     case 'StringEquals':
@@ -283,14 +290,14 @@ export function compareConditionValue(
       return foldCase(requestValue) === foldCase(policyValue);
     case 'StringLike':
     case 'StringNotLike':
-      return compileWildcard(policyValue)(requestValue);
+      return compile(policyValue)(requestValue);
     case 'Bool':
       return requestValue.toLowerCase() === policyValue.toLowerCase();
     case 'ArnEquals':
     case 'ArnLike':
     case 'ArnNotEquals':
     case 'ArnNotLike':
-      return arnMatches(policyValue, requestValue);
+      return arnMatches(policyValue, requestValue, compile);
     case 'IpAddress':
     case 'NotIpAddress':
       return ipInCidr(requestValue, policyValue);
@@ -347,12 +354,14 @@ function compareOrdered(
  * @param matchValue - compares a request value with the policy values before
  *   negation; by default each policy value is compared with
  *   {@link compareConditionValue}
+ * @param compile - compiles wildcards for the default comparison
  */
 export function evaluateConditionEntry(
   operator: ConditionOperator,
   policyValues: readonly string[],
   requestValues: readonly string[] | undefined,
   matchValue?: (requestValue: string) => boolean,
+  compile: WildcardCompiler = compileWildcard,
 ): boolean {
   const absent = requestValues === undefined || requestValues.length === 0;
   if (operator.base === 'Null') {
@@ -376,7 +385,14 @@ export function evaluateConditionEntry(
     } else {
       matched = false;
       for (const policyValue of policyValues) {
-        if (compareConditionValue(operator.base, requestValue, policyValue)) {
+        if (
+          compareConditionValue(
+            operator.base,
+            requestValue,
+            policyValue,
+            compile,
+          )
+        ) {
           matched = true;
           break;
         }

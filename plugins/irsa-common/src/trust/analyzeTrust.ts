@@ -2,12 +2,11 @@
  * The trust verdict: would `sts:AssumeRoleWithWebIdentity` succeed for a token
  * of this service account against this role, and if not, exactly why?
  */
+import { CacheTables, cacheTables } from '../analysisCache';
 import { createFinding, severityRank, sortFindings } from '../findings';
-import { parsePolicyCached } from '../policy/cache';
 import type { NormalizedPolicyDocument, ParsedPolicy } from '../policy/parse';
 import { TRUST_POLICY_SIZE_QUOTA } from '../policy/size';
 import type { Finding, PolicyDocument } from '../types';
-import { parseRoleArnShared } from '../validation';
 import { breadthFindings, stringEqualsWildcardFindings } from './breadth';
 import {
   buildIrsaTrustPolicy,
@@ -16,12 +15,7 @@ import {
   WEB_IDENTITY_ACTION,
 } from './canonical';
 import { diagnoseStatement } from './diagnose';
-import {
-  buildTrustContext,
-  evaluateStatement,
-  relatePrincipal,
-  TrustContext,
-} from './evaluate';
+import { evaluateStatement, relatePrincipal } from './evaluate';
 import { explainStatement } from './explain';
 import {
   appendStatement,
@@ -33,6 +27,12 @@ import {
 } from './fixes';
 import { PendingFinding, quote } from './pending';
 import { providerFindings } from './providerFindings';
+import {
+  buildTrustContext,
+  readRoleArn,
+  requestOf,
+  TrustContext,
+} from './request';
 import { setOperatorFindings } from './setOperators';
 import type { AnalyzeTrustInput, AnalyzeTrustResult } from './types';
 
@@ -140,9 +140,11 @@ function withSuggestions(
  * @public
  */
 export function analyzeTrust(input: AnalyzeTrustInput): AnalyzeTrustResult {
+  const cache = cacheTables(input.cache);
   const first = analyzeOnce(
     input,
     input.suggestFixes === false ? 'none' : 'all',
+    cache,
   );
   const result = first.result;
   let mayRevealMore = first.mayRevealMore;
@@ -159,6 +161,7 @@ export function analyzeTrust(input: AnalyzeTrustInput): AnalyzeTrustResult {
         explain: false,
       },
       'combined',
+      cache,
     );
     if (!next.result.suggestedTrustPolicy) break;
     suggested = next.result.suggestedTrustPolicy;
@@ -171,10 +174,11 @@ export function analyzeTrust(input: AnalyzeTrustInput): AnalyzeTrustResult {
 function analyzeOnce(
   input: AnalyzeTrustInput,
   suggest: SuggestionMode,
+  cache: CacheTables,
 ): Analysis {
   const explain = input.explain !== false;
-  const role = parseRoleArnShared(input.roleArn);
-  const parsed = parsePolicyCached(input.trustPolicy, 'trust');
+  const role = readRoleArn(input.roleArn, cache);
+  const parsed = cache.parsedPolicy(input.trustPolicy, 'trust');
 
   if (!role) {
     const pending: PendingFinding[] = [
@@ -203,18 +207,9 @@ function analyzeOnce(
     role,
     input.oidcIssuer,
     input.serviceAccount,
+    cache,
   );
-  const request = explain
-    ? {
-        principal: context.principal,
-        action: context.action,
-        issuer: context.issuer,
-        subjectKey: context.subjectKey,
-        subject: context.subject,
-        audienceKey: context.audienceKey,
-        audience: context.audience,
-      }
-    : undefined;
+  const request = explain ? requestOf(context) : undefined;
   const pending = providerFindings(input, context);
   const providerOk = pending.length === 0;
 

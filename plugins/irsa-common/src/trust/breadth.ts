@@ -13,18 +13,10 @@ import {
   isPositiveStringOperator,
 } from '../policy/conditions';
 import { substituteVariables } from '../policy/variables';
-import {
-  compilePattern,
-  compileWildcard,
-  PatternToken,
-} from '../policy/wildcard';
+import { compilePattern, PatternToken } from '../policy/wildcard';
 import { foreignKey } from './diagnose';
-import {
-  ConditionResult,
-  StatementEvaluation,
-  TrustContext,
-  variableResolver,
-} from './evaluate';
+import type { ConditionResult, StatementEvaluation } from './evaluate';
+import { TrustContext, variableResolver } from './request';
 import {
   addConditionValue,
   moveConditionEntry,
@@ -217,7 +209,7 @@ function wideValueMatches(
   context: TrustContext,
 ): boolean {
   if (!result.condition.usesVariables) {
-    return compileWildcard(value)(context.subject);
+    return context.cache.matcher(value)(context.subject);
   }
   const pattern = substitutedSubject(result, value, context);
   return !!pattern && compilePattern(pattern)(context.subject);

@@ -6,11 +6,7 @@
 import { createFinding } from '../findings';
 import { isLikeOperator } from '../policy/conditions';
 import { WEB_IDENTITY_ACTION } from './canonical';
-import type {
-  ConditionResult,
-  StatementEvaluation,
-  TrustContext,
-} from './evaluate';
+import type { ConditionResult, StatementEvaluation } from './evaluate';
 import {
   addAction,
   addConditionValue,
@@ -19,6 +15,7 @@ import {
   revealing,
 } from './fixes';
 import { PendingFinding, quote } from './pending';
+import type { TrustContext } from './request';
 import type { ConditionKeyKind } from './types';
 import { correctAudienceTypo, correctSubjectTypo } from './typos';
 
@@ -145,6 +142,7 @@ function subjectMismatch(
             context.namespace,
             context.name,
             wildcards,
+            context.cache.matcher,
           ),
         }))
         .find(candidate => candidate.correction);

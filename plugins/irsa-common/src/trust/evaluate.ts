@@ -12,161 +12,17 @@ import type {
   ParsedPrincipal,
   ParsedStatement,
 } from '../policy/parse';
+import { substituteVariables } from '../policy/variables';
+import type { WildcardCompiler } from '../policy/wildcard';
+import { WEB_IDENTITY_ACTION } from './canonical';
+import { parseOidcProviderArn } from './issuer';
 import {
-  substituteVariables,
-  UNKNOWN_VALUE,
-  VariableResolver,
-} from '../policy/variables';
-import { compileWildcard } from '../policy/wildcard';
-import type { RoleArnParts } from '../validation';
-import { DEFAULT_AUDIENCE, WEB_IDENTITY_ACTION } from './canonical';
-import {
-  buildOidcProviderArn,
-  normalizeIssuer,
-  parseOidcProviderArnShared,
-} from './issuer';
-import { serviceAccountSubject } from './subject';
-import type { ConditionKeyKind, TrustRequest } from './types';
-
-/** The request plus what evaluation needs precomputed. */
-export interface TrustContext extends TrustRequest {
-  issuerLower: string;
-  principalLower: string;
-  partition: string;
-  roleAccountId: string;
-  namespace: string;
-  name: string;
-  /** `[subject]` and `[audience]`, the request's values of `:sub` / `:aud`. */
-  subjectValues: string[];
-  audienceValues: string[];
-}
-
-interface ProviderContext {
-  principal: string;
-  principalLower: string;
-  issuer: string;
-  issuerLower: string;
-  subjectKey: string;
-  audienceKey: string;
-}
-
-// The per-(role account, issuer) part of the context, computed once. Keyed
-// by the shared role-ARN parts and the issuer string, so a lookup hashes
-// nothing new.
-const providerContexts = new WeakMap<
-  Readonly<RoleArnParts>,
-  Map<string, ProviderContext>
->();
-
-function providerContext(
-  role: Readonly<RoleArnParts>,
-  oidcIssuer: string,
-): ProviderContext {
-  let byIssuer = providerContexts.get(role);
-  if (!byIssuer) {
-    byIssuer = new Map();
-    providerContexts.set(role, byIssuer);
-  }
-  let provider = byIssuer.get(oidcIssuer);
-  if (!provider) {
-    const issuer = normalizeIssuer(oidcIssuer);
-    const principal = buildOidcProviderArn(
-      role.accountId,
-      issuer,
-      role.partition,
-    );
-    provider = {
-      principal,
-      principalLower: principal.toLowerCase(),
-      issuer,
-      issuerLower: issuer.toLowerCase(),
-      subjectKey: `${issuer}:sub`,
-      audienceKey: `${issuer}:aud`,
-    };
-    if (byIssuer.size > 100) byIssuer.clear();
-    byIssuer.set(oidcIssuer, provider);
-  }
-  return provider;
-}
-
-/** Builds the web-identity request of a service account against a role. */
-export function buildTrustContext(
-  role: Readonly<RoleArnParts>,
-  oidcIssuer: string,
-  serviceAccount: { namespace: string; name: string; audience?: string },
-): TrustContext {
-  const provider = providerContext(role, oidcIssuer);
-  const subject = serviceAccountSubject(
-    serviceAccount.namespace,
-    serviceAccount.name,
-  );
-  const audience = serviceAccount.audience || DEFAULT_AUDIENCE;
-  return {
-    ...provider,
-    action: WEB_IDENTITY_ACTION,
-    subject,
-    subjectValues: [subject],
-    audience,
-    audienceValues: [audience],
-    partition: role.partition,
-    roleAccountId: role.accountId,
-    namespace: serviceAccount.namespace,
-    name: serviceAccount.name,
-  };
-}
-
-/** What a condition key refers to in a request of the issuer `issuerLower`. */
-export function classifyConditionKey(
-  key: { keyPrefixLower?: string; claimLower: string },
-  context: { issuerLower: string },
-): ConditionKeyKind {
-  const prefix = key.keyPrefixLower;
-  if (prefix === undefined) return 'context';
-  if (prefix === context.issuerLower) {
-    if (key.claimLower === 'sub') return 'subject';
-    if (key.claimLower === 'aud') return 'audience';
-    return 'issuer-claim';
-  }
-  if (prefix.startsWith('arn:')) return 'provider-arn';
-  // Issuer prefixes are host names (with dots) or URLs; service prefixes
-  // such as `aws` or `sts` never contain either.
-  if (prefix.includes('.') || prefix.includes('/')) return 'other-issuer';
-  return 'context';
-}
-
-/**
- * Resolves policy variables in web-identity requests of an issuer: its `sub`
- * and `aud` (unknown when not given), global keys unknown, every other key
- * absent.
- */
-export function variableResolver(
-  issuerLower: string,
-  claims: { subject?: string; audience?: string },
-): VariableResolver {
-  return keyLower => {
-    const colon = keyLower.lastIndexOf(':');
-    const kind = classifyConditionKey(
-      {
-        keyPrefixLower: colon === -1 ? undefined : keyLower.slice(0, colon),
-        claimLower: keyLower.slice(colon + 1),
-      },
-      { issuerLower },
-    );
-    if (kind === 'subject') return claims.subject ?? UNKNOWN_VALUE;
-    if (kind === 'audience') return claims.audience ?? UNKNOWN_VALUE;
-    return kind === 'context' ? UNKNOWN_VALUE : undefined;
-  };
-}
-
-/** The request's values of a key kind; undefined when absent or unknown. */
-export function requestValuesFor(
-  kind: ConditionKeyKind,
-  context: TrustContext,
-): string[] | undefined {
-  if (kind === 'subject') return context.subjectValues;
-  if (kind === 'audience') return context.audienceValues;
-  return undefined;
-}
+  classifyConditionKey,
+  requestValuesFor,
+  TrustContext,
+  variableResolver,
+} from './request';
+import type { ConditionKeyKind } from './types';
 
 /** How one condition entry fared. */
 export interface ConditionResult {
@@ -223,7 +79,11 @@ export function relatePrincipal(
     return { relation: 'none', otherAccountArns: [] };
   const federated = principal.byType.get('federated') ?? [];
   const otherAccountArns = federated.filter(arn => {
-    const provider = parseOidcProviderArnShared(arn);
+    const provider = context.cache.memo(
+      'providerArn',
+      arn,
+      parseOidcProviderArn,
+    );
     return (
       provider !== undefined &&
       provider.issuer.toLowerCase() === context.issuerLower
@@ -239,9 +99,12 @@ export function relatePrincipal(
 
 const WEB_IDENTITY_ACTION_LOWER = WEB_IDENTITY_ACTION.toLowerCase();
 
-export function actionMatches(statement: ParsedStatement): boolean {
+export function actionMatches(
+  statement: ParsedStatement,
+  compile: WildcardCompiler,
+): boolean {
   const hit = statement.actions.some(pattern =>
-    compileWildcard(pattern, true)(WEB_IDENTITY_ACTION_LOWER),
+    compile(pattern, true)(WEB_IDENTITY_ACTION_LOWER),
   );
   return statement.actionElement === 'Action' ? hit : !hit;
 }
@@ -263,6 +126,8 @@ function evaluateCondition(
     condition.operator,
     condition.values,
     actual,
+    undefined,
+    context.cache.matcher,
   );
   return {
     condition,
@@ -309,7 +174,7 @@ export function evaluateStatement(
   context: TrustContext,
 ): StatementEvaluation {
   const principalMatched = principalMatches(statement.principal, context);
-  const actionMatched = actionMatches(statement);
+  const actionMatched = actionMatches(statement, context.cache.matcher);
   const conditions = statement.conditions.map(c =>
     evaluateCondition(c, context),
   );

@@ -3,7 +3,7 @@
  * validate this cluster's tokens in the role's account at all.
  */
 import { createFinding } from '../findings';
-import type { TrustContext } from './evaluate';
+import type { TrustContext } from './request';
 import { PendingFinding, quote } from './pending';
 import type { AnalyzeTrustInput } from './types';
 

@@ -3,7 +3,6 @@
  * `system:serviceaccount:<namespace>:<name>`, and how wide a condition value
  * on it reaches.
  */
-import { memoize } from '../memo';
 import {
   hasPolicyVariable,
   substituteVariables,
@@ -72,11 +71,11 @@ export function narrowerScope(a: SubjectScope, b: SubjectScope): SubjectScope {
 }
 
 /** A value without wildcards: one subject, if it is a service account's. */
-const literalScope = memoize((text: string): SubjectScope => {
+function literalScope(text: string): SubjectScope {
   if (!text.startsWith(SERVICE_ACCOUNT_SUBJECT_PREFIX)) return 'none';
   const parts = text.slice(SERVICE_ACCOUNT_SUBJECT_PREFIX.length).split(':');
   return parts.length === 2 && parts[0] && parts[1] ? 'single' : 'none';
-});
+}
 
 /** The scope of a value whose first wildcard is at `firstWildcard` (-1: none). */
 function scopeOf(value: string, firstWildcard: number): SubjectScope {
@@ -99,10 +98,6 @@ function scopeOf(value: string, firstWildcard: number): SubjectScope {
   // comes before the first wildcard.
   return colon !== -1 && colon < wildcardInRest ? 'namespace' : 'cluster';
 }
-
-const likeScope = memoize((value: string) =>
-  scopeOf(value, value.search(/[*?]/)),
-);
 
 /** How wide a `:sub` pattern given as tokens (substituted variables) reaches. */
 export function subjectPatternScope(
@@ -141,5 +136,5 @@ export function subjectValueScope(
       substituteVariables(value, anything, wildcards)!.tokens,
     );
   }
-  return wildcards ? likeScope(value) : literalScope(value);
+  return wildcards ? scopeOf(value, value.search(/[*?]/)) : literalScope(value);
 }

@@ -1,6 +1,7 @@
 /**
  * Input and output of the trust verdict.
  */
+import type { AnalysisCache } from '../analysisCache';
 import type { Finding, PolicyDocument, TrustVerdict } from '../types';
 
 /**
@@ -38,6 +39,12 @@ export interface AnalyzeTrustInput {
   explain?: boolean;
   /** Compute suggested trust policies for mechanical fixes; default true. */
   suggestFixes?: boolean;
+  /**
+   * Shared with other analyses, so policies, ARNs and patterns seen before
+   * are not parsed again (see {@link createAnalysisCache}); default: one for
+   * this call only.
+   */
+  cache?: AnalysisCache;
 }
 
 /**

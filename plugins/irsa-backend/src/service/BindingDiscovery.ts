@@ -6,9 +6,11 @@ import {
 import { CacheService, LoggerService } from '@backstage/backend-plugin-api';
 import { JsonValue } from '@backstage/types';
 import {
+  AnalysisCache,
   analyzePermissions,
   analyzeServiceAccount,
   analyzeTrust,
+  createAnalysisCache,
   EntityBinding,
   EntityBindings,
   parseRoleArn,
@@ -109,6 +111,8 @@ class KubernetesReads {
  */
 export class BindingDiscovery {
   private readonly cache: ReadThroughCache;
+  /** Parsed policies, ARNs and wildcards, reused across the analyses of every view. */
+  private readonly analysisCache: AnalysisCache = createAnalysisCache();
 
   constructor(
     private readonly clusters: ClusterService,
@@ -293,6 +297,7 @@ export class BindingDiscovery {
         serviceAccount: { namespace, name, audience: sa.audience },
         oidcIssuer: issuer,
         oidcProviders: providers,
+        cache: this.analysisCache,
       });
       binding.permissions = analyzePermissions({
         policies: [
@@ -301,6 +306,7 @@ export class BindingDiscovery {
             .map(p => ({ arn: p.arn, name: p.name, document: p.document! })),
           ...role.inlinePolicies.map(p => ({ name: p.name, document: p.document })),
         ],
+        cache: this.analysisCache,
       });
       binding.findings = sortFindings([
         ...sa.findings,

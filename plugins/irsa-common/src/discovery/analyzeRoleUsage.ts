@@ -14,7 +14,7 @@ import type { ParsedCondition } from '../policy/parse';
 import { substituteVariables } from '../policy/variables';
 import type { WildcardCompiler } from '../policy/wildcard';
 import type { Finding, PolicyDocument } from '../types';
-import { actionMatches } from '../trust/evaluate';
+import { actionMatches } from '../trust/decide';
 import { variableResolver } from '../trust/request';
 import { normalizeIssuer, parseOidcProviderArn } from '../trust/issuer';
 import {

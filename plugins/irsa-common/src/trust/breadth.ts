@@ -14,8 +14,8 @@ import {
 } from '../policy/conditions';
 import { substituteVariables } from '../policy/variables';
 import { compilePattern, PatternToken } from '../policy/wildcard';
-import { foreignKey } from './diagnose';
-import type { ConditionResult, StatementEvaluation } from './evaluate';
+import { foreignKey } from './mismatch';
+import type { ConditionResult, StatementEvaluation } from './decide';
 import { TrustContext, variableResolver } from './request';
 import {
   addConditionValue,
@@ -308,7 +308,6 @@ function wildcardSubject(
 export function stringEqualsWildcardFindings(
   evaluations: StatementEvaluation[],
   context: TrustContext,
-  relations: Map<number, string>,
 ): PendingFinding[] {
   const out: PendingFinding[] = [];
   for (const evaluation of evaluations) {
@@ -328,7 +327,7 @@ export function stringEqualsWildcardFindings(
       const narrow =
         result.kind === 'subject' &&
         !operator.negated &&
-        relations.get(index) === 'ours' &&
+        evaluation.principal.relation === 'ours' &&
         literal.some(clusterWide);
       out.push({
         finding: createFinding(

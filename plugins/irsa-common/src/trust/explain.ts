@@ -3,7 +3,7 @@
  * condition matched, what the policy expects and what the request carries.
  */
 import type { ParsedStatement } from '../policy/parse';
-import type { StatementEvaluation } from './evaluate';
+import type { StatementEvaluation } from './decide';
 import type { TrustContext } from './request';
 import type { StatementExplanation } from './types';
 

@@ -11,7 +11,7 @@
  * https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_condition-single-vs-multi-valued-context-keys.html
  */
 import { createFinding } from '../findings';
-import type { StatementEvaluation } from './evaluate';
+import type { StatementEvaluation } from './decide';
 import { moveConditionEntry } from './fixes';
 import type { PendingFinding } from './pending';
 

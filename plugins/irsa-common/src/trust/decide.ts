@@ -1,6 +1,13 @@
 /**
- * Evaluation of a parsed trust policy against one web-identity request:
- * principal, action and every condition entry of each statement.
+ * The decision, as STS makes it for one web-identity request
+ * (https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_evaluation-logic.html):
+ * every statement is evaluated (Principal, Action, each Condition entry); an
+ * explicit Deny that applies wins; otherwise an Allow that applies is needed;
+ * otherwise the request is implicitly denied.
+ *
+ * Keys whose value depends on the actual call (`aws:SourceIp`, ...) cannot be
+ * known here: an Allow conditioned on them is assumed to apply, a Deny is
+ * not, so `allowed` never hides a refusal the policy makes certain.
  */
 import {
   compareConditionTokens,
@@ -36,6 +43,8 @@ export interface ConditionResult {
 export interface StatementEvaluation {
   statement: ParsedStatement;
   principalMatched: boolean;
+  /** Where the statement's Federated principal points, for the diagnosis. */
+  principal: PrincipalRelation;
   actionMatched: boolean;
   conditions: ConditionResult[];
   /** No condition failed (unknown ones pass): enough for an Allow. */
@@ -45,7 +54,7 @@ export interface StatementEvaluation {
   applies: boolean;
 }
 
-export function principalMatches(
+function principalMatches(
   principal: ParsedPrincipal | undefined,
   context: TrustContext,
 ): boolean {
@@ -56,25 +65,26 @@ export function principalMatches(
 }
 
 /**
- * Where a statement's Federated principal points relative to this request:
+ * Where a statement's Federated principal points relative to this request
+ * (`relation`):
  * - `ours`: this provider (or every principal);
- * - `other-account`: this issuer, but a provider in another account;
+ * - `other-account`: this issuer, but providers in other accounts
+ *   (`otherAccountArns`);
  * - `other-issuer`: another issuer / identity provider;
  * - `none`: no federated principal (AWS or Service principals only).
  */
-export type PrincipalRelation =
-  | 'ours'
-  | 'other-account'
-  | 'other-issuer'
-  | 'none';
+export interface PrincipalRelation {
+  relation: 'ours' | 'other-account' | 'other-issuer' | 'none';
+  otherAccountArns: string[];
+}
 
-export function relatePrincipal(
+function relatePrincipal(
   principal: ParsedPrincipal | undefined,
+  matched: boolean,
   context: TrustContext,
-): { relation: PrincipalRelation; otherAccountArns: string[] } {
+): PrincipalRelation {
   if (!principal) return { relation: 'none', otherAccountArns: [] };
-  if (principalMatches(principal, context))
-    return { relation: 'ours', otherAccountArns: [] };
+  if (matched) return { relation: 'ours', otherAccountArns: [] };
   if (principal.element === 'NotPrincipal')
     return { relation: 'none', otherAccountArns: [] };
   const federated = principal.byType.get('federated') ?? [];
@@ -169,11 +179,16 @@ function outcomeWithVariables(
 }
 
 /** Evaluates every part of one statement against the request. */
-export function evaluateStatement(
+function evaluateStatement(
   statement: ParsedStatement,
   context: TrustContext,
 ): StatementEvaluation {
   const principalMatched = principalMatches(statement.principal, context);
+  const principal = relatePrincipal(
+    statement.principal,
+    principalMatched,
+    context,
+  );
   const actionMatched = actionMatches(statement, context.cache.matcher);
   const conditions = statement.conditions.map(c =>
     evaluateCondition(c, context),
@@ -195,10 +210,42 @@ export function evaluateStatement(
   return {
     statement,
     principalMatched,
+    principal,
     actionMatched,
     conditions,
     conditionsPassOptimistic,
     conditionsPassStrict,
     applies,
+  };
+}
+
+/** What the policy decides for the request, and how each statement fared. */
+export interface TrustDecision {
+  evaluations: StatementEvaluation[];
+  /** The statements that apply, Allow and Deny, in policy order. */
+  matchedStatements: number[];
+  /** Some Allow statement applies. */
+  allowMatched: boolean;
+  /** The Deny statements that apply. */
+  denials: StatementEvaluation[];
+  /** An Allow applies and no Deny does. */
+  allowed: boolean;
+}
+
+/** Evaluates every statement, then decides: an explicit Deny wins. */
+export function decideTrust(
+  statements: readonly ParsedStatement[],
+  context: TrustContext,
+): TrustDecision {
+  const evaluations = statements.map(s => evaluateStatement(s, context));
+  const applying = evaluations.filter(e => e.applies);
+  const denials = applying.filter(e => e.statement.effect === 'Deny');
+  const allowMatched = applying.length > denials.length;
+  return {
+    evaluations,
+    matchedStatements: applying.map(e => e.statement.index),
+    allowMatched,
+    denials,
+    allowed: allowMatched && denials.length === 0,
   };
 }

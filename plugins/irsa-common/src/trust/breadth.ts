@@ -14,17 +14,18 @@ import {
 } from '../policy/conditions';
 import { substituteVariables } from '../policy/variables';
 import { compilePattern, PatternToken } from '../policy/wildcard';
-import { foreignKey } from './mismatch';
 import type { ConditionResult, StatementEvaluation } from './decide';
-import { TrustContext, variableResolver } from './request';
 import {
   addConditionValue,
+  allFixes,
   moveConditionEntry,
   replaceConditionValue,
   revealing,
   TrustFix,
 } from './fixes';
+import { foreignKey } from './mismatch';
 import { PendingFinding, quote } from './pending';
+import { TrustContext, variableResolver } from './request';
 import {
   narrowerScope,
   subjectPatternScope,
@@ -84,11 +85,9 @@ export function breadthFindings(
   if (admitsNone) return vacuousForeign;
   const out = subject.length
     ? wildcardSubject(index, subject, context)
-    : [unrestrictedSubject(index, alwaysTrue(conditions, 'sub'), context)];
+    : [unrestrictedClaim(index, 'sub', conditions, context)];
   if (!audienceChecked) {
-    out.push(
-      unrestrictedAudience(index, alwaysTrue(conditions, 'aud'), context),
-    );
+    out.push(unrestrictedClaim(index, 'aud', conditions, context));
   }
   out.push(...vacuousForeign);
   return out;
@@ -121,57 +120,37 @@ function vacuousClause(vacuous: ConditionResult[]): string {
   } always true for this cluster's tokens, so`;
 }
 
-function unrestrictedSubject(
+/**
+ * TRUST_SUB_UNRESTRICTED / TRUST_AUD_UNRESTRICTED: no condition on the
+ * claim restricts it. The fix adds the canonical StringEquals.
+ */
+function unrestrictedClaim(
   index: number,
-  vacuous: ConditionResult[],
+  claim: 'sub' | 'aud',
+  conditions: ConditionResult[],
   context: TrustContext,
 ): PendingFinding {
+  const vacuous = vacuousClause(alwaysTrue(conditions, claim));
+  const [code, key, value, message] =
+    claim === 'sub'
+      ? ([
+          'TRUST_SUB_UNRESTRICTED',
+          context.subjectKey,
+          context.subject,
+          `Statement ${index} lets any service account of the cluster behind ${context.issuer} assume the role:${vacuous} it has no effective "${context.subjectKey}" condition.`,
+        ] as const)
+      : ([
+          'TRUST_AUD_UNRESTRICTED',
+          context.audienceKey,
+          context.audience,
+          `Statement ${index} does not check the token audience ("${context.audienceKey}"):${vacuous} tokens minted for any audience are accepted.`,
+        ] as const);
   return {
-    finding: createFinding(
-      'TRUST_SUB_UNRESTRICTED',
-      `Statement ${index} lets any service account of the cluster behind ${
-        context.issuer
-      } assume the role:${vacuousClause(vacuous)} it has no effective "${
-        context.subjectKey
-      }" condition.`,
-      {
-        statementIndex: index,
-        hint: `Add "StringEquals": { "${context.subjectKey}": "${context.subject}" } (see the suggested policy).`,
-      },
-    ),
-    fix: addConditionValue(
-      index,
-      'StringEquals',
-      context.subjectKey,
-      context.subject,
-    ),
-  };
-}
-
-function unrestrictedAudience(
-  index: number,
-  vacuous: ConditionResult[],
-  context: TrustContext,
-): PendingFinding {
-  return {
-    finding: createFinding(
-      'TRUST_AUD_UNRESTRICTED',
-      `Statement ${index} does not check the token audience ("${
-        context.audienceKey
-      }"):${vacuousClause(
-        vacuous,
-      )} tokens minted for any audience are accepted.`,
-      {
-        statementIndex: index,
-        hint: `Add "StringEquals": { "${context.audienceKey}": "${context.audience}" } (see the suggested policy).`,
-      },
-    ),
-    fix: addConditionValue(
-      index,
-      'StringEquals',
-      context.audienceKey,
-      context.audience,
-    ),
+    finding: createFinding(code, message, {
+      statementIndex: index,
+      hint: `Add "StringEquals": { "${key}": "${value}" } (see the suggested policy).`,
+    }),
+    fix: addConditionValue(index, 'StringEquals', key, value),
   };
 }
 
@@ -215,17 +194,22 @@ function wideValueMatches(
   return !!pattern && compilePattern(pattern)(context.subject);
 }
 
+/** A condition on `:sub` and its values that admit more than one service account. */
+interface BroadEntry {
+  result: ConditionResult;
+  broad: string[];
+}
+
 /**
- * TRUST_SUB_WILDCARD_CLUSTER / _NAMESPACE from the conditions on `:sub` that
- * restrict it: ANDed, so the narrowest positive one decides.
+ * How far the positive conditions on `:sub` reach together: they are ANDed,
+ * so the narrowest decides; undefined when there are none.
  */
-function wildcardSubject(
-  index: number,
+function subjectReach(
   subjectConditions: ConditionResult[],
   context: TrustContext,
-): PendingFinding[] {
+): { scope?: SubjectScope; broadEntries: BroadEntry[] } {
   let scope: SubjectScope | undefined;
-  const broadEntries: Array<{ result: ConditionResult; broad: string[] }> = [];
+  const broadEntries: BroadEntry[] = [];
   for (const result of subjectConditions) {
     if (!isPositiveStringOperator(result.condition.operator.base)) continue;
     let entryScope: SubjectScope = 'none';
@@ -238,43 +222,58 @@ function wildcardSubject(
     scope = scope === undefined ? entryScope : narrowerScope(scope, entryScope);
     if (broad.length) broadEntries.push({ result, broad });
   }
+  return { scope, broadEntries };
+}
+
+/**
+ * Fixes that keep only this service account: add it when `:sub` is only
+ * excluded from, replace the wide values when they reach every namespace or
+ * admit this service account among others. A namespace pattern that does
+ * not admit it is left alone: it may well be meant.
+ */
+function narrowingFixes(
+  index: number,
+  scope: SubjectScope | undefined,
+  broadEntries: BroadEntry[],
+  context: TrustContext,
+): TrustFix[] {
+  const { subjectKey, subject } = context;
+  if (scope === undefined) {
+    return [addConditionValue(index, 'StringEquals', subjectKey, subject)];
+  }
+  const subjectMatches = broadEntries.some(({ result, broad }) =>
+    broad.some(value => wideValueMatches(result, value, context)),
+  );
+  if (scope !== 'cluster' && !subjectMatches) return [];
+  return broadEntries.flatMap(({ result, broad }) =>
+    broad.map(value =>
+      replaceConditionValue(
+        index,
+        result.condition.operator.name,
+        result.condition.key,
+        value,
+        subject,
+      ),
+    ),
+  );
+}
+
+/**
+ * TRUST_SUB_WILDCARD_CLUSTER / _NAMESPACE from the conditions on `:sub` that
+ * restrict it.
+ */
+function wildcardSubject(
+  index: number,
+  subjectConditions: ConditionResult[],
+  context: TrustContext,
+): PendingFinding[] {
+  const { scope, broadEntries } = subjectReach(subjectConditions, context);
   // Only negative conditions (StringNotEquals, ...) on `:sub`: every other
   // service account of every namespace is admitted.
   const effective: SubjectScope = scope ?? 'cluster';
   if (effective !== 'cluster' && effective !== 'namespace') return [];
-  const code =
-    effective === 'cluster'
-      ? 'TRUST_SUB_WILDCARD_CLUSTER'
-      : 'TRUST_SUB_WILDCARD_NAMESPACE';
+  const fixes = narrowingFixes(index, scope, broadEntries, context);
   const patterns = broadEntries.flatMap(e => e.broad);
-  const subjectMatches = broadEntries.some(({ result, broad }) =>
-    broad.some(value => wideValueMatches(result, value, context)),
-  );
-  const fixes: TrustFix[] = [];
-  if (scope === undefined) {
-    fixes.push(
-      addConditionValue(
-        index,
-        'StringEquals',
-        context.subjectKey,
-        context.subject,
-      ),
-    );
-  } else if (effective === 'cluster' || subjectMatches) {
-    for (const { result, broad } of broadEntries) {
-      for (const value of broad) {
-        fixes.push(
-          replaceConditionValue(
-            index,
-            result.condition.operator.name,
-            result.condition.key,
-            value,
-            context.subject,
-          ),
-        );
-      }
-    }
-  }
   const what =
     scope === undefined
       ? `its "${context.subjectKey}" conditions only exclude subjects`
@@ -283,25 +282,21 @@ function wildcardSubject(
             ? 'service accounts in every namespace'
             : 'every matching service account of the namespace'
         }`;
-  return [
+  const finding = createFinding(
+    effective === 'cluster'
+      ? 'TRUST_SUB_WILDCARD_CLUSTER'
+      : 'TRUST_SUB_WILDCARD_NAMESPACE',
+    `Statement ${index} trusts more than one service account: ${what}.`,
     {
-      finding: createFinding(
-        code,
-        `Statement ${index} trusts more than one service account: ${what}.`,
-        {
-          statementIndex: index,
-          hint: `Name the exact service accounts with StringEquals, e.g. "${
-            context.subjectKey
-          }": "${context.subject}"${
-            fixes.length ? ' (the suggested policy keeps only this one)' : ''
-          }.`,
-        },
-      ),
-      fix: fixes.length
-        ? document => fixes.forEach(fix => fix(document))
-        : undefined,
+      statementIndex: index,
+      hint: `Name the exact service accounts with StringEquals, e.g. "${
+        context.subjectKey
+      }": "${context.subject}"${
+        fixes.length ? ' (the suggested policy keeps only this one)' : ''
+      }.`,
     },
-  ];
+  );
+  return [{ finding, fix: fixes.length ? allFixes(fixes) : undefined }];
 }
 
 /** StringEquals against `*` / `?`: matches only literally, in any statement. */
@@ -309,57 +304,57 @@ export function stringEqualsWildcardFindings(
   evaluations: StatementEvaluation[],
   context: TrustContext,
 ): PendingFinding[] {
-  const out: PendingFinding[] = [];
-  for (const evaluation of evaluations) {
-    const index = evaluation.statement.index;
-    for (const result of evaluation.conditions) {
-      const { operator, key, wildcardValues: literal } = result.condition;
-      if (literal.length === 0 || !isEqualsOperator(operator.base)) continue;
-      const likeOperator = operator.name.replace(
-        /String(Not)?Equals(IgnoreCase)?/i,
-        (_m, not) => (not ? 'StringNotLike' : 'StringLike'),
-      );
-      // Turning `system:serviceaccount:*` into a real wildcard would trust
-      // every namespace; for this provider's `:sub`, narrow it instead.
-      const variables = result.condition.usesVariables;
-      const clusterWide = (v: string) =>
-        subjectValueScope(v, true, variables) === 'cluster';
-      const narrow =
-        result.kind === 'subject' &&
-        !operator.negated &&
-        evaluation.principal.relation === 'ours' &&
-        literal.some(clusterWide);
-      out.push({
-        finding: createFinding(
-          'TRUST_STRINGEQUALS_WILDCARD',
-          `Statement ${index}: ${operator.name} compares "${key}" with ${quote(
-            literal,
-          )}, where "*" and "?" are not wildcards: only that exact text matches.`,
-          {
-            statementIndex: index,
-            hint: narrow
-              ? `Do not turn it into StringLike: that would trust every service account of the cluster. Name the service account instead ("${context.subject}", see the suggested policy).`
-              : `Use ${likeOperator} for wildcard matching (see the suggested policy).`,
-          },
+  return evaluations.flatMap(evaluation =>
+    evaluation.conditions
+      .filter(
+        ({ condition }) =>
+          condition.wildcardValues.length > 0 &&
+          isEqualsOperator(condition.operator.base),
+      )
+      .map(result => stringEqualsWildcard(evaluation, result, context)),
+  );
+}
+
+function stringEqualsWildcard(
+  evaluation: StatementEvaluation,
+  result: ConditionResult,
+  context: TrustContext,
+): PendingFinding {
+  const index = evaluation.statement.index;
+  const { operator, key, wildcardValues: literal } = result.condition;
+  const likeOperator = operator.name.replace(
+    /String(Not)?Equals(IgnoreCase)?/i,
+    (_m, not) => (not ? 'StringNotLike' : 'StringLike'),
+  );
+  // Turning `system:serviceaccount:*` into a real wildcard would trust every
+  // namespace; for this provider's `:sub`, narrow it instead.
+  const variables = result.condition.usesVariables;
+  const clusterWide = literal.filter(
+    v => subjectValueScope(v, true, variables) === 'cluster',
+  );
+  const narrow =
+    result.kind === 'subject' &&
+    !operator.negated &&
+    evaluation.principal.relation === 'ours' &&
+    clusterWide.length > 0;
+  const finding = createFinding(
+    'TRUST_STRINGEQUALS_WILDCARD',
+    `Statement ${index}: ${operator.name} compares "${key}" with ${quote(
+      literal,
+    )}, where "*" and "?" are not wildcards: only that exact text matches.`,
+    {
+      statementIndex: index,
+      hint: narrow
+        ? `Do not turn it into StringLike: that would trust every service account of the cluster. Name the service account instead ("${context.subject}", see the suggested policy).`
+        : `Use ${likeOperator} for wildcard matching (see the suggested policy).`,
+    },
+  );
+  const fix = narrow
+    ? allFixes(
+        clusterWide.map(v =>
+          replaceConditionValue(index, operator.name, key, v, context.subject),
         ),
-        fix: narrow
-          ? document =>
-              literal
-                .filter(clusterWide)
-                .forEach(v =>
-                  replaceConditionValue(
-                    index,
-                    operator.name,
-                    key,
-                    v,
-                    context.subject,
-                  )(document),
-                )
-          : revealing(
-              moveConditionEntry(index, operator.name, likeOperator, key),
-            ),
-      });
-    }
-  }
-  return out;
+      )
+    : revealing(moveConditionEntry(index, operator.name, likeOperator, key));
+  return { finding, fix };
 }

@@ -13,6 +13,7 @@ import {
   renameConditionKey,
   replaceConditionValue,
   revealing,
+  TrustFix,
 } from './fixes';
 import { PendingFinding, quote } from './pending';
 import type { TrustContext } from './request';
@@ -59,6 +60,48 @@ export function diagnoseStatement(
   return out;
 }
 
+/** A condition value that is a near miss of the request's, and its correction. */
+interface Typo {
+  value: string;
+  corrected: string;
+  explanation: string;
+}
+
+/**
+ * The first value of the condition that `correct` recognises as a typo.
+ * Values with policy variables are templates, not text to correct.
+ */
+function findTypo(
+  result: ConditionResult,
+  correct: (value: string) => Omit<Typo, 'value'> | undefined,
+): Typo | undefined {
+  if (result.condition.usesVariables) return undefined;
+  for (const value of result.condition.values) {
+    const correction = correct(value);
+    if (correction) return { value, ...correction };
+  }
+  return undefined;
+}
+
+/** Corrects the typo, or else adds the request's value to the condition. */
+function correctOrAdd(
+  index: number,
+  result: ConditionResult,
+  typo: Typo | undefined,
+  requestValue: string,
+): TrustFix {
+  const { operator, key } = result.condition;
+  return typo
+    ? replaceConditionValue(
+        index,
+        operator.name,
+        key,
+        typo.value,
+        typo.corrected,
+      )
+    : addConditionValue(index, operator.name, key, requestValue);
+}
+
 function audienceMismatch(
   index: number,
   result: ConditionResult,
@@ -66,51 +109,34 @@ function audienceMismatch(
 ): PendingFinding {
   const { operator, key, values } = result.condition;
   if (operator.negated) {
-    return {
-      finding: createFinding(
-        'TRUST_AUD_MISMATCH',
-        `Statement ${index} excludes the audience "${context.audience}" with ${operator.name} on "${key}".`,
-        {
-          statementIndex: index,
-          hint: 'Use another audience for this service account (eks.amazonaws.com/audience annotation), or remove the exclusion.',
-        },
-      ),
-    };
-  }
-  // Values with policy variables are templates, not text to correct.
-  const typo = result.condition.usesVariables
-    ? undefined
-    : values
-        .map(value => ({
-          value,
-          correction: correctAudienceTypo(value, context.audience),
-        }))
-        .find(candidate => candidate.correction);
-  return {
-    finding: createFinding(
+    const finding = createFinding(
       'TRUST_AUD_MISMATCH',
-      `Statement ${index} expects the audience ${quote(values)} (${
-        operator.name
-      } on "${key}"), but this token carries "${context.audience}"${
-        typo ? `: ${typo.correction!.explanation}` : ''
-      }.`,
+      `Statement ${index} excludes the audience "${context.audience}" with ${operator.name} on "${key}".`,
       {
         statementIndex: index,
-        hint: typo
-          ? `Correct the value to "${context.audience}" (see the suggested policy).`
-          : `The audience comes from the service account's eks.amazonaws.com/audience annotation (default sts.amazonaws.com). Align the annotation and the condition; the suggested policy adds "${context.audience}".`,
+        hint: 'Use another audience for this service account (eks.amazonaws.com/audience annotation), or remove the exclusion.',
       },
-    ),
-    fix: typo
-      ? replaceConditionValue(
-          index,
-          operator.name,
-          key,
-          typo.value,
-          typo.correction!.corrected,
-        )
-      : addConditionValue(index, operator.name, key, context.audience),
-  };
+    );
+    return { finding };
+  }
+  const typo = findTypo(result, value =>
+    correctAudienceTypo(value, context.audience),
+  );
+  const finding = createFinding(
+    'TRUST_AUD_MISMATCH',
+    `Statement ${index} expects the audience ${quote(values)} (${
+      operator.name
+    } on "${key}"), but this token carries "${context.audience}"${
+      typo ? `: ${typo.explanation}` : ''
+    }.`,
+    {
+      statementIndex: index,
+      hint: typo
+        ? `Correct the value to "${context.audience}" (see the suggested policy).`
+        : `The audience comes from the service account's eks.amazonaws.com/audience annotation (default sts.amazonaws.com). Align the annotation and the condition; the suggested policy adds "${context.audience}".`,
+    },
+  );
+  return { finding, fix: correctOrAdd(index, result, typo, context.audience) };
 }
 
 function subjectMismatch(
@@ -120,58 +146,41 @@ function subjectMismatch(
 ): PendingFinding {
   const { operator, key, values } = result.condition;
   if (operator.negated) {
-    return {
-      finding: createFinding(
-        'TRUST_SUB_MISMATCH',
-        `Statement ${index} excludes this service account ("${context.subject}") with ${operator.name} on "${key}".`,
-        {
-          statementIndex: index,
-          hint: `The exclusion looks deliberate: annotate the service account with a role meant for it, or remove "${context.subject}" from the ${operator.name} list.`,
-        },
-      ),
-    };
+    const finding = createFinding(
+      'TRUST_SUB_MISMATCH',
+      `Statement ${index} excludes this service account ("${context.subject}") with ${operator.name} on "${key}".`,
+      {
+        statementIndex: index,
+        hint: `The exclusion looks deliberate: annotate the service account with a role meant for it, or remove "${context.subject}" from the ${operator.name} list.`,
+      },
+    );
+    return { finding };
   }
   const wildcards = isLikeOperator(operator.base);
-  const typo = result.condition.usesVariables
-    ? undefined
-    : values
-        .map(value => ({
-          value,
-          correction: correctSubjectTypo(
-            value,
-            context.namespace,
-            context.name,
-            wildcards,
-            context.cache.matcher,
-          ),
-        }))
-        .find(candidate => candidate.correction);
-  const message = `Statement ${index} admits only ${quote(
-    values,
-  )} for "${key}" (${
-    operator.name
-  }), but this service account's token carries "${context.subject}"${
-    typo ? `: ${typo.correction!.explanation}` : ''
-  }.`;
-  return {
-    finding: createFinding('TRUST_SUB_MISMATCH', message, {
+  const typo = findTypo(result, value =>
+    correctSubjectTypo(
+      value,
+      context.namespace,
+      context.name,
+      wildcards,
+      context.cache.matcher,
+    ),
+  );
+  const finding = createFinding(
+    'TRUST_SUB_MISMATCH',
+    `Statement ${index} admits only ${quote(values)} for "${key}" (${
+      operator.name
+    }), but this service account's token carries "${context.subject}"${
+      typo ? `: ${typo.explanation}` : ''
+    }.`,
+    {
       statementIndex: index,
       hint: typo
-        ? `Correct the value to "${
-            typo.correction!.corrected
-          }" (see the suggested policy).`
+        ? `Correct the value to "${typo.corrected}" (see the suggested policy).`
         : `Either annotate the service account with the role meant for it, or, if it should use this role, add "${context.subject}" to the condition (see the suggested policy).`,
-    }),
-    fix: typo
-      ? replaceConditionValue(
-          index,
-          operator.name,
-          key,
-          typo.value,
-          typo.correction!.corrected,
-        )
-      : addConditionValue(index, operator.name, key, context.subject),
-  };
+    },
+  );
+  return { finding, fix: correctOrAdd(index, result, typo, context.subject) };
 }
 
 export function foreignKey(

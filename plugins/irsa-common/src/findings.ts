@@ -13,7 +13,7 @@ import {
  * A finding with the severity its code has in the table of
  * docs/architecture.md.
  *
- * @public
+ * @internal
  */
 export function createFinding(
   code: FindingCode,
@@ -40,7 +40,7 @@ export function createFinding(
 /**
  * Rank of a severity: 0 for critical, 4 for info.
  *
- * @public
+ * @internal
  */
 export function severityRank(severity: Severity): number {
   return SEVERITIES.indexOf(severity);

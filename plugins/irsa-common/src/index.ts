@@ -13,12 +13,7 @@ export type {
   IrsaHealth,
 } from './api';
 export * from './types';
-export {
-  createFinding,
-  highestSeverity,
-  severityRank,
-  sortFindings,
-} from './findings';
+export { highestSeverity, sortFindings } from './findings';
 
 export { createAnalysisCache } from './analysisCache';
 export type { AnalysisCache, AnalysisCacheOptions } from './analysisCache';
@@ -36,8 +31,6 @@ export type {
 export {
   buildIrsaTrustPolicy,
   buildIrsaTrustStatement,
-  DEFAULT_AUDIENCE,
-  WEB_IDENTITY_ACTION,
 } from './trust/canonical';
 export type { IrsaTrustParams } from './trust/canonical';
 export { addIrsaTrustStatement } from './trust/addIrsaTrustStatement';
@@ -47,13 +40,7 @@ export {
   parseOidcProviderArn,
 } from './trust/issuer';
 export type { OidcProviderArnParts } from './trust/issuer';
-export {
-  parseServiceAccountSubject,
-  SERVICE_ACCOUNT_SUBJECT_PREFIX,
-  serviceAccountSubject,
-  subjectValueScope,
-} from './trust/subject';
-export type { SubjectScope } from './trust/subject';
+export { serviceAccountSubject } from './trust/subject';
 
 export { analyzePermissions } from './permissions-analysis/analyzePermissions';
 export type {
@@ -62,18 +49,7 @@ export type {
   PermissionPolicyInput,
   PermissionSummary,
 } from './permissions-analysis/analyzePermissions';
-export {
-  expandActionPattern,
-  getActionAccessLevel,
-  listIamServices,
-} from './permissions-analysis/accessLevels';
 export type { AccessLevel } from './permissions-analysis/accessLevels';
-export {
-  COMBINED_ESCALATIONS,
-  SINGLE_ACTION_ESCALATIONS,
-} from './permissions-analysis/privilegeEscalation';
-export type { PrivilegeEscalationPath } from './permissions-analysis/privilegeEscalation';
-export { ACCESS_LEVEL_DATA_VERSION } from './generated/accessLevels';
 
 export { analyzeServiceAccount } from './discovery/analyzeServiceAccount';
 export type {
@@ -111,13 +87,6 @@ export {
   ROLE_INLINE_POLICIES_SIZE_QUOTA,
   TRUST_POLICY_SIZE_QUOTA,
 } from './policy/size';
-export { compileWildcard, matchesWildcard } from './policy/wildcard';
-export type { WildcardMatcher } from './policy/wildcard';
-export { parseConditionOperator } from './policy/conditions';
-export type {
-  ConditionOperator,
-  ConditionOperatorBase,
-} from './policy/conditions';
 
 export {
   deriveRoleName,
@@ -140,4 +109,3 @@ export type {
   PolicyArnParts,
   RoleArnParts,
 } from './validation';
-export { fnv1aHex } from './hash';

@@ -91,7 +91,7 @@ export function serviceActions(
 /**
  * Every IAM service prefix the table knows (`s3`, `iam`, ...).
  *
- * @public
+ * @internal
  */
 export function listIamServices(): string[] {
   return Object.keys(ACCESS_LEVEL_TABLE);
@@ -122,7 +122,7 @@ export function actionInfo(action: string): ActionInfo | undefined {
  * The access level of an action such as `s3:GetObject` (case-insensitive);
  * undefined for actions the table does not know.
  *
- * @public
+ * @internal
  */
 export function getActionAccessLevel(action: string): AccessLevel | undefined {
   return actionInfo(action)?.level;
@@ -169,7 +169,7 @@ export function expandActionInfos(
  * in IAM. A literal action the table does not know is returned as it is
  * (lower case).
  *
- * @public
+ * @internal
  */
 export function expandActionPattern(pattern: string): string[] {
   const infos = expand(pattern.toLowerCase());

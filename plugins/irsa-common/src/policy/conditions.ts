@@ -21,7 +21,7 @@ import {
 /**
  * A condition operator without `ForAnyValue:` / `ForAllValues:` and `IfExists`.
  *
- * @public
+ * @internal
  */
 export type ConditionOperatorBase =
   | 'StringEquals'
@@ -86,7 +86,7 @@ const BASE_OPERATORS: readonly ConditionOperatorBase[] = [
 /**
  * A parsed condition operator such as `ForAnyValue:StringLikeIfExists`.
  *
- * @public
+ * @internal
  */
 export interface ConditionOperator {
   /** As written in the policy. */
@@ -116,7 +116,7 @@ const NEGATED = new Set<ConditionOperatorBase>([
 /**
  * Parses a condition operator name; undefined when IAM would reject it.
  *
- * @public
+ * @internal
  */
 export function parseConditionOperator(
   name: string,

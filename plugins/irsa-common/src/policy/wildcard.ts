@@ -15,7 +15,7 @@
 /**
  * A compiled wildcard pattern.
  *
- * @public
+ * @internal
  */
 export type WildcardMatcher = (value: string) => boolean;
 
@@ -175,7 +175,7 @@ export function compilePattern(
  * @param pattern - the pattern, with `*` and `?` wildcards
  * @param ignoreCase - match case-insensitively (action names); IAM compares
  *   condition values case-sensitively
- * @public
+ * @internal
  */
 export function compileWildcard(
   pattern: string,
@@ -187,7 +187,7 @@ export function compileWildcard(
 /**
  * Whether `value` matches the IAM wildcard `pattern`.
  *
- * @public
+ * @internal
  */
 export function matchesWildcard(
   pattern: string,

@@ -14,7 +14,7 @@ import type { PatternToken } from '../policy/wildcard';
 /**
  * Prefix of every service-account token subject.
  *
- * @public
+ * @internal
  */
 export const SERVICE_ACCOUNT_SUBJECT_PREFIX = 'system:serviceaccount:';
 
@@ -31,7 +31,7 @@ export function serviceAccountSubject(namespace: string, name: string): string {
  * Namespace and name from a literal token subject; undefined for anything
  * else (including wildcard patterns).
  *
- * @public
+ * @internal
  */
 export function parseServiceAccountSubject(
   subject: string,
@@ -49,7 +49,7 @@ export function parseServiceAccountSubject(
  * `none` (not a service-account subject), `single`, `namespace` (several in
  * one namespace) or `cluster` (more than one namespace).
  *
- * @public
+ * @internal
  */
 export type SubjectScope = 'none' | 'single' | 'namespace' | 'cluster';
 
@@ -122,7 +122,7 @@ export function subjectPatternScope(
  * @param policyVariables - the policy substitutes variables (version
  *   2012-10-17): `${*}` and `${?}` are then the characters themselves, and
  *   any other variable, whose value is not known here, may be any text
- * @public
+ * @internal
  */
 export function subjectValueScope(
   value: string,

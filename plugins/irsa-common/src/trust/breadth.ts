@@ -6,7 +6,6 @@
  * say what the policy really lets in: a condition that holds for every token
  * of this cluster does not count as a restriction.
  */
-import { createFinding } from '../findings';
 import {
   isEqualsOperator,
   isLikeOperator,
@@ -24,7 +23,7 @@ import {
   TrustFix,
 } from './fixes';
 import { foreignKey } from './mismatch';
-import { PendingFinding, quote } from './pending';
+import { PendingFinding, quote, statementFinding } from './pending';
 import { TrustContext, variableResolver } from './request';
 import {
   narrowerScope,
@@ -145,13 +144,13 @@ function unrestrictedClaim(
           context.audience,
           `Statement ${index} does not check the token audience ("${context.audienceKey}"):${vacuous} tokens minted for any audience are accepted.`,
         ] as const);
-  return {
-    finding: createFinding(code, message, {
-      statementIndex: index,
-      hint: `Add "StringEquals": { "${key}": "${value}" } (see the suggested policy).`,
-    }),
-    fix: addConditionValue(index, 'StringEquals', key, value),
-  };
+  return statementFinding(
+    code,
+    index,
+    message,
+    `Add "StringEquals": { "${key}": "${value}" } (see the suggested policy).`,
+    addConditionValue(index, 'StringEquals', key, value),
+  );
 }
 
 /**
@@ -282,21 +281,21 @@ function wildcardSubject(
             ? 'service accounts in every namespace'
             : 'every matching service account of the namespace'
         }`;
-  const finding = createFinding(
-    effective === 'cluster'
-      ? 'TRUST_SUB_WILDCARD_CLUSTER'
-      : 'TRUST_SUB_WILDCARD_NAMESPACE',
-    `Statement ${index} trusts more than one service account: ${what}.`,
-    {
-      statementIndex: index,
-      hint: `Name the exact service accounts with StringEquals, e.g. "${
+  return [
+    statementFinding(
+      effective === 'cluster'
+        ? 'TRUST_SUB_WILDCARD_CLUSTER'
+        : 'TRUST_SUB_WILDCARD_NAMESPACE',
+      index,
+      `Statement ${index} trusts more than one service account: ${what}.`,
+      `Name the exact service accounts with StringEquals, e.g. "${
         context.subjectKey
       }": "${context.subject}"${
         fixes.length ? ' (the suggested policy keeps only this one)' : ''
       }.`,
-    },
-  );
-  return [{ finding, fix: fixes.length ? allFixes(fixes) : undefined }];
+      fixes.length ? allFixes(fixes) : undefined,
+    ),
+  ];
 }
 
 /** StringEquals against `*` / `?`: matches only literally, in any statement. */
@@ -337,18 +336,6 @@ function stringEqualsWildcard(
     !operator.negated &&
     evaluation.principal.relation === 'ours' &&
     clusterWide.length > 0;
-  const finding = createFinding(
-    'TRUST_STRINGEQUALS_WILDCARD',
-    `Statement ${index}: ${operator.name} compares "${key}" with ${quote(
-      literal,
-    )}, where "*" and "?" are not wildcards: only that exact text matches.`,
-    {
-      statementIndex: index,
-      hint: narrow
-        ? `Do not turn it into StringLike: that would trust every service account of the cluster. Name the service account instead ("${context.subject}", see the suggested policy).`
-        : `Use ${likeOperator} for wildcard matching (see the suggested policy).`,
-    },
-  );
   const fix = narrow
     ? allFixes(
         clusterWide.map(v =>
@@ -356,5 +343,15 @@ function stringEqualsWildcard(
         ),
       )
     : revealing(moveConditionEntry(index, operator.name, likeOperator, key));
-  return { finding, fix };
+  return statementFinding(
+    'TRUST_STRINGEQUALS_WILDCARD',
+    index,
+    `Statement ${index}: ${operator.name} compares "${key}" with ${quote(
+      literal,
+    )}, where "*" and "?" are not wildcards: only that exact text matches.`,
+    narrow
+      ? `Do not turn it into StringLike: that would trust every service account of the cluster. Name the service account instead ("${context.subject}", see the suggested policy).`
+      : `Use ${likeOperator} for wildcard matching (see the suggested policy).`,
+    fix,
+  );
 }

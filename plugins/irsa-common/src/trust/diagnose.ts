@@ -22,7 +22,7 @@ import {
   revealing,
 } from './fixes';
 import { diagnoseStatement } from './mismatch';
-import { PendingFinding, quote } from './pending';
+import { PendingFinding, quote, statementFinding } from './pending';
 import type { TrustContext } from './request';
 import { setOperatorFindings } from './setOperators';
 
@@ -108,15 +108,12 @@ function sizeFindings(policy: ParsedPolicy): PendingFinding[] {
 function explicitDenyFinding({
   statement,
 }: StatementEvaluation): PendingFinding {
-  const finding = createFinding(
+  return statementFinding(
     'TRUST_EXPLICIT_DENY',
+    statement.index,
     `Statement ${statement.index} denies ${WEB_IDENTITY_ACTION} to this service account; an explicit Deny overrides every Allow.`,
-    {
-      statementIndex: statement.index,
-      hint: 'Remove or narrow the Deny statement if this service account should assume the role.',
-    },
+    'Remove or narrow the Deny statement if this service account should assume the role.',
   );
-  return { finding };
 }
 
 /**
@@ -145,18 +142,13 @@ function otherAccountFinding(
 ): PendingFinding {
   const index = statement.index;
   const arn = principal.otherAccountArns[0];
-  const finding = createFinding(
+  return statementFinding(
     'TRUST_PROVIDER_OTHER_ACCOUNT',
+    index,
     `Statement ${index} federates this cluster's issuer through ${arn}, a provider in another account; STS only accepts the provider in the role's own account (${context.roleAccountId}).`,
-    {
-      statementIndex: index,
-      hint: `Create the OIDC provider for ${context.issuer} in account ${context.roleAccountId} and federate ${context.principal}.`,
-    },
+    `Create the OIDC provider for ${context.issuer} in account ${context.roleAccountId} and federate ${context.principal}.`,
+    revealing(replaceFederatedPrincipal(index, arn, context.principal)),
   );
-  return {
-    finding,
-    fix: revealing(replaceFederatedPrincipal(index, arn, context.principal)),
-  };
 }
 
 function issuerMismatchFinding(
@@ -165,8 +157,9 @@ function issuerMismatchFinding(
 ): PendingFinding {
   const other = allows.find(e => e.principal.relation === 'other-issuer');
   const federated = other?.statement.principal?.byType.get('federated') ?? [];
-  const finding = createFinding(
+  return statementFinding(
     'TRUST_ISSUER_MISMATCH',
+    other?.statement.index,
     other
       ? `No Allow statement federates this cluster's provider (${
           context.principal
@@ -174,15 +167,7 @@ function issuerMismatchFinding(
           federated,
         )} instead, e.g. another cluster.`
       : `No Allow statement federates this cluster's provider (${context.principal}): the role does not trust web identities of this cluster.`,
-    {
-      statementIndex: other?.statement.index,
-      hint: 'Add a statement for this cluster (see the suggested policy), or annotate the service account with a role made for this cluster.',
-    },
+    'Add a statement for this cluster (see the suggested policy), or annotate the service account with a role made for this cluster.',
+    appendStatement(buildIrsaTrustStatement(canonicalTrustParams(context))),
   );
-  return {
-    finding,
-    fix: appendStatement(
-      buildIrsaTrustStatement(canonicalTrustParams(context)),
-    ),
-  };
 }

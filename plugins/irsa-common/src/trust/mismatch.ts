@@ -3,7 +3,6 @@
  * request: TRUST_ACTION_MISMATCH, TRUST_SUB_MISMATCH, TRUST_AUD_MISMATCH and
  * TRUST_CONDITION_KEY_FOREIGN, each with a fix where one is mechanical.
  */
-import { createFinding } from '../findings';
 import { isLikeOperator } from '../policy/conditions';
 import { WEB_IDENTITY_ACTION } from './canonical';
 import type { ConditionResult, StatementEvaluation } from './decide';
@@ -15,7 +14,7 @@ import {
   revealing,
   TrustFix,
 } from './fixes';
-import { PendingFinding, quote } from './pending';
+import { PendingFinding, quote, statementFinding } from './pending';
 import type { TrustContext } from './request';
 import type { ConditionKeyKind } from './types';
 import { correctAudienceTypo, correctSubjectTypo } from './typos';
@@ -26,27 +25,23 @@ export function diagnoseStatement(
   context: TrustContext,
 ): PendingFinding[] {
   const index = evaluation.statement.index;
-  const out: PendingFinding[] = [];
   if (!evaluation.actionMatched) {
     const element = evaluation.statement.actionElement;
-    out.push({
-      finding: createFinding(
+    return [
+      statementFinding(
         'TRUST_ACTION_MISMATCH',
+        index,
         `Statement ${index} federates this cluster's provider but its ${element} (${quote(
           evaluation.statement.actions,
         )}) does not allow ${WEB_IDENTITY_ACTION}, the only action a pod's web-identity token can use.`,
-        {
-          statementIndex: index,
-          hint: `Set "Action": "${WEB_IDENTITY_ACTION}" in statement ${index} (sts:AssumeRole is for IAM principals, not tokens).`,
-        },
-      ),
-      fix:
+        `Set "Action": "${WEB_IDENTITY_ACTION}" in statement ${index} (sts:AssumeRole is for IAM principals, not tokens).`,
         element === 'Action'
           ? revealing(addAction(index, WEB_IDENTITY_ACTION))
           : undefined,
-    });
-    return out;
+      ),
+    ];
   }
+  const out: PendingFinding[] = [];
   for (const result of evaluation.conditions) {
     if (result.outcome !== 'not-matched') continue;
     if (result.kind === 'subject') {
@@ -109,34 +104,29 @@ function audienceMismatch(
 ): PendingFinding {
   const { operator, key, values } = result.condition;
   if (operator.negated) {
-    const finding = createFinding(
+    return statementFinding(
       'TRUST_AUD_MISMATCH',
+      index,
       `Statement ${index} excludes the audience "${context.audience}" with ${operator.name} on "${key}".`,
-      {
-        statementIndex: index,
-        hint: 'Use another audience for this service account (eks.amazonaws.com/audience annotation), or remove the exclusion.',
-      },
+      'Use another audience for this service account (eks.amazonaws.com/audience annotation), or remove the exclusion.',
     );
-    return { finding };
   }
   const typo = findTypo(result, value =>
     correctAudienceTypo(value, context.audience),
   );
-  const finding = createFinding(
+  return statementFinding(
     'TRUST_AUD_MISMATCH',
+    index,
     `Statement ${index} expects the audience ${quote(values)} (${
       operator.name
     } on "${key}"), but this token carries "${context.audience}"${
       typo ? `: ${typo.explanation}` : ''
     }.`,
-    {
-      statementIndex: index,
-      hint: typo
-        ? `Correct the value to "${context.audience}" (see the suggested policy).`
-        : `The audience comes from the service account's eks.amazonaws.com/audience annotation (default sts.amazonaws.com). Align the annotation and the condition; the suggested policy adds "${context.audience}".`,
-    },
+    typo
+      ? `Correct the value to "${context.audience}" (see the suggested policy).`
+      : `The audience comes from the service account's eks.amazonaws.com/audience annotation (default sts.amazonaws.com). Align the annotation and the condition; the suggested policy adds "${context.audience}".`,
+    correctOrAdd(index, result, typo, context.audience),
   );
-  return { finding, fix: correctOrAdd(index, result, typo, context.audience) };
 }
 
 function subjectMismatch(
@@ -146,15 +136,12 @@ function subjectMismatch(
 ): PendingFinding {
   const { operator, key, values } = result.condition;
   if (operator.negated) {
-    const finding = createFinding(
+    return statementFinding(
       'TRUST_SUB_MISMATCH',
+      index,
       `Statement ${index} excludes this service account ("${context.subject}") with ${operator.name} on "${key}".`,
-      {
-        statementIndex: index,
-        hint: `The exclusion looks deliberate: annotate the service account with a role meant for it, or remove "${context.subject}" from the ${operator.name} list.`,
-      },
+      `The exclusion looks deliberate: annotate the service account with a role meant for it, or remove "${context.subject}" from the ${operator.name} list.`,
     );
-    return { finding };
   }
   const wildcards = isLikeOperator(operator.base);
   const typo = findTypo(result, value =>
@@ -166,21 +153,19 @@ function subjectMismatch(
       context.cache.matcher,
     ),
   );
-  const finding = createFinding(
+  return statementFinding(
     'TRUST_SUB_MISMATCH',
+    index,
     `Statement ${index} admits only ${quote(values)} for "${key}" (${
       operator.name
     }), but this service account's token carries "${context.subject}"${
       typo ? `: ${typo.explanation}` : ''
     }.`,
-    {
-      statementIndex: index,
-      hint: typo
-        ? `Correct the value to "${typo.corrected}" (see the suggested policy).`
-        : `Either annotate the service account with the role meant for it, or, if it should use this role, add "${context.subject}" to the condition (see the suggested policy).`,
-    },
+    typo
+      ? `Correct the value to "${typo.corrected}" (see the suggested policy).`
+      : `Either annotate the service account with the role meant for it, or, if it should use this role, add "${context.subject}" to the condition (see the suggested policy).`,
+    correctOrAdd(index, result, typo, context.subject),
   );
-  return { finding, fix: correctOrAdd(index, result, typo, context.subject) };
 }
 
 export function foreignKey(
@@ -204,19 +189,15 @@ export function foreignKey(
   const renamable =
     (claim === 'sub' || claim === 'aud') && result.kind !== 'issuer-claim';
   const correctKey = `${context.issuer}:${claim}`;
-  return {
-    finding: createFinding(
-      'TRUST_CONDITION_KEY_FOREIGN',
-      `Statement ${index}: the condition key "${key}" (${operator.name}) ${why}; it is never present in this cluster's requests, ${effect}.`,
-      {
-        statementIndex: index,
-        hint: renamable
-          ? `Use "${correctKey}" instead.`
-          : `Remove the condition or replace it with one on "${context.subjectKey}" / "${context.audienceKey}".`,
-      },
-    ),
-    fix: renamable
+  return statementFinding(
+    'TRUST_CONDITION_KEY_FOREIGN',
+    index,
+    `Statement ${index}: the condition key "${key}" (${operator.name}) ${why}; it is never present in this cluster's requests, ${effect}.`,
+    renamable
+      ? `Use "${correctKey}" instead.`
+      : `Remove the condition or replace it with one on "${context.subjectKey}" / "${context.audienceKey}".`,
+    renamable
       ? revealing(renameConditionKey(index, operator.name, key, correctKey))
       : undefined,
-  };
+  );
 }

@@ -9,6 +9,9 @@
  * - `Null` tests presence (`"true"` = must be absent);
  * - `ForAnyValue:` needs one request value to match (false on an absent key),
  *   `ForAllValues:` needs every request value to match (true on an absent key).
+ *
+ * https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_elements_condition_operators.html
+ * https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_condition-single-vs-multi-valued-context-keys.html
  */
 import {
   compilePattern,

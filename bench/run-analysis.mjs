@@ -411,7 +411,10 @@ async function main() {
   const pairs = generatePairs(random(20261124));
   const policies = generatePolicies(random(42), lib);
 
-  const verdicts = pairs.map(p => lib.analyzeTrust(p));
+  const setupCache = lib.createAnalysisCache();
+  const verdicts = pairs.map(p =>
+    lib.analyzeTrust({ ...p, cache: setupCache }),
+  );
   const allowed = verdicts.filter(v => v.allowed).length;
   const withFindings = verdicts.filter(v => v.findings.length > 0).length;
 

@@ -56,71 +56,18 @@ export interface AnalysisCacheOptions {
   maxEntries?: number;
 }
 
-/** The tables keyed by text, and what each holds. */
-interface MemoTables {
-  /** Parsed trust policies by their text. */
-  trustPolicy: PolicyParseResult;
-  /** Parsed permission policies by their text. */
-  permissionPolicy: PolicyParseResult;
-  /** Compiled wildcards by pattern, case-sensitive. */
-  matcher: WildcardMatcher;
-  /** Compiled wildcards by pattern, ignoring case. */
-  matcherIgnoringCase: WildcardMatcher;
-  /** The known actions an Action value grants, by the value in lower case. */
-  actionExpansion: readonly ActionInfo[];
-  /** Role ARNs, parsed (undefined: not a role ARN). */
-  roleArn: Readonly<RoleArnParts> | undefined;
-  /** OIDC provider ARNs, parsed (undefined: not one). */
-  providerArn: Readonly<OidcProviderArnParts> | undefined;
-  /** The provider part of a request, by role partition, account and issuer. */
-  provider: ProviderContext;
-}
+/** Values by text, at most `maxEntries` of them; 0 keeps none. */
+export class BoundedTable<V> {
+  // Made on first use: a cache made for one call may never need it.
+  private entries: Map<string, V> | undefined;
 
-/**
- * The tables of what is derived from an object another table (or the caller)
- * holds: weak, so an entry lives exactly as long as its object.
- */
-interface DerivedTables {
-  /** What an Allow or Deny statement of a permission policy grants. */
-  statementGrants: [ParsedStatement, StatementGrants];
-  /** `Type: value` labels of a trust statement's principals. */
-  principalLabels: [ParsedStatement, readonly string[]];
-  /** The summary of one statement's granted actions. */
-  permissionSummary: [readonly ActionInfo[], PermissionSummary];
-}
+  constructor(private readonly maxEntries: number) {}
 
-const compileIgnoringCase = (pattern: string) => compileWildcard(pattern, true);
-const parseTrustPolicy = (text: string) => parsePolicy(text, 'trust');
-const parsePermissionPolicy = (text: string) => parsePolicy(text, 'permission');
-
-/**
- * The implementation of {@link AnalysisCache}, as the analyses use it.
- * Every value is shared between the analyses that look it up: never modify
- * one.
- */
-export class CacheTables implements AnalysisCache {
-  private memoTables: Partial<Record<keyof MemoTables, Map<string, unknown>>> =
-    {};
-  private derivedTables: Partial<
-    Record<keyof DerivedTables, WeakMap<object, unknown>>
-  > = {};
-
-  constructor(readonly maxEntries: number) {}
-
-  clear(): void {
-    this.memoTables = {};
-    this.derivedTables = {};
-  }
-
-  /** The value of `key` in a table, computed on a miss. */
-  memo<T extends keyof MemoTables>(
-    table: T,
-    key: string,
-    compute: (key: string) => MemoTables[T],
-  ): MemoTables[T] {
+  /** The value of `key`, computed on a miss. */
+  get(key: string, compute: (key: string) => V): V {
     if (this.maxEntries <= 0) return compute(key);
-    const entries = (this.memoTables[table] ??= new Map());
-    let value = entries.get(key) as MemoTables[T] | undefined;
+    const entries = (this.entries ??= new Map());
+    let value = entries.get(key);
     if (value === undefined && !entries.has(key)) {
       value = compute(key);
       // Starting a full table over is cheaper than evicting entry by entry,
@@ -128,18 +75,29 @@ export class CacheTables implements AnalysisCache {
       if (entries.size >= this.maxEntries) entries.clear();
       entries.set(key, value);
     }
-    return value as MemoTables[T];
+    return value as V;
   }
 
+  clear(): void {
+    this.entries = undefined;
+  }
+}
+
+/**
+ * What is derived from objects another table (or the caller) holds: weak,
+ * so an entry lives exactly as long as its object. Off when the cache keeps
+ * nothing.
+ */
+export class DerivedTable<K extends object, V> {
+  private entries: WeakMap<K, V> | undefined;
+
+  constructor(private readonly enabled: boolean) {}
+
   /** What is derived from `object`, computed once per object. */
-  derived<T extends keyof DerivedTables>(
-    table: T,
-    object: DerivedTables[T][0],
-    compute: (object: DerivedTables[T][0]) => DerivedTables[T][1],
-  ): DerivedTables[T][1] {
-    if (this.maxEntries <= 0) return compute(object);
-    const entries = (this.derivedTables[table] ??= new WeakMap());
-    let value = entries.get(object) as DerivedTables[T][1] | undefined;
+  get(object: K, compute: (object: K) => V): V {
+    if (!this.enabled) return compute(object);
+    const entries = (this.entries ??= new WeakMap());
+    let value = entries.get(object);
     if (value === undefined) {
       value = compute(object);
       entries.set(object, value);
@@ -147,11 +105,90 @@ export class CacheTables implements AnalysisCache {
     return value;
   }
 
+  clear(): void {
+    this.entries = undefined;
+  }
+}
+
+const compileIgnoringCase = (pattern: string) => compileWildcard(pattern, true);
+const parseTrustPolicy = (text: string) => parsePolicy(text, 'trust');
+const parsePermissionPolicy = (text: string) => parsePolicy(text, 'permission');
+
+/**
+ * The implementation of {@link AnalysisCache}: its tables, as the analyses
+ * use them. Every value is shared between the analyses that look it up:
+ * never modify one.
+ */
+export class CacheTables implements AnalysisCache {
+  /** Parsed trust policies by their text. */
+  readonly trustPolicies: BoundedTable<PolicyParseResult>;
+  /** Parsed permission policies by their text. */
+  readonly permissionPolicies: BoundedTable<PolicyParseResult>;
+  /** Compiled wildcards by pattern, case-sensitive. */
+  readonly matchers: BoundedTable<WildcardMatcher>;
+  /** Compiled wildcards by pattern, ignoring case. */
+  readonly matchersIgnoringCase: BoundedTable<WildcardMatcher>;
+  /** The known actions an Action value grants, by the value in lower case. */
+  readonly actionExpansions: BoundedTable<readonly ActionInfo[]>;
+  /** Role ARNs, parsed (undefined: not a role ARN). */
+  readonly roleArns: BoundedTable<Readonly<RoleArnParts> | undefined>;
+  /** OIDC provider ARNs, parsed (undefined: not one). */
+  readonly providerArns: BoundedTable<
+    Readonly<OidcProviderArnParts> | undefined
+  >;
+  /** The provider part of a request, per parsed role ARN, by issuer. */
+  readonly providers: DerivedTable<
+    Readonly<RoleArnParts>,
+    BoundedTable<ProviderContext>
+  >;
+  /** What an Allow or Deny statement of a permission policy grants. */
+  readonly statementGrants: DerivedTable<ParsedStatement, StatementGrants>;
+  /** `Type: value` labels of a trust statement's principals. */
+  readonly principalLabels: DerivedTable<ParsedStatement, readonly string[]>;
+  /** The summary of one statement's granted actions. */
+  readonly permissionSummaries: DerivedTable<
+    readonly ActionInfo[],
+    PermissionSummary
+  >;
+
+  constructor(readonly maxEntries: number) {
+    const enabled = maxEntries > 0;
+    this.trustPolicies = new BoundedTable(maxEntries);
+    this.permissionPolicies = new BoundedTable(maxEntries);
+    this.matchers = new BoundedTable(maxEntries);
+    this.matchersIgnoringCase = new BoundedTable(maxEntries);
+    this.actionExpansions = new BoundedTable(maxEntries);
+    this.roleArns = new BoundedTable(maxEntries);
+    this.providerArns = new BoundedTable(maxEntries);
+    this.providers = new DerivedTable(enabled);
+    this.statementGrants = new DerivedTable(enabled);
+    this.principalLabels = new DerivedTable(enabled);
+    this.permissionSummaries = new DerivedTable(enabled);
+  }
+
+  clear(): void {
+    for (const table of [
+      this.trustPolicies,
+      this.permissionPolicies,
+      this.matchers,
+      this.matchersIgnoringCase,
+      this.actionExpansions,
+      this.roleArns,
+      this.providerArns,
+      this.providers,
+      this.statementGrants,
+      this.principalLabels,
+      this.permissionSummaries,
+    ]) {
+      table.clear();
+    }
+  }
+
   /** Compiles a wildcard pattern, or reuses its earlier compilation. */
   readonly matcher: WildcardCompiler = (pattern, ignoreCase = false) =>
     ignoreCase
-      ? this.memo('matcherIgnoringCase', pattern, compileIgnoringCase)
-      : this.memo('matcher', pattern, compileWildcard);
+      ? this.matchersIgnoringCase.get(pattern, compileIgnoringCase)
+      : this.matchers.get(pattern, compileWildcard);
 
   /**
    * Parses a policy, or reuses the parse of the same text. Documents given as
@@ -163,8 +200,8 @@ export class CacheTables implements AnalysisCache {
   ): PolicyParseResult {
     if (typeof input !== 'string') return parsePolicy(input, kind);
     return kind === 'trust'
-      ? this.memo('trustPolicy', input, parseTrustPolicy)
-      : this.memo('permissionPolicy', input, parsePermissionPolicy);
+      ? this.trustPolicies.get(input, parseTrustPolicy)
+      : this.permissionPolicies.get(input, parsePermissionPolicy);
   }
 }
 

@@ -159,7 +159,7 @@ export function expandActionInfos(
   pattern: string,
   cache: CacheTables,
 ): readonly ActionInfo[] {
-  return cache.memo('actionExpansion', pattern.toLowerCase(), expand);
+  return cache.actionExpansions.get(pattern.toLowerCase(), expand);
 }
 
 /**

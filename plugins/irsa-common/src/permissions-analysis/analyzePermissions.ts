@@ -144,9 +144,7 @@ function statementGrants(
   statement: ParsedStatement,
   cache: CacheTables,
 ): StatementGrants {
-  return cache.derived('statementGrants', statement, s =>
-    computeGrants(s, cache),
-  );
+  return cache.statementGrants.get(statement, s => computeGrants(s, cache));
 }
 
 function computeGrants(
@@ -470,11 +468,7 @@ function summarize(
 ): PermissionSummary {
   // One statement (the common case): its summary is computed once.
   if (granted.length === 1) {
-    const summary = cache.derived(
-      'permissionSummary',
-      granted[0],
-      countActions,
-    );
+    const summary = cache.permissionSummaries.get(granted[0], countActions);
     return {
       actionsByAccessLevel: { ...summary.actionsByAccessLevel },
       services: [...summary.services],

@@ -89,11 +89,7 @@ function relatePrincipal(
     return { relation: 'none', otherAccountArns: [] };
   const federated = principal.byType.get('federated') ?? [];
   const otherAccountArns = federated.filter(arn => {
-    const provider = context.cache.memo(
-      'providerArn',
-      arn,
-      parseOidcProviderArn,
-    );
+    const provider = context.cache.providerArns.get(arn, parseOidcProviderArn);
     return (
       provider !== undefined &&
       provider.issuer.toLowerCase() === context.issuerLower

@@ -28,8 +28,7 @@ export function explainStatement(
   const { statement } = evaluation;
   const principal = statement.principal;
   // Parsed statements are shared through the cache: label them once.
-  const expectedPrincipals = context.cache.derived(
-    'principalLabels',
+  const expectedPrincipals = context.cache.principalLabels.get(
     statement,
     principalLabels,
   );

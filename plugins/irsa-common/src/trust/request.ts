@@ -3,7 +3,7 @@
  * call a pod makes with its service account's token, and what each condition
  * key of a trust policy refers to in it.
  */
-import type { CacheTables } from '../analysisCache';
+import { BoundedTable, CacheTables } from '../analysisCache';
 import { UNKNOWN_VALUE, VariableResolver } from '../policy/variables';
 import { parseRoleArn, RoleArnParts } from '../validation';
 import { DEFAULT_AUDIENCE, WEB_IDENTITY_ACTION } from './canonical';
@@ -42,9 +42,12 @@ export function readRoleArn(
   cache: CacheTables,
 ): Readonly<RoleArnParts> | undefined {
   return typeof roleArn === 'string'
-    ? cache.memo('roleArn', roleArn, parseRoleArn)
+    ? cache.roleArns.get(roleArn, parseRoleArn)
     : undefined;
 }
+
+/** A role is analysed against a few clusters' issuers at most. */
+const MAX_ISSUERS_PER_ROLE = 100;
 
 function providerContext(
   role: Readonly<RoleArnParts>,
@@ -73,11 +76,14 @@ export function buildTrustContext(
   serviceAccount: { namespace: string; name: string; audience?: string },
   cache: CacheTables,
 ): TrustContext {
-  const provider = cache.memo(
-    'provider',
-    `${role.partition}:${role.accountId}:${oidcIssuer}`,
-    () => providerContext(role, oidcIssuer),
-  );
+  // Keyed by the shared role-ARN parts, then by the issuer as given: a
+  // lookup hashes no new text.
+  const provider = cache.providers
+    .get(
+      role,
+      () => new BoundedTable(Math.min(cache.maxEntries, MAX_ISSUERS_PER_ROLE)),
+    )
+    .get(oidcIssuer, issuer => providerContext(role, issuer));
   const subject = serviceAccountSubject(
     serviceAccount.namespace,
     serviceAccount.name,

@@ -109,10 +109,9 @@ function assess(
     return { suggestions: suggestFixes(findings, { Statement: [] }, mode) };
   }
   const decision = decideTrust(parsed.policy.statements, context);
-  const findings = [
-    ...pending,
-    ...diagnoseTrust(parsed.policy, decision, context),
-  ];
+  const findings = pending.concat(
+    diagnoseTrust(parsed.policy, decision, context),
+  );
   return {
     decision,
     suggestions: suggestFixes(findings, parsed.policy.document, mode),

@@ -303,15 +303,16 @@ export function stringEqualsWildcardFindings(
   evaluations: StatementEvaluation[],
   context: TrustContext,
 ): PendingFinding[] {
-  return evaluations.flatMap(evaluation =>
-    evaluation.conditions
-      .filter(
-        ({ condition }) =>
-          condition.wildcardValues.length > 0 &&
-          isEqualsOperator(condition.operator.base),
-      )
-      .map(result => stringEqualsWildcard(evaluation, result, context)),
-  );
+  const out: PendingFinding[] = [];
+  for (const evaluation of evaluations) {
+    for (const result of evaluation.conditions) {
+      const { wildcardValues, operator } = result.condition;
+      if (wildcardValues.length > 0 && isEqualsOperator(operator.base)) {
+        out.push(stringEqualsWildcard(evaluation, result, context));
+      }
+    }
+  }
+  return out;
 }
 
 function stringEqualsWildcard(

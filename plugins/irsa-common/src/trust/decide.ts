@@ -74,19 +74,26 @@ function principalMatches(
  * - `none`: no federated principal (AWS or Service principals only).
  */
 export interface PrincipalRelation {
-  relation: 'ours' | 'other-account' | 'other-issuer' | 'none';
-  otherAccountArns: string[];
+  readonly relation: 'ours' | 'other-account' | 'other-issuer' | 'none';
+  readonly otherAccountArns: readonly string[];
 }
+
+// Shared: most statements are one of these, and verdicts come by the thousand.
+const OURS: PrincipalRelation = { relation: 'ours', otherAccountArns: [] };
+const NONE: PrincipalRelation = { relation: 'none', otherAccountArns: [] };
+const OTHER_ISSUER: PrincipalRelation = {
+  relation: 'other-issuer',
+  otherAccountArns: [],
+};
 
 function relatePrincipal(
   principal: ParsedPrincipal | undefined,
   matched: boolean,
   context: TrustContext,
 ): PrincipalRelation {
-  if (!principal) return { relation: 'none', otherAccountArns: [] };
-  if (matched) return { relation: 'ours', otherAccountArns: [] };
-  if (principal.element === 'NotPrincipal')
-    return { relation: 'none', otherAccountArns: [] };
+  if (!principal) return NONE;
+  if (matched) return OURS;
+  if (principal.element === 'NotPrincipal') return NONE;
   const federated = principal.byType.get('federated') ?? [];
   const otherAccountArns = federated.filter(arn => {
     const provider = context.cache.providerArns.get(arn, parseOidcProviderArn);
@@ -97,10 +104,7 @@ function relatePrincipal(
   });
   if (otherAccountArns.length > 0)
     return { relation: 'other-account', otherAccountArns };
-  return {
-    relation: federated.length > 0 ? 'other-issuer' : 'none',
-    otherAccountArns,
-  };
+  return federated.length > 0 ? OTHER_ISSUER : NONE;
 }
 
 const WEB_IDENTITY_ACTION_LOWER = WEB_IDENTITY_ACTION.toLowerCase();
@@ -234,12 +238,18 @@ export function decideTrust(
   context: TrustContext,
 ): TrustDecision {
   const evaluations = statements.map(s => evaluateStatement(s, context));
-  const applying = evaluations.filter(e => e.applies);
-  const denials = applying.filter(e => e.statement.effect === 'Deny');
-  const allowMatched = applying.length > denials.length;
+  const matchedStatements: number[] = [];
+  const denials: StatementEvaluation[] = [];
+  let allowMatched = false;
+  for (const evaluation of evaluations) {
+    if (!evaluation.applies) continue;
+    matchedStatements.push(evaluation.statement.index);
+    if (evaluation.statement.effect === 'Deny') denials.push(evaluation);
+    else allowMatched = true;
+  }
   return {
     evaluations,
-    matchedStatements: applying.map(e => e.statement.index),
+    matchedStatements,
     allowMatched,
     denials,
     allowed: allowMatched && denials.length === 0,

@@ -38,18 +38,24 @@ export function diagnoseTrust(
   const allows = decision.evaluations.filter(
     e => e.statement.effect === 'Allow',
   );
-  return [
-    ...sizeFindings(policy),
-    ...decision.denials.map(explicitDenyFinding),
-    ...(decision.allowMatched ? [] : refusalFindings(allows, context)),
-    // How widely the Allow statements for this provider trust, whether or
-    // not this service account is among those they admit.
-    ...allows
-      .filter(e => e.principal.relation === 'ours' && e.actionMatched)
-      .flatMap(e => breadthFindings(e, context)),
+  const findings = sizeFindings(policy);
+  for (const denial of decision.denials) {
+    findings.push(explicitDenyFinding(denial));
+  }
+  if (!decision.allowMatched)
+    findings.push(...refusalFindings(allows, context));
+  // How widely the Allow statements for this provider trust, whether or not
+  // this service account is among those they admit.
+  for (const allow of allows) {
+    if (allow.principal.relation === 'ours' && allow.actionMatched) {
+      findings.push(...breadthFindings(allow, context));
+    }
+  }
+  findings.push(
     ...stringEqualsWildcardFindings(decision.evaluations, context),
     ...setOperatorFindings(decision.evaluations),
-  ];
+  );
+  return findings;
 }
 
 /**

@@ -89,8 +89,14 @@ export function buildTrustContext(
     serviceAccount.name,
   );
   const audience = serviceAccount.audience || DEFAULT_AUDIENCE;
+  // Every field written out (no spread): one object shape for every request.
   return {
-    ...provider,
+    principal: provider.principal,
+    principalLower: provider.principalLower,
+    issuer: provider.issuer,
+    issuerLower: provider.issuerLower,
+    subjectKey: provider.subjectKey,
+    audienceKey: provider.audienceKey,
     action: WEB_IDENTITY_ACTION,
     subject,
     subjectValues: [subject],

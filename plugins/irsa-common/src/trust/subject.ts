@@ -70,11 +70,28 @@ export function narrowerScope(a: SubjectScope, b: SubjectScope): SubjectScope {
   return SCOPE_RANK[a] <= SCOPE_RANK[b] ? a : b;
 }
 
-/** A value without wildcards: one subject, if it is a service account's. */
+/**
+ * A value without wildcards: one subject when it is a service account's,
+ * `<prefix><namespace>:<name>` with neither part empty. (Scanned rather than
+ * split: this runs for every `:sub` value of every verdict.)
+ */
 function literalScope(text: string): SubjectScope {
+  const start = SERVICE_ACCOUNT_SUBJECT_PREFIX.length;
   if (!text.startsWith(SERVICE_ACCOUNT_SUBJECT_PREFIX)) return 'none';
-  const parts = text.slice(SERVICE_ACCOUNT_SUBJECT_PREFIX.length).split(':');
-  return parts.length === 2 && parts[0] && parts[1] ? 'single' : 'none';
+  const colon = text.indexOf(':', start);
+  const single =
+    colon > start &&
+    colon < text.length - 1 &&
+    text.indexOf(':', colon + 1) === -1;
+  return single ? 'single' : 'none';
+}
+
+/** The index of the first `*` or `?`, or -1. */
+function firstWildcardIn(value: string): number {
+  const star = value.indexOf('*');
+  const any = value.indexOf('?');
+  if (star === -1) return any;
+  return any === -1 ? star : Math.min(star, any);
 }
 
 /** The scope of a value whose first wildcard is at `firstWildcard` (-1: none). */
@@ -91,12 +108,10 @@ function scopeOf(value: string, firstWildcard: number): SubjectScope {
       : 'none';
   }
   if (!value.startsWith(SERVICE_ACCOUNT_SUBJECT_PREFIX)) return 'none';
-  const rest = value.slice(prefixLength);
-  const colon = rest.indexOf(':');
-  const wildcardInRest = firstWildcard - prefixLength;
+  const colon = value.indexOf(':', prefixLength);
   // `*` also matches `:`, so the namespace is fixed only when a literal colon
   // comes before the first wildcard.
-  return colon !== -1 && colon < wildcardInRest ? 'namespace' : 'cluster';
+  return colon !== -1 && colon < firstWildcard ? 'namespace' : 'cluster';
 }
 
 /** How wide a `:sub` pattern given as tokens (substituted variables) reaches. */
@@ -106,7 +121,7 @@ export function subjectPatternScope(
   let text = '';
   let firstWildcard = -1;
   for (const token of tokens) {
-    const at = token.literal ? -1 : token.text.search(/[*?]/);
+    const at = token.literal ? -1 : firstWildcardIn(token.text);
     if (firstWildcard === -1 && at !== -1) firstWildcard = text.length + at;
     text += token.text;
   }
@@ -136,5 +151,7 @@ export function subjectValueScope(
       substituteVariables(value, anything, wildcards)!.tokens,
     );
   }
-  return wildcards ? scopeOf(value, value.search(/[*?]/)) : literalScope(value);
+  return wildcards
+    ? scopeOf(value, firstWildcardIn(value))
+    : literalScope(value);
 }

@@ -49,7 +49,11 @@ export class KubernetesClientFactory {
       pageSize: DEFAULTS.pageSize,
       maxItems: DEFAULTS.maxItems,
     },
-  ) {}
+  ) {
+    // Loading the client takes seconds on a busy machine; do it now, at start-up,
+    // rather than inside the first request's time limit.
+    k8s();
+  }
 
   /**
    * The core API of a cluster. Each call is aborted at `signal` (a request's

@@ -4,8 +4,9 @@ import {
   createServiceFactory,
   createServiceRef,
 } from '@backstage/backend-plugin-api';
+import type { HealthStatus } from '@irsa-backstage/plugin-irsa-common';
 import { DefaultIrsaService } from './service/DefaultIrsaService';
-import { IrsaHealth, ProvisionRequest, ProvisionResult } from './types';
+import { ProvisionRequest, ProvisionResult } from './types';
 
 /**
  * The IRSA backend as other backend plugins and modules see it (e.g. the
@@ -15,7 +16,7 @@ import { IrsaHealth, ProvisionRequest, ProvisionResult } from './types';
  * @public
  */
 export interface IrsaService {
-  getHealth(): Promise<IrsaHealth>;
+  getHealth(): Promise<HealthStatus>;
   /** The changes a request would make; no side effects. */
   planProvisioning(
     request: ProvisionRequest,

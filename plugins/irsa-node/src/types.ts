@@ -46,13 +46,3 @@ export interface ProvisionResult {
   changes: ProvisionChange[];
   verdict: { allowed: boolean; findings: Array<{ code: string; severity: string; message: string }> };
 }
-
-/**
- * Liveness of the IRSA backend.
- *
- * @public
- */
-export interface IrsaHealth {
-  status: 'ok';
-  clusters: number;
-}

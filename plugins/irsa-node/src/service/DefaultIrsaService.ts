@@ -4,8 +4,9 @@ import {
   DiscoveryService,
 } from '@backstage/backend-plugin-api';
 import { ResponseError } from '@backstage/errors';
+import type { HealthStatus } from '@irsa-backstage/plugin-irsa-common';
 import type { IrsaService } from '../lib';
-import { IrsaHealth, ProvisionRequest, ProvisionResult } from '../types';
+import { ProvisionRequest, ProvisionResult } from '../types';
 
 /**
  * {@link IrsaService} over HTTP to the `irsa` backend plugin.
@@ -21,8 +22,8 @@ export class DefaultIrsaService implements IrsaService {
     this.discovery = options.discovery;
   }
 
-  async getHealth(): Promise<IrsaHealth> {
-    return this.request<IrsaHealth>('GET', '/health');
+  async getHealth(): Promise<HealthStatus> {
+    return this.request<HealthStatus>('GET', '/health');
   }
 
   async planProvisioning(

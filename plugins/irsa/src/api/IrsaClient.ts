@@ -4,7 +4,7 @@ import { ResponseError } from '@backstage/errors';
 import type {
   ClusterStatus,
   EntityBindings,
-  IrsaHealth,
+  HealthStatus,
 } from '@irsa-backstage/plugin-irsa-common';
 import { IrsaApi } from './IrsaApi';
 
@@ -23,8 +23,8 @@ export class IrsaClient implements IrsaApi {
     this.fetchApi = options.fetchApi;
   }
 
-  getHealth(): Promise<IrsaHealth> {
-    return this.request<IrsaHealth>('/health');
+  getHealth(): Promise<HealthStatus> {
+    return this.request<HealthStatus>('/health');
   }
 
   async listClusters(): Promise<ClusterStatus[]> {

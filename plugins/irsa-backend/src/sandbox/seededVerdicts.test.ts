@@ -16,6 +16,7 @@ import { BindingDiscovery } from '../service/BindingDiscovery';
 import { ClusterService } from '../service/ClusterService';
 import { ClusterConfig, readIrsaConfig } from '../service/config';
 import { KubernetesClientFactory } from '../service/KubernetesClientFactory';
+import { validateAgainstSpec } from '../schema/__testUtils__/validateAgainstSpec';
 import { RoleReader } from '../service/RoleReader';
 import { loadSettings, sandboxAppConfig, Settings } from './sandboxSettings';
 
@@ -52,6 +53,8 @@ describe('analysis of the seeded demo estate', () => {
   async function analyze(namespace: string, name: string): Promise<Analysis> {
     const binding = await discovery.verify({ cluster: demoEast, namespace, serviceAccount: name });
     expect(binding.error).toBeUndefined();
+    // What POST /verify would send is what the OpenAPI spec describes.
+    expect(validateAgainstSpec('EntityBinding', binding)).toEqual([]);
     if (!binding.role) {
       return { roleExists: false, codes: binding.findings.map(f => f.code) };
     }

@@ -5,10 +5,13 @@
 // ******************************************************************
 
 /**
+ * Number of distinct known actions granted, per access level.
  * @public
  */
-export interface EntityBindingServiceAccount {
-  cluster: string;
-  namespace: string;
-  name: string;
+export interface ActionsByAccessLevel {
+  Read?: number;
+  List?: number;
+  Write?: number;
+  'Permissions management'?: number;
+  Tagging?: number;
 }

@@ -5,9 +5,13 @@
 // ******************************************************************
 
 /**
+ * Number of distinct known actions granted, per access level.
  * @public
  */
-export interface EntityBindingPodsInner {
-  name: string;
-  injectedRoleArn?: string;
+export interface ActionsByAccessLevel {
+  Read?: number;
+  List?: number;
+  Write?: number;
+  'Permissions management'?: number;
+  Tagging?: number;
 }

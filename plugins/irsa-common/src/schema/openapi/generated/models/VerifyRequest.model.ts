@@ -7,7 +7,15 @@
 /**
  * @public
  */
-export interface EntityBindingsErrorsInner {
+export interface VerifyRequest {
+  /**
+   * A cluster name from irsa.clusters.
+   */
   cluster: string;
-  message: string;
+  namespace: string;
+  serviceAccount: string;
+  /**
+   * Check this role instead of the one the service account\'s annotation names.
+   */
+  roleArn?: string;
 }

@@ -6,7 +6,7 @@ import { mockCredentials, mockServices, startTestBackend } from '@backstage/back
 import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
 import request from 'supertest';
 import { irsaPlugin } from './plugin';
-import { loadSettings, sandboxAppConfig } from './sandbox/sandboxSettings';
+import { loadSettings, sandboxAppConfig } from './__testUtils__/sandboxSettings';
 
 describe('irsaPlugin against the sandbox', () => {
   it('answers the entity tab for a seeded component', async () => {

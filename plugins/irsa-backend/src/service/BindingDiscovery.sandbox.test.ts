@@ -12,8 +12,8 @@ import {
   sandboxAppConfig,
   sandboxDemoEastCluster,
   Settings,
-} from '../sandbox/sandboxSettings';
-import { Blackhole, startBlackhole } from '../testUtils/blackhole';
+} from '../__testUtils__/sandboxSettings';
+import { Blackhole, startBlackhole } from '../__testUtils__/blackhole';
 import { AwsClientFactory } from './AwsClientFactory';
 import { BindingDiscovery } from './BindingDiscovery';
 import { ClusterService } from './ClusterService';

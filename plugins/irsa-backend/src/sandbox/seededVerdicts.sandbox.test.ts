@@ -17,7 +17,7 @@ import { ClusterService } from '../service/ClusterService';
 import { ClusterConfig, readIrsaConfig } from '../service/config';
 import { KubernetesClientFactory } from '../service/KubernetesClientFactory';
 import { RoleReader } from '../service/RoleReader';
-import { loadSettings, sandboxAppConfig, Settings } from './sandboxSettings';
+import { loadSettings, sandboxAppConfig, Settings } from '../__testUtils__/sandboxSettings';
 
 type Analysis = {
   roleExists: boolean;

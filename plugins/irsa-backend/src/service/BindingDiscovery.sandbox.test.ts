@@ -2,8 +2,6 @@
  * Discovery of an entity's bindings against the sandbox: service accounts and pods from the
  * real kube-apiserver (restricted token), roles from moto. Needs a running, seeded sandbox.
  */
-import { CacheManager } from '@backstage/backend-defaults/cache';
-import { mockServices } from '@backstage/backend-test-utils';
 import { Entity } from '@backstage/catalog-model';
 import { ConfigReader } from '@backstage/config';
 import {
@@ -14,12 +12,9 @@ import {
   Settings,
 } from '../__testUtils__/sandboxSettings';
 import { Blackhole, startBlackhole } from '../__testUtils__/blackhole';
-import { AwsClientFactory } from './AwsClientFactory';
-import { BindingDiscovery } from './BindingDiscovery';
-import { ClusterService } from './ClusterService';
+import { realServices } from '../__testUtils__/services';
 import { readIrsaConfig } from './config';
 import { KubernetesClientFactory } from './KubernetesClientFactory';
-import { RoleReader } from './RoleReader';
 
 type IrsaOverrides = { aws?: object; kubernetes?: object; timeouts?: object };
 
@@ -51,15 +46,7 @@ describe('BindingDiscovery (sandbox)', () => {
   }
 
   function setup(extraClusters: object[] = [], irsaExtra: IrsaOverrides = {}) {
-    const root = config(extraClusters, irsaExtra);
-    const irsa = readIrsaConfig(root);
-    const aws = AwsClientFactory.fromConfig(root, irsa);
-    const cache = CacheManager.fromConfig(mockServices.rootConfig()).forPlugin('irsa');
-    const logger = mockServices.logger.mock();
-    const clusters = new ClusterService(irsa, aws, cache, logger);
-    const kube = KubernetesClientFactory.fromConfig(irsa);
-    const discovery = new BindingDiscovery(clusters, kube, new RoleReader(aws), cache, logger);
-    return { discovery, aws };
+    return realServices(config(extraClusters, irsaExtra));
   }
 
   it('finds payments-api by its kubernetes-id and says its pods can assume the role', async () => {

@@ -11,8 +11,6 @@ import {
   IAMClient,
 } from '@aws-sdk/client-iam';
 import { AssumeRoleCommand, STSClient } from '@aws-sdk/client-sts';
-import { CacheManager } from '@backstage/backend-defaults/cache';
-import { mockServices } from '@backstage/backend-test-utils';
 import { ConfigReader } from '@backstage/config';
 import {
   loadSettings,
@@ -21,9 +19,7 @@ import {
   Settings,
 } from '../__testUtils__/sandboxSettings';
 import { Blackhole, startBlackhole } from '../__testUtils__/blackhole';
-import { AwsClientFactory } from './AwsClientFactory';
-import { ClusterService } from './ClusterService';
-import { IrsaConfig, readIrsaConfig } from './config';
+import { realServices } from '../__testUtils__/services';
 
 describe('ClusterService (sandbox moto)', () => {
   let s: Settings;
@@ -39,10 +35,7 @@ describe('ClusterService (sandbox moto)', () => {
       aws: { ...base.aws, ...extra.aws },
       irsa: { ...base.irsa, ...extra.irsa, aws: { ...base.irsa.aws, ...extra.irsa?.aws } },
     });
-    const irsa: IrsaConfig = readIrsaConfig(config);
-    const aws = AwsClientFactory.fromConfig(config, irsa);
-    const cache = CacheManager.fromConfig(mockServices.rootConfig()).forPlugin('irsa');
-    const service = new ClusterService(irsa, aws, cache, mockServices.logger.mock());
+    const { clusters: service, aws } = realServices(config);
     return { service, aws };
   }
 

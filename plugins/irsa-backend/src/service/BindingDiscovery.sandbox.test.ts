@@ -2,7 +2,6 @@
  * Discovery of an entity's bindings against the sandbox: service accounts and pods from the
  * real kube-apiserver (restricted token), roles from moto. Needs a running, seeded sandbox.
  */
-import { Entity } from '@backstage/catalog-model';
 import { ConfigReader } from '@backstage/config';
 import {
   loadSettings,
@@ -12,20 +11,12 @@ import {
   Settings,
 } from '../__testUtils__/sandboxSettings';
 import { Blackhole, startBlackhole } from '../__testUtils__/blackhole';
+import { component } from '../__testUtils__/estate';
 import { realServices } from '../__testUtils__/services';
 import { readIrsaConfig } from './config';
 import { KubernetesClientFactory } from './KubernetesClientFactory';
 
 type IrsaOverrides = { aws?: object; kubernetes?: object; timeouts?: object };
-
-function component(name: string, annotations: Record<string, string>): Entity {
-  return {
-    apiVersion: 'backstage.io/v1alpha1',
-    kind: 'Component',
-    metadata: { name, namespace: 'default', annotations },
-    spec: { type: 'service', owner: 'group:default/team-payments', lifecycle: 'production' },
-  };
-}
 
 describe('BindingDiscovery (sandbox)', () => {
   let s: Settings;

@@ -7,7 +7,7 @@ import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
 import request from 'supertest';
 import { irsaPlugin } from './plugin';
 import { validateAgainstSpec } from './schema/__testUtils__/validateAgainstSpec';
-import { loadSettings, sandboxAppConfig } from './sandbox/sandboxSettings';
+import { loadSettings, sandboxAppConfig } from './__testUtils__/sandboxSettings';
 
 describe('irsaPlugin against the sandbox', () => {
   it('answers the entity tab for a seeded component', async () => {

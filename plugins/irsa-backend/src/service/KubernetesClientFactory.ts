@@ -1,6 +1,7 @@
 import fs from 'node:fs/promises';
 import type * as K8s from '@kubernetes/client-node';
 import { ClusterConfig, DEFAULTS, IrsaConfig } from './config';
+import { Listed } from './KubernetesReader';
 import { deadline } from './limits';
 
 /**
@@ -28,9 +29,6 @@ export interface KubernetesClientSettings {
 
 /** One page of a Kubernetes list, as the generated list methods return it. */
 type ListPage<T> = { items: T[]; metadata?: { _continue?: string } };
-
-/** A list read up to irsa.kubernetes.maxItems; `truncated` when more objects were left unread. */
-export type Listed<T> = { items: T[]; truncated: boolean };
 
 /**
  * Kubernetes API clients per configured cluster, as the backend's own

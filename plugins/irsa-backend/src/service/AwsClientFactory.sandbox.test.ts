@@ -10,8 +10,8 @@ import {
   SANDBOX_ACCOUNT_ID as ACCOUNT,
   sandboxAppConfig,
   Settings,
-} from '../sandbox/sandboxSettings';
-import { Blackhole, startBlackhole } from '../testUtils/blackhole';
+} from '../__testUtils__/sandboxSettings';
+import { Blackhole, startBlackhole } from '../__testUtils__/blackhole';
 import { AwsClientFactory } from './AwsClientFactory';
 import { readIrsaConfig } from './config';
 import { runAsOneRequest, TimeoutError } from './limits';

@@ -4,8 +4,8 @@
  */
 import type * as K8s from '@kubernetes/client-node';
 import { ConfigReader } from '@backstage/config';
-import { loadSettings, sandboxAppConfig, Settings } from '../sandbox/sandboxSettings';
-import { Blackhole, startBlackhole } from '../testUtils/blackhole';
+import { loadSettings, sandboxAppConfig, Settings } from '../__testUtils__/sandboxSettings';
+import { Blackhole, startBlackhole } from '../__testUtils__/blackhole';
 import { ClusterConfig, readIrsaConfig } from './config';
 import { KubernetesClientFactory } from './KubernetesClientFactory';
 import { TimeoutError } from './limits';

@@ -1,27 +1,34 @@
+import { DescribeClusterCommand } from '@aws-sdk/client-eks';
 import {
+  GetOpenIDConnectProviderCommand,
   GetPolicyCommand,
   GetPolicyVersionCommand,
   GetRoleCommand,
   GetRolePolicyCommand,
   IAMClient,
+  ListOpenIDConnectProvidersCommand,
   NoSuchEntityException,
   paginateListAttachedRolePolicies,
   paginateListRolePolicies,
 } from '@aws-sdk/client-iam';
 import { RoleDetails } from '@irsa-backstage/plugin-irsa-common';
 import { AwsClientFactory } from './AwsClientFactory';
+import { EksClusterRef, IamReader, OidcProvider, RoleRef } from './IamReader';
 
 /**
- * Reads one IAM role with everything the analysis needs: trust policy, attached
+ * The {@link IamReader} of the plugin: IAM and EKS through the AWS SDK clients
+ * of {@link AwsClientFactory}, so every call is counted and bounded (time
+ * limit, concurrency caps, adaptive retries).
+ *
+ * A role is read with everything the analysis needs: trust policy, attached
  * managed policies with their default-version documents, inline policies,
  * permissions boundary and tags. Documents are kept as IAM returns them
  * (URL-encoded or plain JSON); irsa-common decodes either.
  */
-export class RoleReader {
+export class AwsIamReader implements IamReader {
   constructor(private readonly aws: AwsClientFactory) {}
 
-  /** The role, or `undefined` when it does not exist. */
-  async readRole(roleArn: string, accountId: string, roleName: string): Promise<RoleDetails | undefined> {
+  async readRole({ arn, accountId, roleName }: RoleRef): Promise<RoleDetails | undefined> {
     const iam = await this.aws.iam(accountId);
     let role;
     try {
@@ -36,7 +43,7 @@ export class RoleReader {
       this.inlinePolicies(iam, roleName),
     ]);
     return {
-      arn: role.Arn ?? roleArn,
+      arn: role.Arn ?? arn,
       name: role.RoleName,
       trustPolicy: role.AssumeRolePolicyDocument ?? '',
       attachedPolicies,
@@ -44,6 +51,25 @@ export class RoleReader {
       permissionsBoundaryArn: role.PermissionsBoundary?.PermissionsBoundaryArn,
       tags: Object.fromEntries((role.Tags ?? []).map(t => [t.Key!, t.Value ?? ''])),
     };
+  }
+
+  async listOidcProviders(accountId: string): Promise<OidcProvider[]> {
+    const iam = await this.aws.iam(accountId);
+    const list = await iam.send(new ListOpenIDConnectProvidersCommand({}));
+    return Promise.all(
+      (list.OpenIDConnectProviderList ?? []).map(async ({ Arn }) => {
+        const provider = await iam.send(
+          new GetOpenIDConnectProviderCommand({ OpenIDConnectProviderArn: Arn! }),
+        );
+        return { arn: Arn!, clientIds: provider.ClientIDList ?? [] };
+      }),
+    );
+  }
+
+  async readClusterIssuer({ accountId, region, eksClusterName }: EksClusterRef): Promise<string | undefined> {
+    const eks = await this.aws.eks(accountId, region);
+    const res = await eks.send(new DescribeClusterCommand({ name: eksClusterName }));
+    return res.cluster?.identity?.oidc?.issuer || undefined;
   }
 
   private async attachedPolicies(iam: IAMClient, roleName: string) {

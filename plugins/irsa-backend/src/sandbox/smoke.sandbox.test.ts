@@ -17,7 +17,7 @@ import {
 } from '@aws-sdk/client-iam';
 import { DescribeClusterCommand, EKSClient } from '@aws-sdk/client-eks';
 import type * as K8s from '@kubernetes/client-node';
-import { loadSettings, Settings } from './sandboxSettings';
+import { loadSettings, Settings } from '../__testUtils__/sandboxSettings';
 
 /**
  * What seed.yaml creates: component -> namespace/service account, role name and the

@@ -7,18 +7,13 @@
  *
  * Needs a running, seeded sandbox (sandbox/sandbox start && sandbox/sandbox seed).
  */
-import { CacheManager } from '@backstage/backend-defaults/cache';
-import { mockServices } from '@backstage/backend-test-utils';
 import { ConfigReader } from '@backstage/config';
 import { decodePolicyText } from '@irsa-backstage/plugin-irsa-common';
-import { AwsClientFactory } from '../service/AwsClientFactory';
+import { loadSettings, sandboxAppConfig, Settings } from '../__testUtils__/sandboxSettings';
+import { realServices } from '../__testUtils__/services';
 import { BindingDiscovery } from '../service/BindingDiscovery';
-import { ClusterService } from '../service/ClusterService';
-import { ClusterConfig, readIrsaConfig } from '../service/config';
-import { KubernetesClientFactory } from '../service/KubernetesClientFactory';
+import { ClusterConfig } from '../service/config';
 import { validateAgainstSpec } from '../schema/__testUtils__/validateAgainstSpec';
-import { RoleReader } from '../service/RoleReader';
-import { loadSettings, sandboxAppConfig, Settings } from './sandboxSettings';
 
 type Analysis = {
   roleExists: boolean;
@@ -34,19 +29,9 @@ describe('analysis of the seeded demo estate', () => {
 
   beforeAll(() => {
     s = loadSettings();
-    const config = new ConfigReader(sandboxAppConfig(s));
-    const irsa = readIrsaConfig(config);
-    demoEast = irsa.clusters[0];
-    const aws = AwsClientFactory.fromConfig(config, irsa);
-    const cache = CacheManager.fromConfig(mockServices.rootConfig()).forPlugin('irsa');
-    const logger = mockServices.logger.mock();
-    discovery = new BindingDiscovery(
-      new ClusterService(irsa, aws, cache, logger),
-      new KubernetesClientFactory(),
-      new RoleReader(aws),
-      cache,
-      logger,
-    );
+    const services = realServices(new ConfigReader(sandboxAppConfig(s)));
+    demoEast = services.irsa.clusters[0];
+    discovery = services.discovery;
   });
 
   /** The product's path for one service account of demo-east: discovery's verdict. */

@@ -9,6 +9,8 @@ async function signInAsGuest(page: Page) {
 
 async function openIrsaTab(page: Page, component: string) {
   // The catalog is the landing page; the demo components come from catalog-info.yaml.
+  // It lists the guest's own components first: list all of them, other teams' included.
+  await page.getByRole('menuitem', { name: /^All \d+$/ }).click();
   const link = page.getByRole('link', { name: component, exact: true });
   await expect(link).toBeVisible();
   await link.click();

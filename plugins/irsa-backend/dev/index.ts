@@ -2,41 +2,21 @@ import { createBackend } from '@backstage/backend-defaults';
 import { mockServices } from '@backstage/backend-test-utils';
 import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
 
-// TEMPLATE NOTE:
-// This is the development setup for your plugin that wires up a
-// minimal backend that can use both real and mocked plugins and services.
+// The plugin alone, for development: `yarn start` in this folder, with the sandbox's settings
+// in the environment (`eval "$(sandbox/sandbox env)"`) and `irsa.clusters` in app-config.
+// Auth is mocked, so requests need no sign-in:
 //
-// Start up the backend by running `yarn start` in the package directory.
-// Once it's up and running, try out the following requests:
-//
-// Create a new todo item, standalone or for the sample component:
-//
-//   curl http://localhost:7007/api/irsa/todos -H 'Content-Type: application/json' -d '{"title": "My Todo"}'
-//   curl http://localhost:7007/api/irsa/todos -H 'Content-Type: application/json' -d '{"title": "My Todo", "entityRef": "component:default/sample"}'
-//
-// List TODOs:
-//
-//   curl http://localhost:7007/api/irsa/todos
-//
-// Explicitly make an unauthenticated request, or with service auth:
-//
-//   curl http://localhost:7007/api/irsa/todos -H 'Authorization: Bearer mock-none-token'
-//   curl http://localhost:7007/api/irsa/todos -H 'Authorization: Bearer mock-service-token'
+//   curl localhost:7007/api/irsa/clusters
+//   curl localhost:7007/api/irsa/entities/default/component/payments-api/bindings
+//   curl localhost:7007/api/irsa/verify -H 'Content-Type: application/json' \
+//     -d '{"cluster":"demo-east","namespace":"orders","serviceAccount":"orders-worker"}'
 
 const backend = createBackend();
 
-// TEMPLATE NOTE:
-// Mocking the auth and httpAuth service allows you to call your plugin API without
-// having to authenticate.
-//
-// If you want to use real auth, you can install the following instead:
-//   backend.add(import('@backstage/plugin-auth-backend'));
-//   backend.add(import('@backstage/plugin-auth-backend-module-guest-provider'));
 backend.add(mockServices.auth.factory());
 backend.add(mockServices.httpAuth.factory());
 
-// TEMPLATE NOTE:
-// Rather than using a real catalog you can use a mock with a fixed set of entities.
+// One demo component instead of a real catalog; it links to its service account by label.
 backend.add(
   catalogServiceMock.factory({
     entities: [
@@ -44,12 +24,10 @@ backend.add(
         apiVersion: 'backstage.io/v1alpha1',
         kind: 'Component',
         metadata: {
-          name: 'sample',
-          title: 'Sample Component',
+          name: 'payments-api',
+          annotations: { 'backstage.io/kubernetes-id': 'payments-api' },
         },
-        spec: {
-          type: 'service',
-        },
+        spec: { type: 'service', owner: 'group:default/team-payments' },
       },
     ],
   }),

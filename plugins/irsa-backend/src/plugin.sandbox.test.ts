@@ -6,7 +6,8 @@ import { mockCredentials, mockServices, startTestBackend } from '@backstage/back
 import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
 import request from 'supertest';
 import { irsaPlugin } from './plugin';
-import { loadSettings, sandboxAppConfig } from './sandbox/sandboxSettings';
+import { validateAgainstSpec } from './schema/__testUtils__/validateAgainstSpec';
+import { loadSettings, sandboxAppConfig } from './__testUtils__/sandboxSettings';
 
 describe('irsaPlugin against the sandbox', () => {
   it('answers the entity tab for a seeded component', async () => {
@@ -34,6 +35,7 @@ describe('irsaPlugin against the sandbox', () => {
     const res = await request(server).get('/api/irsa/entities/default/component/inventory-sync/bindings')
       .set('Authorization', mockCredentials.user.header());
     expect(res.status).toBe(200);
+    expect(validateAgainstSpec('EntityBindings', res.body)).toEqual([]);
     expect(res.body.entityRef).toBe('component:default/inventory-sync');
     expect(res.body.errors).toEqual([]);
     const [binding] = res.body.bindings;

@@ -6,10 +6,11 @@ import { catalogServiceRef } from '@backstage/plugin-catalog-node';
 import { irsaPermissions } from '@irsa-backstage/plugin-irsa-common';
 import { DatabaseIrsaStore } from './database/DatabaseIrsaStore';
 import { AwsClientFactory } from './service/AwsClientFactory';
+import { AwsIamReader } from './service/AwsIamReader';
 import { BindingDiscovery } from './service/BindingDiscovery';
 import { ClusterService } from './service/ClusterService';
+import { KubernetesApiReader } from './service/KubernetesApiReader';
 import { KubernetesClientFactory } from './service/KubernetesClientFactory';
-import { RoleReader } from './service/RoleReader';
 import { readIrsaConfig } from './service/config';
 import { createRouter } from './service/router';
 
@@ -51,15 +52,11 @@ export const irsaPlugin = createBackendPlugin({
         // Created at start-up so migrations run before the first request.
         await DatabaseIrsaStore.create({ database });
         permissionsRegistry.addPermissions(irsaPermissions);
-        const aws = AwsClientFactory.fromConfig(config, irsaConfig);
-        const clusters = new ClusterService(irsaConfig, aws, cache, logger);
-        const discovery = new BindingDiscovery(
-          clusters,
-          KubernetesClientFactory.fromConfig(irsaConfig),
-          new RoleReader(aws),
-          cache,
-          logger,
-        );
+        // The IAM and Kubernetes reads, each behind a small interface.
+        const iam = new AwsIamReader(AwsClientFactory.fromConfig(config, irsaConfig));
+        const kube = new KubernetesApiReader(KubernetesClientFactory.fromConfig(irsaConfig));
+        const clusters = new ClusterService(irsaConfig, iam, cache, logger);
+        const discovery = new BindingDiscovery(clusters, kube, iam, cache, logger);
         httpRouter.use(
           await createRouter({
             logger,

@@ -6,10 +6,7 @@
  * decides how long it lives; an analysis given none caches for itself only.
  */
 import type { ActionInfo } from './permissions-analysis/accessLevels';
-import type {
-  PermissionSummary,
-  StatementGrants,
-} from './permissions-analysis/analyzePermissions';
+import type { StatementGrants } from './permissions-analysis/analyzePermissions';
 import {
   parsePolicy,
   ParsedStatement,
@@ -21,6 +18,7 @@ import {
   WildcardCompiler,
   WildcardMatcher,
 } from './policy/wildcard';
+import type { PermissionSummary } from './schema/openapi/generated';
 import type { OidcProviderArnParts } from './trust/issuer';
 import type { ProviderContext } from './trust/request';
 import type { PolicyDocument } from './types';

@@ -1,13 +1,7 @@
 /**
  * Creating and ordering findings.
  */
-import {
-  FINDING_SEVERITIES,
-  Finding,
-  FindingCode,
-  SEVERITIES,
-  Severity,
-} from './types';
+import { FINDING_SEVERITIES, Finding, SEVERITIES, Severity } from './types';
 
 /**
  * A finding with the severity its code has in the table of
@@ -16,7 +10,7 @@ import {
  * @internal
  */
 export function createFinding(
-  code: FindingCode,
+  code: keyof typeof FINDING_SEVERITIES,
   message: string,
   extras: Omit<Partial<Finding>, 'code' | 'severity' | 'message'> = {},
 ): Finding {

@@ -6,12 +6,34 @@
  */
 
 export * from './permissions';
+
+// The REST API contract, generated from irsa-backend's src/schema/openapi.yaml
+// (`yarn workspace @irsa-backstage/plugin-irsa-backend generate`): a typed
+// client and the response shapes. The shapes the analysis also produces
+// (Finding, TrustVerdict, RoleDetails, ...) are re-exported below.
+export { DefaultApiClient as IrsaBackendClient } from './schema/openapi';
 export type {
+  ActionsByAccessLevel,
+  ClusterError,
+  ClusterList,
   ClusterStatus,
+  ClusterStatusIssuerSourceEnum,
+  ClusterStatusOidcProviderEnum,
   EntityBinding,
   EntityBindings,
-  IrsaHealth,
-} from './api';
+  GetEntityBindings,
+  GetHealth,
+  HealthStatus,
+  HealthStatusStatusEnum,
+  ListClusters,
+  MalformedPolicy,
+  PermissionAnalysis,
+  PermissionSummary,
+  RequestOptions,
+  TypedResponse,
+  VerifyBinding,
+  VerifyRequest,
+} from './schema/openapi';
 export * from './types';
 export { highestSeverity, sortFindings } from './findings';
 
@@ -20,12 +42,18 @@ export type { AnalysisCache, AnalysisCacheOptions } from './analysisCache';
 
 export { analyzeTrust } from './trust/analyzeTrust';
 export type {
+  ActionExplanation,
+  ActionExplanationElementEnum,
   AnalyzeTrustInput,
   AnalyzeTrustResult,
   ConditionExplanation,
+  ConditionExplanationOutcomeEnum,
   ConditionKeyKind,
   OidcProviderInfo,
+  PrincipalExplanation,
+  PrincipalExplanationElementEnum,
   StatementExplanation,
+  StatementExplanationEffectEnum,
   TrustRequest,
 } from './trust/types';
 export {
@@ -47,7 +75,6 @@ export type {
   AnalyzePermissionsInput,
   AnalyzePermissionsResult,
   PermissionPolicyInput,
-  PermissionSummary,
 } from './permissions-analysis/analyzePermissions';
 export type { AccessLevel } from './permissions-analysis/accessLevels';
 

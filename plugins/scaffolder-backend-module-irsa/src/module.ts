@@ -1,10 +1,10 @@
 import { createBackendModule } from '@backstage/backend-plugin-api';
 import { scaffolderActionsExtensionPoint } from '@backstage/plugin-scaffolder-node';
-import { irsaServiceRef } from '@irsa-backstage/plugin-irsa-node';
 import { createIrsaCreateAction } from './actions/irsaCreate';
 
 /**
- * Adds the IRSA actions (`aws:irsa:create`) to the scaffolder.
+ * Adds the IRSA actions to the scaffolder: `aws:irsa:create`, which is not
+ * available yet (it fails with a clear error; see the package README).
  *
  * @public
  */
@@ -15,10 +15,9 @@ export const scaffolderModuleIrsa = createBackendModule({
     registerInit({
       deps: {
         scaffolderActions: scaffolderActionsExtensionPoint,
-        irsa: irsaServiceRef,
       },
-      async init({ scaffolderActions, irsa }) {
-        scaffolderActions.addActions(createIrsaCreateAction({ irsa }));
+      async init({ scaffolderActions }) {
+        scaffolderActions.addActions(createIrsaCreateAction());
       },
     });
   },

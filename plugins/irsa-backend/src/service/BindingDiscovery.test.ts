@@ -1,326 +1,273 @@
 /*
- * Discovery of an entity's bindings against the sandbox: service accounts and pods from the
- * real kube-apiserver (restricted token), roles from moto. Needs a running, seeded sandbox.
+ * BindingDiscovery over in-memory IAM and Kubernetes readers: the linking rules, annotation
+ * validation, partial failures, caching and coalescing. No server is involved; the same
+ * paths against the sandbox's real APIs are in BindingDiscovery.sandbox.test.ts.
  */
-import { CacheManager } from '@backstage/backend-defaults/cache';
-import { mockServices } from '@backstage/backend-test-utils';
-import { Entity } from '@backstage/catalog-model';
-import { ConfigReader } from '@backstage/config';
+import { EntityBinding, RoleDetails } from '@irsa-backstage/plugin-irsa-common';
 import {
-  loadSettings,
-  SANDBOX_ACCOUNT_ID as ACCOUNT,
-  sandboxAppConfig,
-  sandboxDemoEastCluster,
-  Settings,
-} from '../sandbox/sandboxSettings';
-import { Blackhole, startBlackhole } from '../testUtils/blackhole';
-import { AwsClientFactory } from './AwsClientFactory';
-import { BindingDiscovery } from './BindingDiscovery';
-import { ClusterService } from './ClusterService';
-import { readIrsaConfig } from './config';
-import { KubernetesClientFactory } from './KubernetesClientFactory';
-import { RoleReader } from './RoleReader';
+  clustersConfig,
+  component,
+  EAST_CLUSTER,
+  EAST_ISSUER,
+  eksEstate,
+  irsaRole,
+  pod,
+  roleArn,
+  S3_READ_ONLY,
+  serviceAccount,
+  WEST_CLUSTER,
+} from '../__testUtils__/estate';
+import {
+  ClusterObjects,
+  InMemoryIamReader,
+  InMemoryKubernetesReader,
+} from '../__testUtils__/inMemoryReaders';
+import { discoveryOver } from '../__testUtils__/services';
 
-type IrsaOverrides = { aws?: object; kubernetes?: object; timeouts?: object };
+const ID = 'backstage.io/kubernetes-id';
+const east = (namespace: string, name: string) => ({ issuer: EAST_ISSUER, namespace, serviceAccount: name });
 
-function component(name: string, annotations: Record<string, string>): Entity {
-  return {
-    apiVersion: 'backstage.io/v1alpha1',
-    kind: 'Component',
-    metadata: { name, namespace: 'default', annotations },
-    spec: { type: 'service', owner: 'group:default/team-payments', lifecycle: 'production' },
-  };
+const ROLES: RoleDetails[] = [
+  irsaRole('payments-api', east('payments', 'payments-api')),
+  irsaRole('payments-worker', east('payments', 'payments-worker')),
+  irsaRole('kaniko', east('ci', 'kaniko')),
+  irsaRole('admin-console', east('ops', 'admin-console'), {
+    Version: '2012-10-17',
+    Statement: [{ Effect: 'Allow', Action: '*', Resource: '*' }],
+  }),
+];
+
+const CLUSTERS: Record<string, ClusterObjects> = {
+  'demo-east': {
+    serviceAccounts: [
+      serviceAccount('payments', 'payments-api', { labels: { [ID]: 'payments-api' }, role: 'payments-api' }),
+      // not labelled: found through its labelled pod
+      serviceAccount('payments', 'payments-worker', { role: 'payments-worker' }),
+      serviceAccount('staging', 'payments-api', { labels: { [ID]: 'payments-api' } }),
+      serviceAccount('ci', 'kaniko', { role: 'kaniko' }),
+      serviceAccount('batch', 'default'),
+      serviceAccount('ops', 'admin-console', { labels: { app: 'admin-console', tier: 'ops' }, role: 'admin-console' }),
+      serviceAccount('legacy', 'legacy-batch', { labels: { [ID]: 'legacy-batch' }, role: 'legacy-batch' }),
+    ],
+    pods: [
+      pod('payments', 'payments-api-7d9f', {
+        serviceAccountName: 'payments-api',
+        labels: { [ID]: 'payments-api' },
+        injectedRole: 'payments-api',
+      }),
+      pod('payments', 'payments-worker-5c8b', {
+        serviceAccountName: 'payments-worker',
+        labels: { [ID]: 'payments-api' },
+        injectedRole: 'payments-worker',
+      }),
+      // names no service account: runs as `default`
+      pod('batch', 'nightly-29f1', { labels: { [ID]: 'nightly' } }),
+    ],
+  },
+  'demo-west': {
+    serviceAccounts: [
+      // the same role, whose trust names demo-east's issuer only
+      serviceAccount('payments', 'payments-api', { labels: { [ID]: 'payments-api' }, role: 'payments-api' }),
+    ],
+  },
+};
+
+function setup(
+  options: { clusters?: object[]; roles?: RoleDetails[]; kubernetes?: Record<string, ClusterObjects>; maxItems?: number } = {},
+) {
+  const iam = new InMemoryIamReader(eksEstate(options.roles ?? ROLES));
+  const kube = new InMemoryKubernetesReader(options.kubernetes ?? CLUSTERS, { maxItems: options.maxItems });
+  const { discovery, irsa } = discoveryOver(clustersConfig(options.clusters), { iam, kube });
+  const cluster = (name: string) => irsa.clusters.find(c => c.name === name)!;
+  return { discovery, iam, kube, cluster };
 }
 
-describe('BindingDiscovery (sandbox)', () => {
-  let s: Settings;
+const keyOf = (b: EntityBinding) => `${b.serviceAccount.cluster}/${b.serviceAccount.namespace}/${b.serviceAccount.name}`;
+const codes = (b: EntityBinding) => b.findings.map(f => f.code);
+const byId = (id: string) => component(id, { [ID]: id });
 
-  beforeAll(() => {
-    s = loadSettings();
-  });
-
-  const demoEast = () => readIrsaConfig(config([])).clusters[0];
-
-  /** The sandbox config with demo-east and `extraClusters`, plus overrides of `irsa`. */
-  function config(extraClusters: object[], irsaExtra: IrsaOverrides = {}) {
-    const base = sandboxAppConfig(s, [sandboxDemoEastCluster(s), ...extraClusters]);
-    return new ConfigReader({
-      ...base,
-      irsa: { ...base.irsa, ...irsaExtra, aws: { ...base.irsa.aws, ...irsaExtra.aws } },
-    });
-  }
-
-  function setup(extraClusters: object[] = [], irsaExtra: IrsaOverrides = {}) {
-    const root = config(extraClusters, irsaExtra);
-    const irsa = readIrsaConfig(root);
-    const aws = AwsClientFactory.fromConfig(root, irsa);
-    const cache = CacheManager.fromConfig(mockServices.rootConfig()).forPlugin('irsa');
-    const logger = mockServices.logger.mock();
-    const clusters = new ClusterService(irsa, aws, cache, logger);
-    const kube = KubernetesClientFactory.fromConfig(irsa);
-    const discovery = new BindingDiscovery(clusters, kube, new RoleReader(aws), cache, logger);
-    return { discovery, aws };
-  }
-
-  it('finds payments-api by its kubernetes-id and says its pods can assume the role', async () => {
-    const { discovery } = setup();
-    const result = await discovery.entityBindings(
-      component('payments-api', { 'backstage.io/kubernetes-id': 'payments-api' }),
-    );
-    expect(result.errors).toEqual([]);
-    expect(result.bindings).toHaveLength(1);
-    const [b] = result.bindings;
-    expect(b).toMatchObject({
-      serviceAccount: { cluster: 'demo-east', namespace: 'payments', name: 'payments-api' },
-      roleArn: `arn:aws:iam::${ACCOUNT}:role/irsa-demo-payments-api`,
-      serviceAccountExists: true,
-      entityRef: 'component:default/payments-api',
-      findings: [],
-    });
-    expect(b.verdict?.allowed).toBe(true);
-    expect(b.verdict?.statements?.[0].conditions.map(c => c.outcome)).toEqual(['matched', 'matched']);
-    expect(b.role?.attachedPolicies.map(p => p.arn)).toEqual(['arn:aws:iam::aws:policy/AmazonS3ReadOnlyAccess']);
-    expect(b.pods).toEqual([
-      { name: expect.stringMatching(/^payments-api-/), injectedRoleArn: b.roleArn },
-    ]);
-  });
-
-  it('explains why orders-worker is refused, most severe finding first', async () => {
-    const { discovery } = setup();
-    const { bindings } = await discovery.entityBindings(
-      component('orders-worker', { 'backstage.io/kubernetes-id': 'orders-worker' }),
-    );
-    const [b] = bindings;
-    expect(b.verdict?.allowed).toBe(false);
-    expect(b.findings.map(f => f.code)).toEqual(expect.arrayContaining(['TRUST_SUB_MISMATCH', 'POD_NOT_INJECTED']));
-    expect(b.findings[0].severity).toBe('high');
-    const sub = b.verdict!.statements![0].conditions.find(c => c.key.endsWith(':sub'))!;
-    expect(sub).toMatchObject({
-      outcome: 'not-matched',
-      expected: ['system:serviceaccount:order:orders-worker'],
-      actual: ['system:serviceaccount:orders:orders-worker'],
-    });
-  });
-
-  it('reports the missing role of legacy-batch without a verdict', async () => {
-    const { discovery } = setup();
-    const { bindings } = await discovery.entityBindings(
-      component('legacy-batch', { 'backstage.io/kubernetes-id': 'legacy-batch' }),
-    );
-    expect(bindings).toHaveLength(1);
-    expect(bindings[0].verdict).toBeUndefined();
-    expect(bindings[0].findings.map(f => f.code)).toEqual(['SA_ROLE_NOT_FOUND']);
-  });
-
-  it('follows the explicit annotation, including service accounts that do not exist', async () => {
-    const { discovery } = setup();
-    const { bindings } = await discovery.entityBindings(
-      component('mixed', {
-        'irsa.backstage.io/service-accounts': 'demo-east/ci/kaniko, */payments/no-such-sa, other-cluster/x/y, malformed',
-      }),
-    );
-    expect(bindings.map(b => `${b.serviceAccount.namespace}/${b.serviceAccount.name}:${b.serviceAccountExists}`)).toEqual([
-      'ci/kaniko:true',
-      'payments/no-such-sa:false',
-    ]);
-    expect(bindings[0].findings.map(f => f.code)).toContain('TRUST_SUB_WILDCARD_CLUSTER');
-  });
-
-  it('finds nothing for an entity without linking annotations', async () => {
-    const { discovery } = setup();
-    await expect(discovery.entityBindings(component('unlinked', {}))).resolves.toMatchObject({ bindings: [], errors: [] });
-  });
-
-  it('reports an unreachable cluster and still answers for the others', async () => {
-    const { discovery } = setup([
-      { name: 'unreachable', accountId: ACCOUNT, region: 'us-east-1', url: 'https://127.0.0.1:1', serviceAccountToken: 'x' },
-    ]);
-    const result = await discovery.entityBindings(component('payments-api', { 'backstage.io/kubernetes-id': 'payments-api' }));
-    expect(result.bindings).toHaveLength(1);
-    expect(result.errors).toEqual([
-      { cluster: 'unreachable', message: expect.stringMatching(/^Could not list service accounts in cluster unreachable: /) },
-    ]);
-  });
-
-  it('verifies a service account against the role its annotation names', async () => {
-    const { discovery } = setup();
-    const b = await discovery.verify({ cluster: demoEast(), namespace: 'reports', serviceAccount: 'reports-job' });
-    expect(b).toMatchObject({ source: 'annotation', serviceAccountExists: true, roleArn: `arn:aws:iam::${ACCOUNT}:role/irsa-demo-reports-job` });
-    expect(b.verdict?.allowed).toBe(true);
-    expect(b.findings.map(f => f.code)).toContain('TRUST_AUD_UNRESTRICTED');
-    expect(b.entityRef).toBeUndefined();
-  });
-
-  it("verifies another role before annotating: payments-api's role refuses orders-worker", async () => {
-    const { discovery } = setup();
-    const b = await discovery.verify({
-      cluster: demoEast(),
-      namespace: 'orders',
-      serviceAccount: 'orders-worker',
-      roleArn: `arn:aws:iam::${ACCOUNT}:role/irsa-demo-payments-api`,
-    });
-    expect(b).toMatchObject({ source: 'request', roleArn: `arn:aws:iam::${ACCOUNT}:role/irsa-demo-payments-api` });
-    expect(b.verdict?.allowed).toBe(false);
-    expect(b.findings.map(f => f.code)).toContain('TRUST_SUB_MISMATCH');
-  });
-
-  it('verifies a role for a service account that does not exist yet', async () => {
-    const { discovery } = setup();
-    const b = await discovery.verify({
-      cluster: demoEast(),
-      namespace: 'payments',
-      serviceAccount: 'payments-api-next',
-      roleArn: `arn:aws:iam::${ACCOUNT}:role/irsa-demo-kaniko`,
-    });
-    expect(b.serviceAccountExists).toBe(false);
-    // kaniko's trust admits every service account of the cluster: allowed, and critical
-    expect(b.verdict?.allowed).toBe(true);
-    expect(b.findings.map(f => f.code)).toContain('TRUST_SUB_WILDCARD_CLUSTER');
-  });
-
-  it('serves a second page view of the same entity without new IAM calls', async () => {
-    const { discovery, aws } = setup();
-    const entity = component('admin-console', { 'backstage.io/kubernetes-id': 'admin-console' });
-    const first = await discovery.entityBindings(entity);
-    const callsAfterFirst = aws.callCounts();
-    expect(callsAfterFirst['iam:GetRole']).toBe(1);
-    const second = await discovery.entityBindings(entity);
-    expect(aws.callCounts()).toEqual(callsAfterFirst);
-    expect(second).toEqual(first);
-    expect(first.bindings[0].findings.map(f => f.code)).toEqual(expect.arrayContaining(['PERM_ADMIN', 'POD_ROLE_STALE']));
-  });
-
-  describe('bounded reads', () => {
-    let blackhole: Blackhole;
-    beforeAll(async () => {
-      blackhole = await startBlackhole();
-      // Loads @kubernetes/client-node (seconds under Jest's transform): timings measure waiting.
-      await new KubernetesClientFactory().core(demoEast());
-    });
-    afterAll(() => blackhole.close());
-
-    const paymentsApi = () => component('payments-api', { 'backstage.io/kubernetes-id': 'payments-api' });
-
-    it('answers within the Kubernetes time limit when clusters accept and never answer', async () => {
-      const silent = (name: string, url: string) => ({
-        name, accountId: ACCOUNT, region: 'us-east-1', url, skipTLSVerify: true, serviceAccountToken: 'x',
-      });
-      const { discovery } = setup(
-        [silent('silent-tls', blackhole.url('https')), silent('silent-http', blackhole.url('http'))],
-        { timeouts: { kubernetesMs: 2000 } },
+describe('BindingDiscovery', () => {
+  describe('linking an entity to its service accounts', () => {
+    it('follows irsa.backstage.io/service-accounts to one cluster, and to every cluster for "*"', async () => {
+      const { discovery, kube } = setup();
+      const result = await discovery.entityBindings(
+        component('mixed', {
+          'irsa.backstage.io/service-accounts': 'demo-east/payments/payments-api, */ci/kaniko, other-cluster/x/y,',
+        }),
       );
-      const started = Date.now();
-      const result = await discovery.entityBindings(paymentsApi());
-      const elapsed = Date.now() - started;
-      expect(elapsed).toBeLessThan(3000);
-      expect(blackhole.connections).toBeGreaterThanOrEqual(2);
-      // demo-east's binding is whole
-      expect(result.bindings).toHaveLength(1);
-      expect(result.bindings[0]).toMatchObject({ serviceAccount: { cluster: 'demo-east', name: 'payments-api' } });
-      expect(result.bindings[0].error).toBeUndefined();
-      expect(result.bindings[0].verdict?.allowed).toBe(true);
-      const timedOut = (name: string) =>
-        `Could not list service accounts in cluster ${name}: TimeoutError: Kubernetes API of cluster ${name} timed out: ` +
-        'the reads of one request may take 2000 ms (irsa.timeouts.kubernetesMs)';
-      expect(result.errors).toEqual(
+      expect(result.errors).toEqual([]);
+      // a cluster that is not configured names nothing to read
+      expect(result.bindings.map(b => `${keyOf(b)}:${b.serviceAccountExists}`)).toEqual([
+        'demo-east/ci/kaniko:true',
+        'demo-east/payments/payments-api:true',
+        'demo-west/ci/kaniko:false',
+      ]);
+      expect(kube.calls.filter(c => c.startsWith('list') && !c.startsWith('listPodsOf'))).toEqual([]);
+    });
+
+    it("gives a service account's binding its role, verdict, permissions and pods", async () => {
+      const { discovery } = setup();
+      const { bindings } = await discovery.entityBindings(
+        component('payments', { 'irsa.backstage.io/service-accounts': 'demo-east/payments/payments-api' }),
+      );
+      expect(bindings).toEqual([
+        expect.objectContaining({
+          serviceAccount: { cluster: 'demo-east', namespace: 'payments', name: 'payments-api' },
+          source: 'annotation',
+          serviceAccountExists: true,
+          entityRef: 'component:default/payments',
+          roleArn: roleArn('payments-api'),
+          role: ROLES[0],
+          pods: [{ name: 'payments-api-7d9f', injectedRoleArn: roleArn('payments-api') }],
+          findings: [],
+        }),
+      ]);
+      const [b] = bindings;
+      expect(b.error).toBeUndefined();
+      expect(b.verdict?.allowed).toBe(true);
+      expect(b.permissions?.findings).toEqual([]);
+      expect(b.role?.attachedPolicies.map(p => p.arn)).toEqual([S3_READ_ONLY]);
+    });
+
+    it('finds the service accounts labelled with backstage.io/kubernetes-id in every namespace and cluster', async () => {
+      const { discovery, kube } = setup();
+      const { bindings, errors } = await discovery.entityBindings(byId('payments-api'));
+      expect(errors).toEqual([]);
+      expect(bindings.map(keyOf)).toEqual([
+        'demo-east/payments/payments-api',
+        // its labelled pod runs as this one
+        'demo-east/payments/payments-worker',
+        'demo-east/staging/payments-api',
+        'demo-west/payments/payments-api',
+      ]);
+      expect(kube.calls).toEqual(
         expect.arrayContaining([
-          { cluster: 'silent-tls', message: timedOut('silent-tls') },
-          { cluster: 'silent-http', message: timedOut('silent-http') },
+          'listServiceAccounts demo-east/* backstage.io/kubernetes-id=payments-api',
+          'listPods demo-east/* backstage.io/kubernetes-id=payments-api',
+          'listServiceAccounts demo-west/* backstage.io/kubernetes-id=payments-api',
+          // only the one found by its pod is read by name
+          'readServiceAccount demo-east/payments/payments-worker',
         ]),
       );
-      expect(result.errors).toHaveLength(2);
+      expect(kube.count('readServiceAccount')).toBe(1);
+      const worker = bindings[1];
+      expect(worker).toMatchObject({ serviceAccountExists: true, roleArn: roleArn('payments-worker') });
+      expect(worker.verdict?.allowed).toBe(true);
+      // a labelled service account without a role annotation has a binding without a role
+      expect(bindings[2]).toMatchObject({ serviceAccountExists: true, findings: [] });
+      expect(bindings[2].roleArn).toBeUndefined();
+      expect(bindings[2].verdict).toBeUndefined();
     });
 
-    it('answers within the AWS time limit when AWS never answers, with the Kubernetes facts', async () => {
-      const { discovery } = setup([], { aws: { endpoint: blackhole.url('http') }, timeouts: { awsMs: 1500 } });
-      const started = Date.now();
-      const result = await discovery.entityBindings(paymentsApi());
-      expect(Date.now() - started).toBeLessThan(2500);
-      expect(result.errors).toEqual([]);
-      const [b] = result.bindings;
-      expect(b).toMatchObject({
-        serviceAccount: { cluster: 'demo-east', namespace: 'payments', name: 'payments-api' },
-        serviceAccountExists: true,
-        roleArn: `arn:aws:iam::${ACCOUNT}:role/irsa-demo-payments-api`,
-      });
-      expect(b.verdict).toBeUndefined();
-      expect(b.error).toMatch(
-        /^Could not analyse demo-east\/payments\/payments-api: TimeoutError: AWS iam:GetRole timed out: the AWS calls of one request may take 1500 ms/,
-      );
+    it('takes "default" as the service account of a labelled pod that names none', async () => {
+      const { discovery } = setup();
+      const { bindings } = await discovery.entityBindings(byId('nightly'));
+      expect(bindings.map(b => `${keyOf(b)}:${b.serviceAccountExists}`)).toEqual(['demo-east/batch/default:true']);
     });
 
-    it('lists in pages of irsa.kubernetes.pageSize across the estate', async () => {
-      const { discovery } = setup([], { kubernetes: { pageSize: 2 } });
-      const ids = ['payments-api', 'orders-worker', 'kaniko', 'reports-job', 'admin-console'];
-      const result = await discovery.entityBindings(
-        component('many', { 'backstage.io/kubernetes-label-selector': `backstage.io/kubernetes-id in (${ids.join(',')})` }),
-      );
-      expect(result.errors).toEqual([]);
-      expect(result.bindings.map(b => b.serviceAccount.name).sort()).toEqual([...ids].sort());
-      // pods are read too: payments-api's pod shows, with its injected role
-      const payments = result.bindings.find(b => b.serviceAccount.name === 'payments-api')!;
-      expect(payments.pods).toEqual([{ name: expect.stringMatching(/^payments-api-/), injectedRoleArn: payments.roleArn }]);
-    });
-
-    it('stops at irsa.kubernetes.maxItems and says so', async () => {
-      const { discovery } = setup([], { kubernetes: { pageSize: 2, maxItems: 3 } });
-      const result = await discovery.entityBindings(
-        component('many', {
-          'backstage.io/kubernetes-label-selector':
-            'backstage.io/kubernetes-id in (payments-api,orders-worker,kaniko,reports-job,admin-console)',
+    it('uses backstage.io/kubernetes-label-selector rather than the kubernetes-id', async () => {
+      const { discovery, kube } = setup();
+      const { bindings, errors } = await discovery.entityBindings(
+        component('admin-console', {
+          'backstage.io/kubernetes-label-selector': 'app=admin-console,tier in (ops, platform)',
+          [ID]: 'payments-api',
         }),
       );
-      expect(result.errors).toEqual([
-        {
-          cluster: 'demo-east',
-          message:
-            'More than 3 service accounts match "backstage.io/kubernetes-id in (payments-api,orders-worker,kaniko,reports-job,admin-console)" ' +
-            'in cluster demo-east; only the first were read (irsa.kubernetes.maxItems), so some service accounts may be missing',
-        },
+      expect(errors).toEqual([]);
+      expect(bindings.map(keyOf)).toEqual(['demo-east/ops/admin-console']);
+      expect(codes(bindings[0])).toContain('PERM_ADMIN');
+      expect(kube.calls.join('\n')).not.toContain('kubernetes-id');
+    });
+
+    it('looks only in backstage.io/kubernetes-namespace when the entity names one', async () => {
+      const { discovery, kube } = setup();
+      const { bindings } = await discovery.entityBindings(
+        component('payments-api', { [ID]: 'payments-api', 'backstage.io/kubernetes-namespace': 'payments' }),
+      );
+      expect(bindings.map(keyOf)).toEqual([
+        'demo-east/payments/payments-api',
+        'demo-east/payments/payments-worker',
+        'demo-west/payments/payments-api',
       ]);
-      expect(result.bindings.length).toBeGreaterThanOrEqual(3);
-      expect(result.bindings.length).toBeLessThan(5);
+      expect(kube.calls.filter(c => c.startsWith('listServiceAccounts') || c.startsWith('listPods '))).toEqual([
+        'listServiceAccounts demo-east/payments backstage.io/kubernetes-id=payments-api',
+        'listPods demo-east/payments backstage.io/kubernetes-id=payments-api',
+        'listServiceAccounts demo-west/payments backstage.io/kubernetes-id=payments-api',
+        'listPods demo-west/payments backstage.io/kubernetes-id=payments-api',
+      ]);
     });
 
-    it('keeps AWS calls of one view within the per-request cap', async () => {
-      const { discovery, aws } = setup([], { aws: { concurrency: { perRequest: 2, perProcess: 32 } } });
-      const iam = await aws.iam(ACCOUNT);
-      let now = 0;
-      let max = 0;
-      // counts IAM requests in flight over HTTP (once per attempt)
-      iam.middlewareStack.add(
-        next => async args => {
-          max = Math.max(max, ++now);
-          try {
-            return await next(args);
-          } finally {
-            now -= 1;
-          }
-        },
-        { step: 'deserialize', name: 'testInFlight' },
-      );
-      const result = await discovery.entityBindings(
-        component('many', {
-          'irsa.backstage.io/service-accounts': [
-            'payments/payments-api', 'orders/orders-worker', 'ci/kaniko', 'reports/reports-job',
-            'inventory/inventory-sync', 'ops/admin-console',
-          ].map(ref => `demo-east/${ref}`).join(','),
+    it('gives a service account found several ways one binding', async () => {
+      const { discovery } = setup();
+      const { bindings } = await discovery.entityBindings(
+        component('payments-api', {
+          'irsa.backstage.io/service-accounts': 'demo-east/payments/payments-api,*/payments/payments-worker',
+          [ID]: 'payments-api',
+          'backstage.io/kubernetes-namespace': 'payments',
         }),
       );
-      expect(result.bindings).toHaveLength(6);
-      expect(result.bindings.every(b => b.role && !b.error)).toBe(true);
-      expect(aws.totalCalls()).toBeGreaterThan(20);
-      expect(max).toBe(2);
+      expect(bindings.map(keyOf)).toEqual([
+        'demo-east/payments/payments-api',
+        'demo-east/payments/payments-worker',
+        'demo-west/payments/payments-api',
+        'demo-west/payments/payments-worker',
+      ]);
+      expect(bindings.map(b => b.serviceAccountExists)).toEqual([true, true, true, false]);
+    });
+
+    it('reads nothing for an entity without linking annotations', async () => {
+      const { discovery, kube, iam } = setup();
+      await expect(discovery.entityBindings(component('unlinked', {}))).resolves.toEqual({
+        entityRef: 'component:default/unlinked',
+        bindings: [],
+        errors: [],
+      });
+      expect([...kube.calls, ...iam.calls]).toEqual([]);
+    });
+
+    it("checks trust against the issuer of the service account's own cluster", async () => {
+      const { discovery, iam } = setup();
+      const { bindings } = await discovery.entityBindings(
+        component('payments-api', { 'irsa.backstage.io/service-accounts': '*/payments/payments-api' }),
+      );
+      const [eastBinding, westBinding] = bindings;
+      expect(eastBinding.verdict?.allowed).toBe(true);
+      expect(westBinding.verdict?.allowed).toBe(false);
+      expect(codes(westBinding)).toContain('TRUST_ISSUER_MISMATCH');
+      expect(iam.calls.filter(c => c.startsWith('readClusterIssuer')).sort()).toEqual([
+        'readClusterIssuer 123456789012/us-east-1/demo-east',
+        'readClusterIssuer 123456789012/us-west-2/demo-west',
+      ]);
+    });
+
+    it('uses a configured issuer without asking EKS', async () => {
+      const { discovery, iam } = setup({ clusters: [{ ...EAST_CLUSTER, oidcIssuer: EAST_ISSUER }] });
+      const { bindings } = await discovery.entityBindings(byId('payments-api'));
+      expect(bindings.every(b => b.verdict?.allowed || !b.roleArn)).toBe(true);
+      expect(iam.count('readClusterIssuer')).toBe(0);
+    });
+
+    it('says when the annotated role does not exist, without a verdict', async () => {
+      const { discovery } = setup();
+      const { bindings } = await discovery.entityBindings(byId('legacy-batch'));
+      expect(bindings).toHaveLength(1);
+      expect(bindings[0]).toMatchObject({ roleArn: roleArn('legacy-batch'), serviceAccountExists: true });
+      expect(bindings[0].role).toBeUndefined();
+      expect(bindings[0].verdict).toBeUndefined();
+      expect(bindings[0].error).toBeUndefined();
+      expect(codes(bindings[0])).toEqual(['SA_ROLE_NOT_FOUND']);
     });
   });
 
   describe('annotation validation', () => {
-    it('reports bad service-accounts entries and follows the good ones', async () => {
+    it('reports a bad service-accounts entry for every cluster and follows the good ones', async () => {
       const { discovery } = setup();
       const result = await discovery.entityBindings(
-        component('mixed', { 'irsa.backstage.io/service-accounts': 'demo-east/Payments/payments-api, demo-east/ci/kaniko' }),
+        component('mixed', {
+          'irsa.backstage.io/service-accounts': 'demo-east/Payments/payments-api, demo-east/ci/kaniko, malformed',
+        }),
       );
-      expect(result.bindings.map(b => b.serviceAccount.name)).toEqual(['kaniko']);
+      expect(result.bindings.map(keyOf)).toEqual(['demo-east/ci/kaniko']);
       expect(result.errors).toEqual([
         {
           cluster: '*',
@@ -328,35 +275,34 @@ describe('BindingDiscovery (sandbox)', () => {
             /^Annotation irsa.backstage.io\/service-accounts entry "demo-east\/Payments\/payments-api": namespace "Payments" must/,
           ),
         },
+        {
+          cluster: '*',
+          message:
+            'Annotation irsa.backstage.io/service-accounts entry "malformed": must be cluster/namespace/name (cluster may be "*")',
+        },
       ]);
     });
 
     it('never lists all namespaces when the namespace annotation is invalid', async () => {
-      const { discovery } = setup();
+      const { discovery, kube } = setup();
       const result = await discovery.entityBindings(
-        component('payments-api', {
-          'backstage.io/kubernetes-id': 'payments-api',
-          'backstage.io/kubernetes-namespace': 'Payments',
-        }),
+        component('payments-api', { [ID]: 'payments-api', 'backstage.io/kubernetes-namespace': 'Payments' }),
       );
-      // payments-api exists in namespace payments: a widened list would have found it
       expect(result.bindings).toEqual([]);
       expect(result.errors).toEqual([
         { cluster: '*', message: expect.stringMatching(/^Annotation backstage.io\/kubernetes-namespace value "Payments": /) },
       ]);
+      expect(kube.calls).toEqual([]);
     });
 
     it.each([
       ['an empty', ''],
       ['a negative-only', 'backstage.io/kubernetes-id!=nothing'],
       ['an unparsable', 'backstage.io/kubernetes-id in (payments-api'],
-    ])('does not run %s label selector', async (_, selector) => {
-      const { discovery } = setup();
+    ])('does not run %s label selector, nor fall back to the kubernetes-id', async (_, selector) => {
+      const { discovery, kube } = setup();
       const result = await discovery.entityBindings(
-        component('payments-api', {
-          'backstage.io/kubernetes-label-selector': selector,
-          'backstage.io/kubernetes-id': 'payments-api',
-        }),
+        component('payments-api', { 'backstage.io/kubernetes-label-selector': selector, [ID]: 'payments-api' }),
       );
       expect(result.bindings).toEqual([]);
       expect(result.errors).toEqual([
@@ -367,15 +313,254 @@ describe('BindingDiscovery (sandbox)', () => {
           ),
         },
       ]);
+      expect(kube.calls).toEqual([]);
     });
 
     it('refuses a kubernetes-id that is not a label value', async () => {
-      const { discovery } = setup();
-      const result = await discovery.entityBindings(component('odd', { 'backstage.io/kubernetes-id': 'payments api' }));
+      const { discovery, kube } = setup();
+      const result = await discovery.entityBindings(component('odd', { [ID]: 'payments api' }));
       expect(result.bindings).toEqual([]);
       expect(result.errors).toEqual([
         { cluster: '*', message: expect.stringMatching(/^Annotation backstage.io\/kubernetes-id value "payments api" is not a label value: /) },
       ]);
+      expect(kube.calls).toEqual([]);
+    });
+  });
+
+  describe('partial failures', () => {
+    it("reports a cluster whose lists fail and keeps the other cluster's bindings whole", async () => {
+      const { discovery, kube } = setup();
+      kube.failWhen(/ demo-west\//, new Error('Kubernetes API of cluster demo-west timed out'));
+      const result = await discovery.entityBindings(byId('payments-api'));
+      expect(result.errors).toEqual([
+        {
+          cluster: 'demo-west',
+          message: 'Could not list service accounts in cluster demo-west: Error: Kubernetes API of cluster demo-west timed out',
+        },
+      ]);
+      expect(result.bindings.map(keyOf)).toEqual([
+        'demo-east/payments/payments-api',
+        'demo-east/payments/payments-worker',
+        'demo-east/staging/payments-api',
+      ]);
+      expect(result.bindings.every(b => !b.error)).toBe(true);
+    });
+
+    it('reports a configured cluster it cannot reach, and one whose named service account cannot be read', async () => {
+      const { discovery, kube } = setup({
+        clusters: [EAST_CLUSTER, WEST_CLUSTER, { ...EAST_CLUSTER, name: 'ghost', url: 'https://ghost.invalid' }],
+      });
+      kube.failWhen(/^readServiceAccount demo-west\//, new Error('Forbidden'));
+      const result = await discovery.entityBindings(
+        component('kaniko', { 'irsa.backstage.io/service-accounts': '*/ci/kaniko' }),
+      );
+      expect(result.bindings.map(keyOf)).toEqual(['demo-east/ci/kaniko']);
+      expect(result.errors).toEqual(
+        expect.arrayContaining([
+          { cluster: 'demo-west', message: 'Could not list service accounts in cluster demo-west: Error: Forbidden' },
+          {
+            cluster: 'ghost',
+            message: 'Could not list service accounts in cluster ghost: Error: connect ECONNREFUSED https://ghost.invalid',
+          },
+        ]),
+      );
+      expect(result.errors).toHaveLength(2);
+    });
+
+    it("keeps a binding's Kubernetes facts and says why it could not be analysed when its role cannot be read", async () => {
+      const { discovery, iam } = setup();
+      const denied = Object.assign(new Error('not authorized to perform iam:GetRole'), { name: 'AccessDenied' });
+      iam.failWhen(/^readRole .*:role\/payments-worker$/, denied);
+      const { bindings, errors } = await discovery.entityBindings(
+        component('payments', { 'irsa.backstage.io/service-accounts': 'demo-east/payments/payments-api,demo-east/payments/payments-worker' }),
+      );
+      expect(errors).toEqual([]);
+      const [api, worker] = bindings;
+      expect(api.verdict?.allowed).toBe(true);
+      expect(api.error).toBeUndefined();
+      expect(worker).toMatchObject({
+        serviceAccountExists: true,
+        roleArn: roleArn('payments-worker'),
+        error:
+          'Could not analyse demo-east/payments/payments-worker: AccessDenied: not authorized to perform iam:GetRole',
+      });
+      expect(worker.verdict).toBeUndefined();
+      expect(worker.role).toBeUndefined();
+    });
+
+    it("says why a binding could not be analysed when its pods or its cluster's issuer cannot be read", async () => {
+      const { discovery, iam, kube } = setup();
+      kube.failWhen(/^listPodsOf demo-east\/ci\/kaniko$/, new Error('pods are forbidden'));
+      iam.failWhen(/^readClusterIssuer .*\/demo-west$/, new Error('EKS is down'));
+      const { bindings, errors } = await discovery.entityBindings(
+        component('mixed', { 'irsa.backstage.io/service-accounts': 'demo-east/ci/kaniko,*/payments/payments-api' }),
+      );
+      expect(errors).toEqual([]);
+      expect(bindings.map(b => [keyOf(b), b.error])).toEqual([
+        ['demo-east/ci/kaniko', 'Could not analyse demo-east/ci/kaniko: Error: pods are forbidden'],
+        ['demo-east/payments/payments-api', undefined],
+        ['demo-west/payments/payments-api', 'Could not analyse demo-west/payments/payments-api: Error: EKS is down'],
+      ]);
+    });
+
+    it("still gives the verdict when the account's OIDC providers cannot be listed", async () => {
+      const { discovery, iam } = setup();
+      iam.failWhen(/^listOidcProviders /, new Error('Rate exceeded'));
+      const { bindings } = await discovery.entityBindings(
+        component('payments', { 'irsa.backstage.io/service-accounts': 'demo-east/payments/payments-api' }),
+      );
+      expect(bindings[0].error).toBeUndefined();
+      expect(bindings[0].verdict?.allowed).toBe(true);
+    });
+
+    it('says when a label lookup stopped at the cap, and how far it read', async () => {
+      const { discovery } = setup({ maxItems: 2 });
+      const selector = `${ID} in (payments-api,legacy-batch)`;
+      const result = await discovery.entityBindings(
+        component('many', { 'backstage.io/kubernetes-label-selector': selector }),
+      );
+      expect(result.errors).toEqual([
+        {
+          cluster: 'demo-east',
+          message:
+            `More than 2 service accounts match "${selector}" in cluster demo-east; only the first were read ` +
+            '(irsa.kubernetes.maxItems), so some service accounts may be missing',
+        },
+      ]);
+    });
+
+    it("says when a service account's pods were read only up to the cap", async () => {
+      const many = Array.from({ length: 3 }, (_, i) =>
+        pod('ci', `kaniko-${i}`, { serviceAccountName: 'kaniko', injectedRole: 'kaniko' }),
+      );
+      const { discovery } = setup({
+        maxItems: 2,
+        kubernetes: { 'demo-east': { serviceAccounts: [serviceAccount('ci', 'kaniko', { role: 'kaniko' })], pods: many } },
+        clusters: [EAST_CLUSTER],
+      });
+      const { bindings } = await discovery.entityBindings(
+        component('kaniko', { 'irsa.backstage.io/service-accounts': 'demo-east/ci/kaniko' }),
+      );
+      expect(bindings[0].pods).toHaveLength(2);
+      expect(bindings[0].error).toBe(
+        'Only the first 2 pods running as ci/kaniko were read (irsa.kubernetes.maxItems); pod findings may be incomplete',
+      );
+      expect(bindings[0].verdict?.allowed).toBe(true);
+    });
+  });
+
+  describe('caching and coalescing', () => {
+    const payments = () => byId('payments-api');
+
+    it('serves a second view of an entity without reading AWS again; Kubernetes is read live', async () => {
+      const { discovery, iam, kube } = setup();
+      const first = await discovery.entityBindings(payments());
+      const iamCalls = [...iam.calls];
+      const kubeCalls = [...kube.calls];
+      expect(iam.count('readRole')).toBe(2);
+      const second = await discovery.entityBindings(payments());
+      expect(second).toEqual(first);
+      expect(iam.calls).toEqual(iamCalls);
+      expect(kube.calls).toEqual([...kubeCalls, ...kubeCalls]);
+    });
+
+    it('reads a role once for every entity and service account that names it', async () => {
+      const { discovery, iam, cluster } = setup();
+      await discovery.entityBindings(payments());
+      await discovery.entityBindings(
+        component('payments-again', { 'irsa.backstage.io/service-accounts': '*/payments/payments-api' }),
+      );
+      await discovery.verify({ cluster: cluster('demo-east'), namespace: 'payments', serviceAccount: 'payments-api' });
+      expect(iam.calls.filter(c => c.startsWith('readRole')).sort()).toEqual([
+        `readRole ${roleArn('payments-api')}`,
+        `readRole ${roleArn('payments-worker')}`,
+      ]);
+      expect(iam.count('listOidcProviders')).toBe(1);
+    });
+
+    it('remembers that a role does not exist', async () => {
+      const { discovery, iam } = setup();
+      await discovery.entityBindings(byId('legacy-batch'));
+      const second = await discovery.entityBindings(byId('legacy-batch'));
+      expect(codes(second.bindings[0])).toEqual(['SA_ROLE_NOT_FOUND']);
+      expect(iam.count('readRole')).toBe(1);
+    });
+
+    it('does not remember a failed read: the next view tries again', async () => {
+      const { discovery, iam } = setup();
+      iam.failWhen(/^readRole /, new Error('Rate exceeded'));
+      const failed = await discovery.entityBindings(payments());
+      expect(failed.bindings[0].error).toMatch(/Rate exceeded/);
+      iam.recover();
+      const second = await discovery.entityBindings(payments());
+      expect(second.bindings[0].error).toBeUndefined();
+      expect(second.bindings[0].verdict?.allowed).toBe(true);
+    });
+
+    it('shares one read of each role, issuer and provider list among concurrent views', async () => {
+      const { discovery, iam } = setup();
+      const [first, ...others] = await iam.overlapping(3, () => discovery.entityBindings(payments()));
+      expect(others).toEqual([first, first]);
+      expect(iam.count('readRole')).toBe(2);
+      expect(iam.count('readClusterIssuer')).toBe(2);
+      expect(iam.count('listOidcProviders')).toBe(1);
+    });
+  });
+
+  describe('verify', () => {
+    it('verifies a service account against the role its annotation names', async () => {
+      const { discovery, cluster } = setup();
+      const b = await discovery.verify({ cluster: cluster('demo-east'), namespace: 'payments', serviceAccount: 'payments-api' });
+      expect(b).toMatchObject({ source: 'annotation', serviceAccountExists: true, roleArn: roleArn('payments-api') });
+      expect(b.verdict?.allowed).toBe(true);
+      expect(b.entityRef).toBeUndefined();
+    });
+
+    it('verifies another role as if the annotation named it, without reading the annotated one', async () => {
+      const { discovery, cluster, iam } = setup();
+      const b = await discovery.verify({
+        cluster: cluster('demo-east'),
+        namespace: 'payments',
+        serviceAccount: 'payments-worker',
+        roleArn: roleArn('payments-api'),
+      });
+      expect(b).toMatchObject({ source: 'request', roleArn: roleArn('payments-api') });
+      expect(b.verdict?.allowed).toBe(false);
+      expect(codes(b)).toContain('TRUST_SUB_MISMATCH');
+      expect(iam.calls.filter(c => c.startsWith('readRole'))).toEqual([`readRole ${roleArn('payments-api')}`]);
+    });
+
+    it('verifies a role for a service account that does not exist yet', async () => {
+      const { discovery, cluster } = setup();
+      const b = await discovery.verify({
+        cluster: cluster('demo-east'),
+        namespace: 'ci',
+        serviceAccount: 'kaniko',
+        roleArn: roleArn('kaniko'),
+      });
+      expect(b.verdict?.allowed).toBe(true);
+      const missing = await discovery.verify({
+        cluster: cluster('demo-east'),
+        namespace: 'ci',
+        serviceAccount: 'kaniko-next',
+        roleArn: roleArn('kaniko'),
+      });
+      expect(missing.serviceAccountExists).toBe(false);
+      expect(missing.verdict?.allowed).toBe(false);
+      expect(codes(missing)).toContain('TRUST_SUB_MISMATCH');
+    });
+
+    it('answers for a service account that does not exist without reading IAM', async () => {
+      const { discovery, cluster, iam } = setup();
+      const b = await discovery.verify({ cluster: cluster('demo-west'), namespace: 'ci', serviceAccount: 'kaniko' });
+      expect(b).toEqual({
+        serviceAccount: { cluster: 'demo-west', namespace: 'ci', name: 'kaniko' },
+        source: 'annotation',
+        serviceAccountExists: false,
+        pods: [],
+        findings: [],
+      });
+      expect(iam.calls).toEqual([]);
     });
   });
 });

@@ -1,4 +1,3 @@
-import type * as K8s from '@kubernetes/client-node';
 import {
   Entity,
   stringifyEntityRef,
@@ -16,15 +15,16 @@ import {
   parseRoleArn,
   ROLE_ARN_ANNOTATION,
   RoleDetails,
+  ServiceAccountLike,
   sortFindings,
 } from '@irsa-backstage/plugin-irsa-common';
-import { ClusterService, OidcProvider } from './ClusterService';
+import { ClusterService } from './ClusterService';
 import { ClusterConfig } from './config';
 import { EntityLinks, readEntityLinks } from './entityLinks';
-import { KubernetesClientFactory, kubernetesStatus, Listed } from './KubernetesClientFactory';
+import { IamReader, OidcProvider } from './IamReader';
+import { KubernetesReader, ObjectRef } from './KubernetesReader';
 import { runAsOneRequest } from './limits';
 import { describeError, ReadThroughCache } from './ReadThroughCache';
-import { RoleReader } from './RoleReader';
 
 /** A role is re-read after this; short, so a fixed trust policy shows up quickly. */
 const ROLE_TTL_MS = 60 * 1000;
@@ -33,81 +33,19 @@ type Target = {
   cluster: ClusterConfig;
   namespace: string;
   name: string;
-  serviceAccount?: K8s.V1ServiceAccount;
+  serviceAccount?: ServiceAccountLike;
 };
-type Ref = { namespace: string; name: string };
 type Errors = EntityBindings['errors'];
-
-/**
- * The Kubernetes reads of one request, shared by its bindings: one client per
- * cluster (the token file is read once) whose calls share one deadline, and
- * one pod list per service account.
- */
-class KubernetesReads {
-  private readonly cores = new Map<string, Promise<K8s.CoreV1Api>>();
-  private readonly pods = new Map<string, Promise<Listed<K8s.V1Pod>>>();
-
-  constructor(private readonly kube: KubernetesClientFactory) {}
-
-  core(cluster: ClusterConfig): Promise<K8s.CoreV1Api> {
-    let core = this.cores.get(cluster.name);
-    if (!core) {
-      core = this.kube.core(cluster, this.kube.requestDeadline(cluster));
-      this.cores.set(cluster.name, core);
-    }
-    return core;
-  }
-
-  async serviceAccount(cluster: ClusterConfig, ref: Ref): Promise<K8s.V1ServiceAccount | undefined> {
-    const core = await this.core(cluster);
-    try {
-      return await core.readNamespacedServiceAccount(ref);
-    } catch (e) {
-      if (kubernetesStatus(e) === 404) return undefined;
-      throw e;
-    }
-  }
-
-  async serviceAccounts(cluster: ClusterConfig, labelSelector: string, namespace?: string) {
-    const core = await this.core(cluster);
-    return this.kube.listAll(page =>
-      namespace
-        ? core.listNamespacedServiceAccount({ namespace, labelSelector, ...page })
-        : core.listServiceAccountForAllNamespaces({ labelSelector, ...page }),
-    );
-  }
-
-  async labelledPods(cluster: ClusterConfig, labelSelector: string, namespace?: string) {
-    const core = await this.core(cluster);
-    return this.kube.listAll(page =>
-      namespace
-        ? core.listNamespacedPod({ namespace, labelSelector, ...page })
-        : core.listPodForAllNamespaces({ labelSelector, ...page }),
-    );
-  }
-
-  /** The pods running as one service account (the API server filters them). */
-  podsOf(cluster: ClusterConfig, ref: Ref): Promise<Listed<K8s.V1Pod>> {
-    const key = `${cluster.name}/${ref.namespace}/${ref.name}`;
-    let pods = this.pods.get(key);
-    if (!pods) {
-      const fieldSelector = `spec.serviceAccountName=${ref.name}`;
-      pods = this.core(cluster).then(core =>
-        this.kube.listAll(page => core.listNamespacedPod({ namespace: ref.namespace, fieldSelector, ...page })),
-      );
-      this.pods.set(key, pods);
-    }
-    return pods;
-  }
-}
 
 /**
  * Finds the service accounts an entity runs as (the linking order of docs/architecture.md:
  * the explicit annotation, then the Kubernetes plugin's kubernetes-id label on
  * service accounts and on pods), reads the role each one's
  * `eks.amazonaws.com/role-arn` names, and analyses trust, permissions and pods
- * with irsa-common. Annotations are validated first; every read is bounded in
- * time and size (see KubernetesClientFactory and AwsClientFactory).
+ * with irsa-common. Annotations are validated first. It reads Kubernetes
+ * through a {@link KubernetesReader} and IAM through an {@link IamReader}; each
+ * view is one request (`runAsOneRequest`), so the real readers bound its reads
+ * in time and number (see KubernetesClientFactory and AwsClientFactory).
  */
 export class BindingDiscovery {
   private readonly cache: ReadThroughCache;
@@ -116,8 +54,8 @@ export class BindingDiscovery {
 
   constructor(
     private readonly clusters: ClusterService,
-    private readonly kube: KubernetesClientFactory,
-    private readonly roles: RoleReader,
+    private readonly kube: KubernetesReader,
+    private readonly iam: IamReader,
     cache: CacheService,
     logger: LoggerService,
   ) {
@@ -130,18 +68,17 @@ export class BindingDiscovery {
       const links = readEntityLinks(entity.metadata.annotations ?? {});
       // Annotation problems concern every cluster.
       const errors: Errors = links.problems.map(message => ({ cluster: '*', message }));
-      const reads = new KubernetesReads(this.kube);
       // Each cluster goes at its own pace: a slow one holds up only its own bindings.
       const perCluster = await Promise.all(
         this.clusters.listClusterConfigs().map(async cluster => {
-          const targets = await this.clusterTargets(cluster, links, errors, reads).catch(e => {
+          const targets = await this.clusterTargets(cluster, links, errors).catch(e => {
             errors.push({
               cluster: cluster.name,
               message: `Could not list service accounts in cluster ${cluster.name}: ${describeError(e)}`,
             });
             return [];
           });
-          return Promise.all(targets.map(target => this.analyze(target, entityRef, reads)));
+          return Promise.all(targets.map(target => this.analyze(target, entityRef)));
         }),
       );
       const bindings = perCluster.flat().sort((a, b) => bindingKey(a).localeCompare(bindingKey(b)));
@@ -154,16 +91,13 @@ export class BindingDiscovery {
     cluster: ClusterConfig,
     links: EntityLinks,
     errors: Errors,
-    reads: KubernetesReads,
   ): Promise<Target[]> {
     const named = links.explicit
       .filter(ref => ref.cluster === '*' || ref.cluster === cluster.name)
       .map(({ namespace, name }) => ({ namespace, name }));
     const [explicit, labelled] = await Promise.all([
-      this.readTargets(cluster, named, reads),
-      links.selector
-        ? this.labelledTargets(cluster, links.selector, links.namespace, errors, reads)
-        : [],
+      this.readTargets(cluster, named),
+      links.selector ? this.labelledTargets(cluster, links.selector, links.namespace, errors) : [],
     ]);
     const byKey = new Map<string, Target>();
     for (const t of [...explicit, ...labelled]) {
@@ -178,17 +112,19 @@ export class BindingDiscovery {
     selector: string,
     namespace: string | undefined,
     errors: Errors,
-    reads: KubernetesReads,
   ): Promise<Target[]> {
+    const query = { labelSelector: selector, namespace };
     const [accounts, pods] = await Promise.all([
-      reads.serviceAccounts(cluster, selector, namespace),
-      reads.labelledPods(cluster, selector, namespace),
+      this.kube.listServiceAccounts(cluster, query),
+      this.kube.listPods(cluster, query),
     ]);
     if (accounts.truncated || pods.truncated) {
+      // A truncated list holds as many items as the reader's cap.
+      const cut = accounts.truncated ? accounts : pods;
       errors.push({
         cluster: cluster.name,
         message:
-          `More than ${this.kube.settings.maxItems} ${accounts.truncated ? 'service accounts' : 'pods'} ` +
+          `More than ${cut.items.length} ${accounts.truncated ? 'service accounts' : 'pods'} ` +
           `match "${selector}" in cluster ${cluster.name}; only the first were read (irsa.kubernetes.maxItems), ` +
           'so some service accounts may be missing',
       });
@@ -201,18 +137,18 @@ export class BindingDiscovery {
     }));
     // Pods carrying the label name service accounts that may not carry it.
     const known = new Set(found.map(targetKey));
-    const fromPods = new Map<string, Ref>();
+    const fromPods = new Map<string, ObjectRef>();
     for (const pod of pods.items) {
       const ref = { namespace: pod.metadata!.namespace!, name: pod.spec?.serviceAccountName ?? 'default' };
       const key = targetKey({ cluster, ...ref });
       if (!known.has(key)) fromPods.set(key, ref);
     }
-    return [...found, ...(await this.readTargets(cluster, [...fromPods.values()], reads))];
+    return [...found, ...(await this.readTargets(cluster, [...fromPods.values()]))];
   }
 
-  private readTargets(cluster: ClusterConfig, refs: Ref[], reads: KubernetesReads): Promise<Target[]> {
+  private readTargets(cluster: ClusterConfig, refs: ObjectRef[]): Promise<Target[]> {
     return Promise.all(
-      refs.map(async ref => ({ cluster, ...ref, serviceAccount: await reads.serviceAccount(cluster, ref) })),
+      refs.map(async ref => ({ cluster, ...ref, serviceAccount: await this.kube.readServiceAccount(cluster, ref) })),
     );
   }
 
@@ -230,12 +166,10 @@ export class BindingDiscovery {
   }): Promise<EntityBinding> {
     return runAsOneRequest(async () => {
       const { cluster, namespace } = request;
-      const reads = new KubernetesReads(this.kube);
       const ref = { namespace, name: request.serviceAccount };
       return this.analyze(
-        { cluster, ...ref, serviceAccount: await reads.serviceAccount(cluster, ref) },
+        { cluster, ...ref, serviceAccount: await this.kube.readServiceAccount(cluster, ref) },
         undefined,
-        reads,
         request.roleArn,
       );
     });
@@ -244,7 +178,6 @@ export class BindingDiscovery {
   private async analyze(
     target: Target,
     entityRef: string | undefined,
-    reads: KubernetesReads,
     roleArnOverride?: string,
   ): Promise<EntityBinding> {
     const { cluster, namespace, name } = target;
@@ -268,7 +201,7 @@ export class BindingDiscovery {
     try {
       const arn = roleArn ? parseRoleArn(roleArn) : undefined;
       const [pods, role] = await Promise.all([
-        reads.podsOf(cluster, { namespace, name }),
+        this.kube.listPodsOf(cluster, { namespace, name }),
         arn ? this.readRole(roleArn!, arn.accountId, arn.roleName) : undefined,
       ]);
       if (pods.truncated) {
@@ -326,7 +259,7 @@ export class BindingDiscovery {
     roleName: string,
   ): Promise<RoleDetails | undefined> {
     const role = await this.cache.get(`role:${roleArn}`, ROLE_TTL_MS, async () => {
-      const details = await this.roles.readRole(roleArn, accountId, roleName);
+      const details = await this.iam.readRole({ arn: roleArn, accountId, roleName });
       // RoleDetails is plain JSON (strings, arrays, records) as read from IAM.
       return (details ?? null) as JsonValue;
     });
@@ -335,7 +268,7 @@ export class BindingDiscovery {
 }
 
 /** The service account as if its role annotation named `roleArn`. */
-function withRoleAnnotation(sa: K8s.V1ServiceAccount, roleArn: string): K8s.V1ServiceAccount {
+function withRoleAnnotation(sa: ServiceAccountLike, roleArn: string): ServiceAccountLike {
   return {
     ...sa,
     metadata: {

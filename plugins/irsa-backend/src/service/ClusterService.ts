@@ -1,20 +1,12 @@
-import { DescribeClusterCommand } from '@aws-sdk/client-eks';
-import {
-  GetOpenIDConnectProviderCommand,
-  ListOpenIDConnectProvidersCommand,
-} from '@aws-sdk/client-iam';
 import { CacheService, LoggerService } from '@backstage/backend-plugin-api';
 import {
   buildOidcProviderArn,
   ClusterStatus,
 } from '@irsa-backstage/plugin-irsa-common';
-import { AwsClientFactory } from './AwsClientFactory';
 import { ClusterConfig, IrsaConfig } from './config';
+import { IamReader, OidcProvider } from './IamReader';
 import { runAsOneRequest } from './limits';
 import { describeError, ReadThroughCache } from './ReadThroughCache';
-
-/** An IAM OIDC provider of an account, as the trust verdict needs it. */
-export type OidcProvider = { arn: string; clientIds: string[] };
 
 /** Issuers change only when a cluster is re-created. */
 const ISSUER_TTL_MS = 60 * 60 * 1000;
@@ -23,15 +15,16 @@ const PROVIDERS_TTL_MS = 5 * 60 * 1000;
 
 /**
  * The configured clusters, their OIDC issuers and their accounts' IAM OIDC
- * providers. AWS answers are cached (shared across replicas through the cache
- * service) and concurrent requests for the same thing share one AWS call.
+ * providers, read through an {@link IamReader}. Its answers are cached (shared
+ * across replicas through the cache service) and concurrent requests for the
+ * same thing share one read.
  */
 export class ClusterService {
   private readonly cache: ReadThroughCache;
 
   constructor(
     private readonly config: IrsaConfig,
-    private readonly aws: AwsClientFactory,
+    private readonly iam: IamReader,
     cache: CacheService,
     logger: LoggerService,
   ) {
@@ -55,9 +48,7 @@ export class ClusterService {
       return cluster.oidcIssuer;
     }
     return this.cache.get(`cluster-issuer:${cluster.name}`, ISSUER_TTL_MS, async () => {
-      const eks = await this.aws.eks(cluster.accountId, cluster.region);
-      const res = await eks.send(new DescribeClusterCommand({ name: cluster.eksClusterName }));
-      const issuer = res.cluster?.identity?.oidc?.issuer;
+      const issuer = await this.iam.readClusterIssuer(cluster);
       if (!issuer) {
         throw new Error(
           `EKS cluster ${cluster.eksClusterName} in ${cluster.region} has no OIDC issuer`,
@@ -69,18 +60,9 @@ export class ClusterService {
 
   /** The IAM OIDC providers of an account, with their client IDs. */
   async getOidcProviders(accountId: string): Promise<OidcProvider[]> {
-    return this.cache.get(`oidc-providers:${accountId}`, PROVIDERS_TTL_MS, async () => {
-      const iam = await this.aws.iam(accountId);
-      const list = await iam.send(new ListOpenIDConnectProvidersCommand({}));
-      return Promise.all(
-        (list.OpenIDConnectProviderList ?? []).map(async ({ Arn }) => {
-          const provider = await iam.send(
-            new GetOpenIDConnectProviderCommand({ OpenIDConnectProviderArn: Arn! }),
-          );
-          return { arn: Arn!, clientIds: provider.ClientIDList ?? [] };
-        }),
-      );
-    });
+    return this.cache.get(`oidc-providers:${accountId}`, PROVIDERS_TTL_MS, () =>
+      this.iam.listOidcProviders(accountId),
+    );
   }
 
   private async clusterStatus(cluster: ClusterConfig): Promise<ClusterStatus> {

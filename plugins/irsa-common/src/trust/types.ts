@@ -1,8 +1,22 @@
 /**
- * Input and output of the trust verdict.
+ * Input and output of the trust verdict. The output shapes are the API
+ * contract's (generated from irsa-backend's openapi.yaml).
  */
 import type { AnalysisCache } from '../analysisCache';
-import type { Finding, PolicyDocument, TrustVerdict } from '../types';
+import type { PolicyDocument, TrustVerdict } from '../types';
+
+export type {
+  ActionExplanation,
+  ActionExplanationElementEnum,
+  ConditionExplanation,
+  ConditionExplanationOutcomeEnum,
+  ConditionKeyKind,
+  PrincipalExplanation,
+  PrincipalExplanationElementEnum,
+  StatementExplanation,
+  StatementExplanationEffectEnum,
+  TrustRequest,
+} from '../schema/openapi/generated';
 
 /**
  * An IAM OIDC provider of the role's account, as ListOpenIDConnectProviders /
@@ -48,101 +62,9 @@ export interface AnalyzeTrustInput {
 }
 
 /**
- * What a condition key refers to in a web-identity request of this cluster.
- *
- * - `subject` / `audience`: this issuer's `:sub` / `:aud`, present in the request;
- * - `issuer-claim`: another claim of this issuer, never in a service-account token;
- * - `other-issuer`: prefixed with another issuer, never present;
- * - `provider-arn`: prefixed with a provider ARN instead of the issuer, never present;
- * - `context`: a global or service key (`aws:SourceIp`, ...) whose value
- *   depends on the actual call, so it cannot be decided here.
+ * Output of {@link analyzeTrust}: the API's {@link TrustVerdict} (the docs/architecture.md
+ * verdict plus explanations and the suggested trust policy).
  *
  * @public
  */
-export type ConditionKeyKind =
-  | 'subject'
-  | 'audience'
-  | 'issuer-claim'
-  | 'other-issuer'
-  | 'provider-arn'
-  | 'context';
-
-/**
- * How one (operator, key) entry of a Condition block fared.
- *
- * @public
- */
-export interface ConditionExplanation {
-  /** Operator as written, e.g. `StringLike`. */
-  operator: string;
-  /** Key as written. */
-  key: string;
-  keyKind: ConditionKeyKind;
-  /** The values the policy expects (ORed). */
-  expected: string[];
-  /** The values this request carries; undefined when the key is absent or unknown. */
-  actual?: string[];
-  /** `unknown` for context keys: assumed satisfied by Allow, not by Deny. */
-  outcome: 'matched' | 'not-matched' | 'unknown';
-}
-
-/**
- * How one statement fared against the request.
- *
- * @public
- */
-export interface StatementExplanation {
-  index: number;
-  sid?: string;
-  effect: 'Allow' | 'Deny';
-  /** Principal, action and every condition match: the statement applies. */
-  applies: boolean;
-  principal: {
-    element: 'Principal' | 'NotPrincipal';
-    /** Values as `Type: value` (e.g. `Federated: arn:...`) or `*`. */
-    expected: string[];
-    actual: string;
-    matched: boolean;
-  };
-  action: {
-    element: 'Action' | 'NotAction';
-    expected: string[];
-    actual: string;
-    matched: boolean;
-  };
-  conditions: ConditionExplanation[];
-  conditionsMatched: boolean;
-}
-
-/**
- * The web-identity request the verdict is about.
- *
- * @public
- */
-export interface TrustRequest {
-  /** The provider ARN STS matches as Federated principal. */
-  principal: string;
-  action: string;
-  /** Normalised issuer, the prefix of the condition keys. */
-  issuer: string;
-  subjectKey: string;
-  subject: string;
-  audienceKey: string;
-  audience: string;
-}
-
-/**
- * Output of {@link analyzeTrust}: the verdict of docs/architecture.md plus
- * explanations.
- *
- * @public
- */
-export interface AnalyzeTrustResult extends TrustVerdict {
-  findings: Finding[];
-  /** The request that was evaluated (absent when the role ARN is invalid). */
-  request?: TrustRequest;
-  /** One explanation per statement (absent with `explain: false`). */
-  statements?: StatementExplanation[];
-  /** All mechanical fixes applied together, when there are any. */
-  suggestedTrustPolicy?: PolicyDocument;
-}
+export type AnalyzeTrustResult = TrustVerdict;

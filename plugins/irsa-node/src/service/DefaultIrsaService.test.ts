@@ -1,16 +1,52 @@
-import { mockCredentials, mockServices, startTestBackend } from '@backstage/backend-test-utils';
-import { createBackendModule, createBackendPlugin, coreServices } from '@backstage/backend-plugin-api';
+import {
+  mockCredentials,
+  mockServices,
+  startTestBackend,
+} from '@backstage/backend-test-utils';
+import {
+  createBackendModule,
+  createBackendPlugin,
+} from '@backstage/backend-plugin-api';
+import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
 import irsaPlugin from '@irsa-backstage/plugin-irsa-backend';
 import { irsaServiceRef, IrsaService } from '../lib';
 
+/** The real irsa backend plus a module that hands out the service under test. */
+async function startWithIrsa(
+  features: Parameters<typeof startTestBackend>[0]['features'] = [],
+): Promise<IrsaService> {
+  let service: IrsaService | undefined;
+  await startTestBackend({
+    features: [
+      irsaPlugin,
+      createBackendModule({
+        pluginId: 'irsa',
+        moduleId: 'probe',
+        register(env) {
+          env.registerInit({
+            deps: { irsa: irsaServiceRef },
+            async init({ irsa }) {
+              service = irsa;
+            },
+          });
+        },
+      }),
+      ...features,
+    ],
+  });
+  return service!;
+}
+
+const user = { credentials: mockCredentials.user('user:default/guest') };
+
 describe('DefaultIrsaService', () => {
-  it('reaches the real irsa backend through discovery with a plugin token', async () => {
+  it('reaches the real irsa backend through discovery', async () => {
     let service: IrsaService | undefined;
     const probe = createBackendPlugin({
       pluginId: 'probe',
       register(env) {
         env.registerInit({
-          deps: { irsa: irsaServiceRef, logger: coreServices.logger },
+          deps: { irsa: irsaServiceRef },
           async init({ irsa }) {
             service = irsa;
           },
@@ -25,40 +61,67 @@ describe('DefaultIrsaService', () => {
           data: {
             irsa: {
               clusters: [
-                { name: 'demo-east', accountId: '123456789012', region: 'us-east-1', url: 'https://127.0.0.1:1' },
+                {
+                  name: 'demo-east',
+                  accountId: '123456789012',
+                  region: 'us-east-1',
+                  url: 'https://127.0.0.1:1',
+                },
               ],
             },
           },
         }),
       ],
     });
-    await expect(service!.getHealth()).resolves.toEqual({ status: 'ok', clusters: 1 });
+    await expect(service!.getHealth()).resolves.toEqual({
+      status: 'ok',
+      clusters: 1,
+    });
+  });
+
+  it("reads an entity's bindings on behalf of the user", async () => {
+    const service = await startWithIrsa([
+      catalogServiceMock.factory({
+        entities: [
+          {
+            apiVersion: 'backstage.io/v1alpha1',
+            kind: 'Component',
+            metadata: { name: 'team a#svc', namespace: 'default' },
+            spec: { type: 'service', owner: 'team-a', lifecycle: 'production' },
+          },
+        ],
+      }),
+    ]);
+    // No clusters are configured: an empty answer, through the real route
+    // (the path parts are encoded by the generated client).
+    await expect(
+      service.getEntityBindings('component:team a#svc', user),
+    ).resolves.toEqual({
+      entityRef: 'component:default/team a#svc',
+      bindings: [],
+      errors: [],
+    });
   });
 
   it('surfaces a refusal of the backend as a ResponseError', async () => {
-    let service: IrsaService | undefined;
-    await startTestBackend({
-      features: [
-        irsaPlugin,
-        createBackendModule({
-          pluginId: 'irsa',
-          moduleId: 'probe',
-          register(env) {
-            env.registerInit({
-              deps: { irsa: irsaServiceRef },
-              async init({ irsa }) {
-                service = irsa;
-              },
-            });
-          },
-        }),
-      ],
-    });
+    const service = await startWithIrsa([
+      catalogServiceMock.factory({ entities: [] }),
+    ]);
     await expect(
-      service!.planProvisioning(
-        { entityRef: 'component:default/x', cluster: 'c', namespace: 'n', serviceAccount: 's' },
-        { credentials: mockCredentials.user('user:default/guest') },
+      service.getEntityBindings(
+        { kind: 'Component', namespace: 'default', name: 'missing' },
+        user,
       ),
-    ).rejects.toMatchObject({ name: 'ResponseError' });
+    ).rejects.toMatchObject({ name: 'ResponseError', statusCode: 404 });
+    await expect(
+      service.verifyBinding(
+        { cluster: 'nowhere', namespace: 'n', serviceAccount: 's' },
+        user,
+      ),
+    ).rejects.toMatchObject({
+      name: 'ResponseError',
+      statusCode: 400,
+      body: { error: { name: 'InputError' } },
+    });
   });
 });

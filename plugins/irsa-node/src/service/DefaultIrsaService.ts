@@ -3,64 +3,82 @@ import {
   BackstageCredentials,
   DiscoveryService,
 } from '@backstage/backend-plugin-api';
+import { CompoundEntityRef, parseEntityRef } from '@backstage/catalog-model';
 import { ResponseError } from '@backstage/errors';
+import {
+  IrsaBackendClient,
+  type EntityBinding,
+  type EntityBindings,
+  type HealthStatus,
+  type TypedResponse,
+  type VerifyRequest,
+} from '@irsa-backstage/plugin-irsa-common';
 import type { IrsaService } from '../lib';
-import { IrsaHealth, ProvisionRequest, ProvisionResult } from '../types';
 
 /**
- * {@link IrsaService} over HTTP to the `irsa` backend plugin.
+ * {@link IrsaService} over HTTP to the `irsa` backend plugin, with the client
+ * generated from the backend's OpenAPI spec.
  *
  * @public
  */
 export class DefaultIrsaService implements IrsaService {
   private readonly auth: AuthService;
-  private readonly discovery: DiscoveryService;
+  private readonly client: IrsaBackendClient;
 
   constructor(options: { auth: AuthService; discovery: DiscoveryService }) {
     this.auth = options.auth;
-    this.discovery = options.discovery;
+    this.client = new IrsaBackendClient({
+      discoveryApi: options.discovery,
+      fetchApi: { fetch },
+    });
   }
 
-  async getHealth(): Promise<IrsaHealth> {
-    return this.request<IrsaHealth>('GET', '/health');
+  async getHealth(): Promise<HealthStatus> {
+    // The one route that needs no credentials.
+    return body(await this.client.getHealth({}));
   }
 
-  async planProvisioning(
-    request: ProvisionRequest,
+  async getEntityBindings(
+    entityRef: CompoundEntityRef | string,
     options: { credentials: BackstageCredentials },
-  ): Promise<ProvisionResult> {
-    return this.request('POST', '/provision/plan', request, options.credentials);
+  ): Promise<EntityBindings> {
+    const { namespace, kind, name } =
+      typeof entityRef === 'string'
+        ? parseEntityRef(entityRef, { defaultNamespace: 'default' })
+        : entityRef;
+    return body(
+      await this.client.getEntityBindings(
+        { path: { namespace, kind, name } },
+        { token: await this.tokenFor(options.credentials) },
+      ),
+    );
   }
 
-  async applyProvisioning(
-    request: ProvisionRequest,
+  async verifyBinding(
+    request: VerifyRequest,
     options: { credentials: BackstageCredentials },
-  ): Promise<ProvisionResult> {
-    return this.request('POST', '/provision/apply', request, options.credentials);
+  ): Promise<EntityBinding> {
+    return body(
+      await this.client.verifyBinding(
+        { body: request },
+        { token: await this.tokenFor(options.credentials) },
+      ),
+    );
   }
 
-  private async request<T>(
-    method: 'GET' | 'POST',
-    path: string,
-    body?: unknown,
-    onBehalfOf?: BackstageCredentials,
-  ): Promise<T> {
-    const baseUrl = await this.discovery.getBaseUrl('irsa');
+  private async tokenFor(onBehalfOf: BackstageCredentials): Promise<string> {
     const { token } = await this.auth.getPluginRequestToken({
-      onBehalfOf: onBehalfOf ?? (await this.auth.getOwnServiceCredentials()),
+      onBehalfOf,
       targetPluginId: 'irsa',
     });
-    const res = await fetch(`${baseUrl}${path}`, {
-      method,
-      headers: {
-        Authorization: `Bearer ${token}`,
-        ...(body === undefined ? {} : { 'Content-Type': 'application/json' }),
-      },
-      body: body === undefined ? undefined : JSON.stringify(body),
-    });
-    if (!res.ok) {
-      throw await ResponseError.fromResponse(res);
-    }
-    return (await res.json()) as T;
+    return token;
   }
+}
+
+/** The typed body of a successful response; a `ResponseError` otherwise. */
+async function body<T>(res: TypedResponse<T>): Promise<T> {
+  if (!res.ok) {
+    throw await ResponseError.fromResponse(res);
+  }
+  return res.json();
 }

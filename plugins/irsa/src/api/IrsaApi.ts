@@ -3,7 +3,7 @@ import { createApiRef } from '@backstage/frontend-plugin-api';
 import type {
   ClusterStatus,
   EntityBindings,
-  IrsaHealth,
+  HealthStatus,
 } from '@irsa-backstage/plugin-irsa-common';
 
 /**
@@ -12,7 +12,7 @@ import type {
  * @public
  */
 export interface IrsaApi {
-  getHealth(): Promise<IrsaHealth>;
+  getHealth(): Promise<HealthStatus>;
   listClusters(): Promise<ClusterStatus[]>;
   /**
    * The entity's IRSA bindings. Rejects with a `ResponseError` (403 when the

@@ -1,56 +1,55 @@
 import { DiscoveryApi, FetchApi } from '@backstage/frontend-plugin-api';
 import { CompoundEntityRef, parseEntityRef } from '@backstage/catalog-model';
 import { ResponseError } from '@backstage/errors';
-import type {
-  ClusterStatus,
-  EntityBindings,
-  IrsaHealth,
+import {
+  IrsaBackendClient,
+  type ClusterStatus,
+  type EntityBindings,
+  type HealthStatus,
+  type TypedResponse,
 } from '@irsa-backstage/plugin-irsa-common';
 import { IrsaApi } from './IrsaApi';
 
 /**
  * {@link IrsaApi} over HTTP, authenticated with the signed-in user's token
- * through the fetch API.
+ * through the fetch API. The requests and response types are those of the
+ * client generated from the backend's OpenAPI spec.
  *
  * @public
  */
 export class IrsaClient implements IrsaApi {
-  private readonly discoveryApi: DiscoveryApi;
-  private readonly fetchApi: FetchApi;
+  private readonly client: IrsaBackendClient;
 
   constructor(options: { discoveryApi: DiscoveryApi; fetchApi: FetchApi }) {
-    this.discoveryApi = options.discoveryApi;
-    this.fetchApi = options.fetchApi;
+    this.client = new IrsaBackendClient(options);
   }
 
-  getHealth(): Promise<IrsaHealth> {
-    return this.request<IrsaHealth>('/health');
+  async getHealth(): Promise<HealthStatus> {
+    return body(await this.client.getHealth({}));
   }
 
   async listClusters(): Promise<ClusterStatus[]> {
-    const { items } = await this.request<{ items: ClusterStatus[] }>(
-      '/clusters',
-    );
+    const { items } = await body(await this.client.listClusters({}));
     return items;
   }
 
-  getEntityBindings(
+  async getEntityBindings(
     entityRef: CompoundEntityRef | string,
   ): Promise<EntityBindings> {
     const { namespace, kind, name } =
       typeof entityRef === 'string'
         ? parseEntityRef(entityRef, { defaultNamespace: 'default' })
         : entityRef;
-    const path = [namespace, kind, name].map(encodeURIComponent).join('/');
-    return this.request<EntityBindings>(`/entities/${path}/bindings`);
+    return body(
+      await this.client.getEntityBindings({ path: { namespace, kind, name } }),
+    );
   }
+}
 
-  private async request<T>(path: string, init?: RequestInit): Promise<T> {
-    const baseUrl = await this.discoveryApi.getBaseUrl('irsa');
-    const res = await this.fetchApi.fetch(`${baseUrl}${path}`, init);
-    if (!res.ok) {
-      throw await ResponseError.fromResponse(res);
-    }
-    return (await res.json()) as T;
+/** The typed body of a successful response; a `ResponseError` otherwise. */
+async function body<T>(res: TypedResponse<T>): Promise<T> {
+  if (!res.ok) {
+    throw await ResponseError.fromResponse(res);
   }
+  return res.json();
 }

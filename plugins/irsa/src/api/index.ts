@@ -1,10 +1,11 @@
 export { irsaApiRef } from './IrsaApi';
 export type { IrsaApi } from './IrsaApi';
 export { IrsaClient } from './IrsaClient';
-// The response types are the backend's contract, defined once in irsa-common.
+// The response types are the backend's contract, generated from its OpenAPI
+// spec into irsa-common.
 export type {
   ClusterStatus,
   EntityBinding,
   EntityBindings,
-  IrsaHealth,
+  HealthStatus,
 } from '@irsa-backstage/plugin-irsa-common';

@@ -1,22 +1,26 @@
+import { NotImplementedError } from '@backstage/errors';
 import { createTemplateAction } from '@backstage/plugin-scaffolder-node';
-import { IrsaService, ProvisionRequest } from '@irsa-backstage/plugin-irsa-node';
 import { examples } from './irsaCreate.examples';
 
+const PROVISIONING_NOT_AVAILABLE =
+  'aws:irsa:create is not available yet: the IRSA backend has no provisioning ' +
+  'routes, so no IAM role or service account was created.';
+
 /**
- * Creates the `aws:irsa:create` action: an IAM role with a web-identity trust
- * policy for one Kubernetes service account, and the service account annotated
- * with it. The IRSA backend does the work (validation, guardrails, permission
- * check, rollback, audit) on behalf of the user who runs the template; a dry
- * run returns the plan.
+ * Creates the `aws:irsa:create` action, which is **not available yet**: its
+ * input is the planned provisioning request (an IAM role with a web-identity
+ * trust policy for one Kubernetes service account, and the service account
+ * annotated with it), but the IRSA backend has no provisioning routes, so
+ * every run (dry runs included) fails with a `NotImplementedError` and
+ * changes nothing.
  *
  * @public
  */
-export function createIrsaCreateAction(options: { irsa: IrsaService }) {
-  const { irsa } = options;
+export function createIrsaCreateAction() {
   return createTemplateAction({
     id: 'aws:irsa:create',
     description:
-      'Creates an IAM role for a Kubernetes service account (IRSA) and the annotated service account, as the user who runs the template.',
+      'Not available yet: fails without changing anything, because the IRSA backend has no provisioning routes. Planned: an IAM role for a Kubernetes service account (IRSA) and the annotated service account, as the user who runs the template.',
     examples,
     supportsDryRun: true,
     schema: {
@@ -73,58 +77,9 @@ export function createIrsaCreateAction(options: { irsa: IrsaService }) {
             .boolean({ description: 'Take over a role this plugin did not create' })
             .optional(),
       },
-      output: {
-        roleArn: z => z.string({ description: 'ARN of the role' }),
-        serviceAccount: z =>
-          z.string({ description: 'namespace/name of the service account' }),
-        allowed: z =>
-          z.boolean({
-            description: 'Whether the trust verdict says the pod can assume the role',
-          }),
-        changes: z =>
-          z.array(
-            z.object({ target: z.string(), action: z.string(), detail: z.string() }),
-            { description: 'What the run changed (or would change, on a dry run)' },
-          ),
-      },
     },
-    async handler(ctx) {
-      const request: ProvisionRequest = { ...ctx.input };
-      const credentials = await ctx.getInitiatorCredentials();
-      const target = `${request.cluster}/${request.namespace}/${request.serviceAccount}`;
-
-      if (ctx.isDryRun) {
-        ctx.logger.info(`Planning IRSA role for ${target}`);
-        const plan = await irsa.planProvisioning(request, { credentials });
-        ctx.output('roleArn', plan.roleArn);
-        ctx.output('serviceAccount', plan.serviceAccount);
-        ctx.output('allowed', plan.verdict.allowed);
-        ctx.output('changes', plan.changes);
-        return;
-      }
-
-      ctx.logger.info(`Provisioning IRSA role for ${target}`);
-      // Apply is idempotent; the checkpoint keeps a resumed task from asking
-      // the backend again once it has answered.
-      const result = await ctx.checkpoint({
-        key: `aws.irsa.create.${target}`,
-        fn: async () => {
-          const applied = await irsa.applyProvisioning(request, { credentials });
-          return {
-            roleArn: applied.roleArn,
-            serviceAccount: applied.serviceAccount,
-            allowed: applied.verdict.allowed,
-            changes: applied.changes,
-          };
-        },
-      });
-      for (const change of result.changes) {
-        ctx.logger.info(`${change.action} ${change.target}: ${change.detail}`);
-      }
-      ctx.output('roleArn', result.roleArn);
-      ctx.output('serviceAccount', result.serviceAccount);
-      ctx.output('allowed', result.allowed);
-      ctx.output('changes', result.changes);
+    async handler() {
+      throw new NotImplementedError(PROVISIONING_NOT_AVAILABLE);
     },
   });
 }

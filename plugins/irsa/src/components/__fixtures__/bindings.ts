@@ -45,6 +45,11 @@ export function guideTrustPolicy(
   };
 }
 
+/** A policy document as IAM returns it (and the API passes it on): URL-encoded JSON. */
+function asIam(document: PolicyDocument): string {
+  return encodeURIComponent(JSON.stringify(document));
+}
+
 function roleArnOf(roleName: string) {
   return `arn:aws:iam::${ACCOUNT}:role/${roleName}`;
 }
@@ -171,14 +176,12 @@ export const deniedBinding: EntityBinding = buildBinding({
   role: {
     arn: ordersWorkerRoleArn,
     name: 'orders-worker',
-    trustPolicy: encodeURIComponent(
-      JSON.stringify(guideTrustPolicy('order', 'orders-worker')),
-    ),
+    trustPolicy: asIam(guideTrustPolicy('order', 'orders-worker')),
     attachedPolicies: [],
     inlinePolicies: [
       {
         name: 'orders-queue',
-        document: {
+        document: asIam({
           Version: '2012-10-17',
           Statement: [
             {
@@ -187,7 +190,7 @@ export const deniedBinding: EntityBinding = buildBinding({
               Resource: `arn:aws:sqs:us-east-1:${ACCOUNT}:orders`,
             },
           ],
-        },
+        }),
       },
     ],
     tags: {},
@@ -210,12 +213,12 @@ export const allowedBinding: EntityBinding = buildBinding({
   role: {
     arn: paymentsApiRoleArn,
     name: 'payments-api',
-    trustPolicy: guideTrustPolicy('payments', 'payments-api'),
+    trustPolicy: asIam(guideTrustPolicy('payments', 'payments-api')),
     attachedPolicies: [
       {
         arn: 'arn:aws:iam::aws:policy/AmazonS3ReadOnlyAccess',
         name: 'AmazonS3ReadOnlyAccess',
-        document: {
+        document: asIam({
           Version: '2012-10-17',
           Statement: [
             {
@@ -224,16 +227,16 @@ export const allowedBinding: EntityBinding = buildBinding({
               Resource: '*',
             },
           ],
-        },
+        }),
       },
     ],
     inlinePolicies: [
       {
         name: 'payments-dynamodb',
-        document: {
+        document: asIam({
           Version: '2012-10-17',
           Statement: [{ Effect: 'Allow', Action: 'dynamodb:*', Resource: '*' }],
-        },
+        }),
       },
     ],
     permissionsBoundaryArn: `arn:aws:iam::${ACCOUNT}:policy/irsa-boundary`,

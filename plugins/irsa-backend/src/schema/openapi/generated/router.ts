@@ -167,87 +167,568 @@ export const spec = {
         required: ['items'],
         additionalProperties: false,
       },
+      Severity: {
+        type: 'string',
+        description: 'How bad a finding is, most severe first.',
+        enum: ['critical', 'high', 'medium', 'low', 'info'],
+      },
+      FindingCode: {
+        type: 'string',
+        description:
+          'A stable finding code, in the order of the "Finding codes" table of docs/architecture.md. Equal to FINDING_CODES of irsa-common (a test checks it).',
+        enum: [
+          'OIDC_PROVIDER_MISSING',
+          'OIDC_PROVIDER_AUDIENCE_MISSING',
+          'TRUST_ISSUER_MISMATCH',
+          'TRUST_PROVIDER_OTHER_ACCOUNT',
+          'TRUST_ACTION_MISMATCH',
+          'TRUST_SUB_MISMATCH',
+          'TRUST_AUD_MISMATCH',
+          'TRUST_CONDITION_KEY_FOREIGN',
+          'TRUST_STRINGEQUALS_WILDCARD',
+          'TRUST_EXPLICIT_DENY',
+          'TRUST_SUB_UNRESTRICTED',
+          'TRUST_SUB_WILDCARD_CLUSTER',
+          'TRUST_SUB_WILDCARD_NAMESPACE',
+          'TRUST_AUD_UNRESTRICTED',
+          'TRUST_SET_OPERATOR_MISUSE',
+          'TRUST_POLICY_NEAR_LIMIT',
+          'TRUST_MALFORMED',
+          'SA_ANNOTATION_INVALID',
+          'SA_ROLE_NOT_FOUND',
+          'SA_ANNOTATION_KEY_TYPO',
+          'ROLE_NO_SERVICE_ACCOUNT',
+          'POD_NOT_INJECTED',
+          'POD_STATIC_CREDENTIALS',
+          'SA_TOKEN_EXPIRATION_CLAMPED',
+          'POD_ROLE_STALE',
+          'PERM_ADMIN',
+          'PERM_PRIVILEGE_ESCALATION',
+          'PERM_SERVICE_WILDCARD',
+          'PERM_WRITE_ON_ANY_RESOURCE',
+          'PERM_NOT_ACTION',
+        ],
+      },
       Finding: {
         type: 'object',
         description:
-          'One finding of the analysis (codes and severities in DESIGN.md).',
+          'A problem or risk found by the analysis. code, severity, message, hint and statementIndex are the contract; the other fields are optional extras for the UI.',
         properties: {
           code: {
-            type: 'string',
+            $ref: '#/components/schemas/FindingCode',
           },
           severity: {
-            type: 'string',
-            enum: ['critical', 'high', 'medium', 'low', 'info'],
+            $ref: '#/components/schemas/Severity',
           },
           message: {
             type: 'string',
+            description: 'What is wrong, in one or two sentences.',
           },
           hint: {
             type: 'string',
+            description: 'What to do about it.',
           },
           statementIndex: {
             type: 'integer',
+            description:
+              'Index of the statement (in the normalised Statement array) the finding is about.',
+          },
+          policyName: {
+            type: 'string',
+            description:
+              'Permission findings: the name of the policy the statement is in.',
+          },
+          policyArn: {
+            type: 'string',
+            description:
+              'Permission findings: the ARN of the managed policy the statement is in.',
+          },
+          podName: {
+            type: 'string',
+            description: 'Discovery findings: the pod the finding is about.',
+          },
+          suggestedTrustPolicy: {
+            $ref: '#/components/schemas/PolicyDocument',
           },
         },
         required: ['code', 'severity', 'message'],
-        additionalProperties: true,
+        additionalProperties: false,
       },
-      EntityBinding: {
+      PolicyDocument: {
         type: 'object',
         description:
-          "A service account of the entity, the role its eks.amazonaws.com/role-arn annotation names, the role's details, the trust verdict (with per-statement explanations), the permission analysis, the pods that run as it and all findings, most severe first.",
+          'An IAM policy document (trust or permission policy) as written. User JSON: its statements are passed through as they are, so only the outline is typed.',
         properties: {
-          serviceAccount: {
-            type: 'object',
-            properties: {
-              cluster: {
-                type: 'string',
-              },
-              namespace: {
-                type: 'string',
-              },
-              name: {
-                type: 'string',
-              },
-            },
-            required: ['cluster', 'namespace', 'name'],
-          },
-          roleArn: {
+          Version: {
             type: 'string',
           },
-          source: {
+          Id: {
             type: 'string',
-            enum: ['annotation', 'trust', 'tag', 'request'],
           },
-          serviceAccountExists: {
-            type: 'boolean',
+          Statement: {
+            oneOf: [
+              {
+                $ref: '#/components/schemas/PolicyStatement',
+              },
+              {
+                type: 'array',
+                items: {
+                  $ref: '#/components/schemas/PolicyStatement',
+                },
+              },
+            ],
           },
-          role: {
-            type: 'object',
-            additionalProperties: true,
+        },
+        required: ['Statement'],
+      },
+      PolicyStatement: {
+        type: 'object',
+        description: 'One statement of an IAM policy document, as written.',
+        properties: {
+          Sid: {
+            type: 'string',
           },
-          verdict: {
-            type: 'object',
-            additionalProperties: true,
+          Effect: {
+            type: 'string',
+            enum: ['Allow', 'Deny'],
           },
-          permissions: {
-            type: 'object',
-            additionalProperties: true,
+          Principal: {
+            $ref: '#/components/schemas/PolicyPrincipal',
           },
-          pods: {
+          NotPrincipal: {
+            $ref: '#/components/schemas/PolicyPrincipal',
+          },
+          Action: {
+            $ref: '#/components/schemas/StringOrStrings',
+          },
+          NotAction: {
+            $ref: '#/components/schemas/StringOrStrings',
+          },
+          Resource: {
+            $ref: '#/components/schemas/StringOrStrings',
+          },
+          NotResource: {
+            $ref: '#/components/schemas/StringOrStrings',
+          },
+          Condition: {
+            $ref: '#/components/schemas/PolicyCondition',
+          },
+        },
+        required: ['Effect'],
+      },
+      StringOrStrings: {
+        description:
+          'One string or a list of strings, as IAM policy elements allow.',
+        oneOf: [
+          {
+            type: 'string',
+          },
+          {
             type: 'array',
             items: {
-              type: 'object',
-              properties: {
-                name: {
-                  type: 'string',
-                },
-                injectedRoleArn: {
-                  type: 'string',
-                },
-              },
-              required: ['name'],
+              type: 'string',
             },
+          },
+        ],
+      },
+      PolicyPrincipal: {
+        description:
+          'A Principal / NotPrincipal element: "*" or a map of principal type to values, e.g. Federated to "arn:aws:iam::111122223333:oidc-provider/...".',
+        oneOf: [
+          {
+            $ref: '#/components/schemas/AnyPrincipal',
+          },
+          {
+            $ref: '#/components/schemas/PrincipalMap',
+          },
+        ],
+      },
+      PrincipalMap: {
+        type: 'object',
+        description:
+          'Principal type to one value or a list: AWS, Federated, Service or CanonicalUser. Other keys (which IAM rejects) are passed through as written.',
+        properties: {
+          AWS: {
+            $ref: '#/components/schemas/StringOrStrings',
+          },
+          Federated: {
+            $ref: '#/components/schemas/StringOrStrings',
+          },
+          Service: {
+            $ref: '#/components/schemas/StringOrStrings',
+          },
+          CanonicalUser: {
+            $ref: '#/components/schemas/StringOrStrings',
+          },
+        },
+        additionalProperties: true,
+      },
+      AnyPrincipal: {
+        type: 'string',
+        description: 'The "*" principal (everyone).',
+        enum: ['*'],
+      },
+      PolicyCondition: {
+        type: 'object',
+        description:
+          'A policy condition block: operator (e.g. StringEquals) to condition key to one value or a list of values.',
+        additionalProperties: {
+          type: 'object',
+          additionalProperties: {
+            $ref: '#/components/schemas/PolicyConditionValues',
+          },
+        },
+      },
+      PolicyConditionValues: {
+        description:
+          'The value or values a condition key is compared with (ORed).',
+        oneOf: [
+          {
+            $ref: '#/components/schemas/PolicyConditionValue',
+          },
+          {
+            type: 'array',
+            items: {
+              $ref: '#/components/schemas/PolicyConditionValue',
+            },
+          },
+        ],
+      },
+      PolicyConditionValue: {
+        description:
+          'One value of a condition; IAM also accepts booleans and numbers.',
+        oneOf: [
+          {
+            type: 'string',
+          },
+          {
+            type: 'number',
+          },
+          {
+            type: 'boolean',
+          },
+        ],
+      },
+      ServiceAccountRef: {
+        type: 'object',
+        description:
+          'A Kubernetes service account, by cluster, namespace and name.',
+        properties: {
+          cluster: {
+            type: 'string',
+          },
+          namespace: {
+            type: 'string',
+          },
+          name: {
+            type: 'string',
+          },
+        },
+        required: ['cluster', 'namespace', 'name'],
+        additionalProperties: false,
+      },
+      BindingSource: {
+        type: 'string',
+        description:
+          "How a service account came to be bound to a role. annotation: its eks.amazonaws.com/role-arn names the role; trust: the role's trust policy names the service account (no annotation); tag: the role's backstage.io/entity-ref tag names the entity; request: a caller asked about this role (POST /verify with roleArn).",
+        enum: ['annotation', 'trust', 'tag', 'request'],
+      },
+      BindingPod: {
+        type: 'object',
+        description: 'A pod that runs as a bound service account.',
+        properties: {
+          name: {
+            type: 'string',
+          },
+          injectedRoleArn: {
+            type: 'string',
+            description: 'The AWS_ROLE_ARN the webhook injected, if any.',
+          },
+        },
+        required: ['name'],
+        additionalProperties: false,
+      },
+      AttachedPolicy: {
+        type: 'object',
+        description:
+          'A managed policy attached to a role, with its default-version document.',
+        properties: {
+          arn: {
+            type: 'string',
+          },
+          name: {
+            type: 'string',
+          },
+          defaultVersionId: {
+            type: 'string',
+          },
+          document: {
+            type: 'string',
+            description:
+              "The default version's document as IAM returns it (URL-encoded JSON); absent when it could not be read.",
+          },
+        },
+        required: ['arn'],
+        additionalProperties: false,
+      },
+      InlinePolicy: {
+        type: 'object',
+        description: 'An inline policy of a role.',
+        properties: {
+          name: {
+            type: 'string',
+          },
+          document: {
+            type: 'string',
+            description: 'The document as IAM returns it (URL-encoded JSON).',
+          },
+        },
+        required: ['name', 'document'],
+        additionalProperties: false,
+      },
+      RoleDetails: {
+        type: 'object',
+        description: 'An IAM role as the analysis reads it.',
+        properties: {
+          arn: {
+            type: 'string',
+          },
+          name: {
+            type: 'string',
+          },
+          trustPolicy: {
+            type: 'string',
+            description:
+              'The trust (assume-role) policy as IAM returns it (URL-encoded JSON).',
+          },
+          attachedPolicies: {
+            type: 'array',
+            items: {
+              $ref: '#/components/schemas/AttachedPolicy',
+            },
+          },
+          inlinePolicies: {
+            type: 'array',
+            items: {
+              $ref: '#/components/schemas/InlinePolicy',
+            },
+          },
+          permissionsBoundaryArn: {
+            type: 'string',
+          },
+          tags: {
+            type: 'object',
+            additionalProperties: {
+              type: 'string',
+            },
+          },
+        },
+        required: [
+          'arn',
+          'trustPolicy',
+          'attachedPolicies',
+          'inlinePolicies',
+          'tags',
+        ],
+        additionalProperties: false,
+      },
+      TrustRequest: {
+        type: 'object',
+        description: 'The web-identity request a trust verdict is about.',
+        properties: {
+          principal: {
+            type: 'string',
+            description: 'The provider ARN STS matches as Federated principal.',
+          },
+          action: {
+            type: 'string',
+          },
+          issuer: {
+            type: 'string',
+            description: 'Normalised issuer, the prefix of the condition keys.',
+          },
+          subjectKey: {
+            type: 'string',
+          },
+          subject: {
+            type: 'string',
+          },
+          audienceKey: {
+            type: 'string',
+          },
+          audience: {
+            type: 'string',
+          },
+        },
+        required: [
+          'principal',
+          'action',
+          'issuer',
+          'subjectKey',
+          'subject',
+          'audienceKey',
+          'audience',
+        ],
+        additionalProperties: false,
+      },
+      ConditionKeyKind: {
+        type: 'string',
+        description:
+          "What a condition key refers to in a web-identity request of this cluster. subject / audience: this issuer's :sub / :aud, present in the request; issuer-claim: another claim of this issuer, never in a service-account token; other-issuer: prefixed with another issuer, never present; provider-arn: prefixed with a provider ARN instead of the issuer, never present; context: a global or service key (aws:SourceIp, ...) whose value depends on the actual call, so it cannot be decided here.",
+        enum: [
+          'subject',
+          'audience',
+          'issuer-claim',
+          'other-issuer',
+          'provider-arn',
+          'context',
+        ],
+      },
+      ConditionExplanation: {
+        type: 'object',
+        description:
+          'How one (operator, key) entry of a Condition block fared.',
+        properties: {
+          operator: {
+            type: 'string',
+            description: 'Operator as written, e.g. StringLike.',
+          },
+          key: {
+            type: 'string',
+            description: 'Key as written.',
+          },
+          keyKind: {
+            $ref: '#/components/schemas/ConditionKeyKind',
+          },
+          expected: {
+            type: 'array',
+            description: 'The values the policy expects (ORed).',
+            items: {
+              type: 'string',
+            },
+          },
+          actual: {
+            type: 'array',
+            description:
+              'The values this request carries; absent when the key is absent or unknown.',
+            items: {
+              type: 'string',
+            },
+          },
+          outcome: {
+            type: 'string',
+            description:
+              'unknown for context keys: assumed satisfied by Allow, not by Deny.',
+            enum: ['matched', 'not-matched', 'unknown'],
+          },
+        },
+        required: ['operator', 'key', 'keyKind', 'expected', 'outcome'],
+        additionalProperties: false,
+      },
+      PrincipalExplanation: {
+        type: 'object',
+        description: "How a statement's Principal / NotPrincipal fared.",
+        properties: {
+          element: {
+            type: 'string',
+            enum: ['Principal', 'NotPrincipal'],
+          },
+          expected: {
+            type: 'array',
+            description:
+              'Values as "Type: value" (e.g. "Federated: arn:...") or "*".',
+            items: {
+              type: 'string',
+            },
+          },
+          actual: {
+            type: 'string',
+          },
+          matched: {
+            type: 'boolean',
+          },
+        },
+        required: ['element', 'expected', 'actual', 'matched'],
+        additionalProperties: false,
+      },
+      ActionExplanation: {
+        type: 'object',
+        description: "How a statement's Action / NotAction fared.",
+        properties: {
+          element: {
+            type: 'string',
+            enum: ['Action', 'NotAction'],
+          },
+          expected: {
+            type: 'array',
+            items: {
+              type: 'string',
+            },
+          },
+          actual: {
+            type: 'string',
+          },
+          matched: {
+            type: 'boolean',
+          },
+        },
+        required: ['element', 'expected', 'actual', 'matched'],
+        additionalProperties: false,
+      },
+      StatementExplanation: {
+        type: 'object',
+        description:
+          'How one statement of the trust policy fared against the request.',
+        properties: {
+          index: {
+            type: 'integer',
+          },
+          sid: {
+            type: 'string',
+          },
+          effect: {
+            type: 'string',
+            enum: ['Allow', 'Deny'],
+          },
+          applies: {
+            type: 'boolean',
+            description:
+              'Principal, action and every condition match: the statement applies.',
+          },
+          principal: {
+            $ref: '#/components/schemas/PrincipalExplanation',
+          },
+          action: {
+            $ref: '#/components/schemas/ActionExplanation',
+          },
+          conditions: {
+            type: 'array',
+            items: {
+              $ref: '#/components/schemas/ConditionExplanation',
+            },
+          },
+          conditionsMatched: {
+            type: 'boolean',
+          },
+        },
+        required: [
+          'index',
+          'effect',
+          'applies',
+          'principal',
+          'action',
+          'conditions',
+          'conditionsMatched',
+        ],
+        additionalProperties: false,
+      },
+      TrustVerdict: {
+        type: 'object',
+        description:
+          "Would sts:AssumeRoleWithWebIdentity succeed for this service account's token against this role? The verdict plus its explanations.",
+        properties: {
+          allowed: {
+            type: 'boolean',
           },
           findings: {
             type: 'array',
@@ -255,14 +736,192 @@ export const spec = {
               $ref: '#/components/schemas/Finding',
             },
           },
+          matchedStatements: {
+            type: 'array',
+            description:
+              'Indices of the statements that apply to the request (Allow and Deny).',
+            items: {
+              type: 'integer',
+            },
+          },
+          request: {
+            $ref: '#/components/schemas/TrustRequest',
+          },
+          statements: {
+            type: 'array',
+            description:
+              'One explanation per statement (absent when explanations were turned off).',
+            items: {
+              $ref: '#/components/schemas/StatementExplanation',
+            },
+          },
+          suggestedTrustPolicy: {
+            $ref: '#/components/schemas/PolicyDocument',
+          },
+        },
+        required: ['allowed', 'findings', 'matchedStatements'],
+        additionalProperties: false,
+      },
+      AccessLevel: {
+        type: 'string',
+        description: 'The access level AWS documents for an action.',
+        enum: ['Read', 'List', 'Write', 'Permissions management', 'Tagging'],
+      },
+      ActionsByAccessLevel: {
+        type: 'object',
+        description:
+          'Number of distinct known actions granted, per access level.',
+        properties: {
+          Read: {
+            type: 'integer',
+          },
+          List: {
+            type: 'integer',
+          },
+          Write: {
+            type: 'integer',
+          },
+          'Permissions management': {
+            type: 'integer',
+          },
+          Tagging: {
+            type: 'integer',
+          },
+        },
+        additionalProperties: false,
+      },
+      PermissionSummary: {
+        type: 'object',
+        description:
+          'What the Allow statements grant, per service and access level, after unconditional Deny statements are taken off.',
+        properties: {
+          actionsByAccessLevel: {
+            $ref: '#/components/schemas/ActionsByAccessLevel',
+          },
+          services: {
+            type: 'array',
+            description: 'Services with at least one granted action, sorted.',
+            items: {
+              type: 'string',
+            },
+          },
+        },
+        required: ['actionsByAccessLevel', 'services'],
+        additionalProperties: false,
+      },
+      MalformedPolicy: {
+        type: 'object',
+        description:
+          'A policy whose document is not valid policy JSON (not analysed).',
+        properties: {
+          name: {
+            type: 'string',
+          },
+          arn: {
+            type: 'string',
+          },
+          problems: {
+            type: 'array',
+            items: {
+              type: 'string',
+            },
+          },
+        },
+        required: ['problems'],
+        additionalProperties: false,
+      },
+      PermissionAnalysis: {
+        type: 'object',
+        description: "The permission analysis of a role's policies.",
+        properties: {
+          findings: {
+            type: 'array',
+            items: {
+              $ref: '#/components/schemas/Finding',
+            },
+          },
+          summary: {
+            $ref: '#/components/schemas/PermissionSummary',
+          },
+          malformedPolicies: {
+            type: 'array',
+            items: {
+              $ref: '#/components/schemas/MalformedPolicy',
+            },
+          },
+        },
+        required: ['findings'],
+        additionalProperties: false,
+      },
+      EntityBinding: {
+        type: 'object',
+        description:
+          "A service account, the IAM role it maps to and everything the analysis found out about the pair: the role's details, the trust verdict (with per-statement explanations), the permission analysis, the pods that run as it and all findings, most severe first.",
+        properties: {
+          serviceAccount: {
+            $ref: '#/components/schemas/ServiceAccountRef',
+          },
+          roleArn: {
+            type: 'string',
+            description:
+              'Role ARN from the annotation (or of the role that trusts the service account).',
+          },
+          source: {
+            $ref: '#/components/schemas/BindingSource',
+          },
+          serviceAccountExists: {
+            type: 'boolean',
+            description: 'Whether the service account exists in the cluster.',
+          },
+          role: {
+            $ref: '#/components/schemas/RoleDetails',
+          },
+          verdict: {
+            $ref: '#/components/schemas/TrustVerdict',
+          },
+          permissions: {
+            $ref: '#/components/schemas/PermissionAnalysis',
+          },
+          pods: {
+            type: 'array',
+            items: {
+              $ref: '#/components/schemas/BindingPod',
+            },
+          },
+          findings: {
+            type: 'array',
+            description:
+              'All findings (discovery, trust and permissions), most severe first.',
+            items: {
+              $ref: '#/components/schemas/Finding',
+            },
+          },
           entityRef: {
             type: 'string',
+            description:
+              'Catalog entity the service account belongs to, e.g. component:default/payments-api.',
           },
           error: {
             type: 'string',
+            description:
+              "Why part of the binding could not be read (e.g. no credentials for the role's account).",
           },
         },
         required: ['serviceAccount', 'source', 'pods', 'findings'],
+        additionalProperties: false,
+      },
+      ClusterError: {
+        type: 'object',
+        description: 'A cluster that could not be asked, and why.',
+        properties: {
+          cluster: {
+            type: 'string',
+          },
+          message: {
+            type: 'string',
+          },
+        },
+        required: ['cluster', 'message'],
         additionalProperties: false,
       },
       EntityBindings: {
@@ -281,16 +940,7 @@ export const spec = {
             type: 'array',
             description: 'Clusters that could not be asked, and why.',
             items: {
-              type: 'object',
-              properties: {
-                cluster: {
-                  type: 'string',
-                },
-                message: {
-                  type: 'string',
-                },
-              },
-              required: ['cluster', 'message'],
+              $ref: '#/components/schemas/ClusterError',
             },
           },
         },
@@ -433,7 +1083,7 @@ export const spec = {
     },
     '/verify': {
       post: {
-        operationId: 'Verify',
+        operationId: 'VerifyBinding',
         description:
           "Would sts:AssumeRoleWithWebIdentity succeed for a token of this service account? The trust verdict with per-statement explanations, against the role the service account's annotation names or against roleArn (also for a service account that does not exist yet).",
         requestBody: {

@@ -36,7 +36,7 @@ export type ListClusters = {
 /**
  * @public
  */
-export type Verify = {
+export type VerifyBinding = {
   body: VerifyRequest;
   response: EntityBinding | Error;
 };
@@ -48,5 +48,5 @@ export type EndpointMap = {
 
   '#get|/clusters': ListClusters;
 
-  '#post|/verify': Verify;
+  '#post|/verify': VerifyBinding;
 };

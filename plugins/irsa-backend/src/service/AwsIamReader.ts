@@ -1,0 +1,111 @@
+import { DescribeClusterCommand } from '@aws-sdk/client-eks';
+import {
+  GetOpenIDConnectProviderCommand,
+  GetPolicyCommand,
+  GetPolicyVersionCommand,
+  GetRoleCommand,
+  GetRolePolicyCommand,
+  IAMClient,
+  ListOpenIDConnectProvidersCommand,
+  NoSuchEntityException,
+  paginateListAttachedRolePolicies,
+  paginateListRolePolicies,
+} from '@aws-sdk/client-iam';
+import { RoleDetails } from '@irsa-backstage/plugin-irsa-common';
+import { AwsClientFactory } from './AwsClientFactory';
+import { EksClusterRef, IamReader, OidcProvider, RoleRef } from './IamReader';
+
+/**
+ * The {@link IamReader} of the plugin: IAM and EKS through the AWS SDK clients
+ * of {@link AwsClientFactory}, so every call is counted and bounded (time
+ * limit, concurrency caps, adaptive retries).
+ *
+ * A role is read with everything the analysis needs: trust policy, attached
+ * managed policies with their default-version documents, inline policies,
+ * permissions boundary and tags. Documents are kept as IAM returns them
+ * (URL-encoded or plain JSON); irsa-common decodes either.
+ */
+export class AwsIamReader implements IamReader {
+  constructor(private readonly aws: AwsClientFactory) {}
+
+  async readRole({ arn, accountId, roleName }: RoleRef): Promise<RoleDetails | undefined> {
+    const iam = await this.aws.iam(accountId);
+    let role;
+    try {
+      role = (await iam.send(new GetRoleCommand({ RoleName: roleName }))).Role;
+    } catch (e) {
+      if (e instanceof NoSuchEntityException) return undefined;
+      throw e;
+    }
+    if (!role) return undefined;
+    const [attachedPolicies, inlinePolicies] = await Promise.all([
+      this.attachedPolicies(iam, roleName),
+      this.inlinePolicies(iam, roleName),
+    ]);
+    return {
+      arn: role.Arn ?? arn,
+      name: role.RoleName,
+      trustPolicy: role.AssumeRolePolicyDocument ?? '',
+      attachedPolicies,
+      inlinePolicies,
+      permissionsBoundaryArn: role.PermissionsBoundary?.PermissionsBoundaryArn,
+      tags: Object.fromEntries((role.Tags ?? []).map(t => [t.Key!, t.Value ?? ''])),
+    };
+  }
+
+  async listOidcProviders(accountId: string): Promise<OidcProvider[]> {
+    const iam = await this.aws.iam(accountId);
+    const list = await iam.send(new ListOpenIDConnectProvidersCommand({}));
+    return Promise.all(
+      (list.OpenIDConnectProviderList ?? []).map(async ({ Arn }) => {
+        const provider = await iam.send(
+          new GetOpenIDConnectProviderCommand({ OpenIDConnectProviderArn: Arn! }),
+        );
+        return { arn: Arn!, clientIds: provider.ClientIDList ?? [] };
+      }),
+    );
+  }
+
+  async readClusterIssuer({ accountId, region, eksClusterName }: EksClusterRef): Promise<string | undefined> {
+    const eks = await this.aws.eks(accountId, region);
+    const res = await eks.send(new DescribeClusterCommand({ name: eksClusterName }));
+    return res.cluster?.identity?.oidc?.issuer || undefined;
+  }
+
+  private async attachedPolicies(iam: IAMClient, roleName: string) {
+    const attached = [];
+    for await (const page of paginateListAttachedRolePolicies({ client: iam }, { RoleName: roleName })) {
+      attached.push(...(page.AttachedPolicies ?? []));
+    }
+    return Promise.all(
+      attached.map(async p => {
+        const policy = await iam.send(new GetPolicyCommand({ PolicyArn: p.PolicyArn! }));
+        const versionId = policy.Policy?.DefaultVersionId;
+        const version = versionId
+          ? await iam.send(new GetPolicyVersionCommand({ PolicyArn: p.PolicyArn!, VersionId: versionId }))
+          : undefined;
+        return {
+          arn: p.PolicyArn!,
+          name: p.PolicyName,
+          defaultVersionId: versionId,
+          document: version?.PolicyVersion?.Document,
+        };
+      }),
+    );
+  }
+
+  private async inlinePolicies(iam: IAMClient, roleName: string) {
+    const names: string[] = [];
+    for await (const page of paginateListRolePolicies({ client: iam }, { RoleName: roleName })) {
+      names.push(...(page.PolicyNames ?? []));
+    }
+    return Promise.all(
+      names.map(async name => ({
+        name,
+        document:
+          (await iam.send(new GetRolePolicyCommand({ RoleName: roleName, PolicyName: name })))
+            .PolicyDocument ?? '',
+      })),
+    );
+  }
+}

@@ -1,0 +1,34 @@
+import { RoleDetails } from '@irsa-backstage/plugin-irsa-common';
+
+/** An IAM OIDC provider of an account, as the trust verdict needs it. */
+export type OidcProvider = { arn: string; clientIds: string[] };
+
+/** An IAM role: its ARN and the parts of it a read needs. */
+export type RoleRef = { arn: string; accountId: string; roleName: string };
+
+/** An EKS cluster: the account and region it lives in, and its name there. */
+export type EksClusterRef = { accountId: string; region: string; eksClusterName: string };
+
+/**
+ * The AWS reads discovery needs: a role with its policies, an account's IAM
+ * OIDC providers, and the OIDC issuer EKS reports for a cluster (what the
+ * providers and trust policies are checked against). Answers are not cached
+ * here: BindingDiscovery and ClusterService cache them.
+ *
+ * `AwsIamReader` reads them with the AWS SDK, bounded by
+ * AwsClientFactory; tests use an in-memory one.
+ */
+export interface IamReader {
+  /**
+   * The role with its trust policy, attached managed policies (with their
+   * default-version documents), inline policies, permissions boundary and
+   * tags; `undefined` when it does not exist.
+   */
+  readRole(role: RoleRef): Promise<RoleDetails | undefined>;
+
+  /** The IAM OIDC providers of an account, with their client IDs (audiences). */
+  listOidcProviders(accountId: string): Promise<OidcProvider[]>;
+
+  /** The OIDC issuer URL of an EKS cluster; `undefined` when EKS reports none. */
+  readClusterIssuer(cluster: EksClusterRef): Promise<string | undefined>;
+}

@@ -1,0 +1,37 @@
+import { PodLike, ServiceAccountLike } from '@irsa-backstage/plugin-irsa-common';
+import { ClusterConfig } from './config';
+
+/** A namespaced object: its namespace and name. */
+export type ObjectRef = { namespace: string; name: string };
+
+/** Objects selected by labels, in one namespace or (without one) in all of them. */
+export type LabelQuery = { labelSelector: string; namespace?: string };
+
+/**
+ * A list read up to the reader's cap (irsa.kubernetes.maxItems); `truncated`
+ * when more objects were left unread than the `items` returned.
+ */
+export type Listed<T> = { items: T[]; truncated: boolean };
+
+/**
+ * The Kubernetes reads discovery needs, of one configured cluster each.
+ * Service accounts and pods are returned as the API server has them
+ * (`V1ServiceAccount`, `V1Pod`), typed by the subsets irsa-common analyses.
+ *
+ * `KubernetesApiReader` reads them from the API servers, bounded by
+ * KubernetesClientFactory (time limits, pagination, irsa.kubernetes.maxItems);
+ * tests use an in-memory one.
+ */
+export interface KubernetesReader {
+  /** The service account, or `undefined` when it does not exist. */
+  readServiceAccount(cluster: ClusterConfig, ref: ObjectRef): Promise<ServiceAccountLike | undefined>;
+
+  /** The service accounts that match the selector. */
+  listServiceAccounts(cluster: ClusterConfig, query: LabelQuery): Promise<Listed<ServiceAccountLike>>;
+
+  /** The pods that match the selector. */
+  listPods(cluster: ClusterConfig, query: LabelQuery): Promise<Listed<PodLike>>;
+
+  /** The pods running as a service account (`spec.serviceAccountName`). */
+  listPodsOf(cluster: ClusterConfig, serviceAccount: ObjectRef): Promise<Listed<PodLike>>;
+}

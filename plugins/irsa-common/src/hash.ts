@@ -6,7 +6,7 @@
 /**
  * 32-bit FNV-1a of the UTF-8 bytes of a string, as 8 lower-case hex digits.
  *
- * @public
+ * @internal
  */
 export function fnv1aHex(text: string): string {
   let hash = 0x811c9dc5;

@@ -35,12 +35,10 @@ export type {
   VerifyRequest,
 } from './schema/openapi';
 export * from './types';
-export {
-  createFinding,
-  highestSeverity,
-  severityRank,
-  sortFindings,
-} from './findings';
+export { highestSeverity, sortFindings } from './findings';
+
+export { createAnalysisCache } from './analysisCache';
+export type { AnalysisCache, AnalysisCacheOptions } from './analysisCache';
 
 export { analyzeTrust } from './trust/analyzeTrust';
 export type {
@@ -61,8 +59,6 @@ export type {
 export {
   buildIrsaTrustPolicy,
   buildIrsaTrustStatement,
-  DEFAULT_AUDIENCE,
-  WEB_IDENTITY_ACTION,
 } from './trust/canonical';
 export type { IrsaTrustParams } from './trust/canonical';
 export { addIrsaTrustStatement } from './trust/addIrsaTrustStatement';
@@ -72,13 +68,7 @@ export {
   parseOidcProviderArn,
 } from './trust/issuer';
 export type { OidcProviderArnParts } from './trust/issuer';
-export {
-  parseServiceAccountSubject,
-  SERVICE_ACCOUNT_SUBJECT_PREFIX,
-  serviceAccountSubject,
-  subjectValueScope,
-} from './trust/subject';
-export type { SubjectScope } from './trust/subject';
+export { serviceAccountSubject } from './trust/subject';
 
 export { analyzePermissions } from './permissions-analysis/analyzePermissions';
 export type {
@@ -86,18 +76,7 @@ export type {
   AnalyzePermissionsResult,
   PermissionPolicyInput,
 } from './permissions-analysis/analyzePermissions';
-export {
-  expandActionPattern,
-  getActionAccessLevel,
-  listIamServices,
-} from './permissions-analysis/accessLevels';
 export type { AccessLevel } from './permissions-analysis/accessLevels';
-export {
-  COMBINED_ESCALATIONS,
-  SINGLE_ACTION_ESCALATIONS,
-} from './permissions-analysis/privilegeEscalation';
-export type { PrivilegeEscalationPath } from './permissions-analysis/privilegeEscalation';
-export { ACCESS_LEVEL_DATA_VERSION } from './generated/accessLevels';
 
 export { analyzeServiceAccount } from './discovery/analyzeServiceAccount';
 export type {
@@ -135,13 +114,6 @@ export {
   ROLE_INLINE_POLICIES_SIZE_QUOTA,
   TRUST_POLICY_SIZE_QUOTA,
 } from './policy/size';
-export { compileWildcard, matchesWildcard } from './policy/wildcard';
-export type { WildcardMatcher } from './policy/wildcard';
-export { parseConditionOperator } from './policy/conditions';
-export type {
-  ConditionOperator,
-  ConditionOperatorBase,
-} from './policy/conditions';
 
 export {
   deriveRoleName,
@@ -164,4 +136,3 @@ export type {
   PolicyArnParts,
   RoleArnParts,
 } from './validation';
-export { fnv1aHex } from './hash';

@@ -7,7 +7,6 @@
  */
 import { parse as parseArn, validate as isArn } from '@aws-sdk/util-arn-parser';
 import { fnv1aHex } from './hash';
-import { memoize } from './memo';
 
 /** Characters IAM allows in role and policy names. */
 const IAM_NAME_CHARS = /^[\w+=,.@-]+$/;
@@ -88,7 +87,18 @@ export interface RoleArnParts {
   roleName: string;
 }
 
-const parseRoleArnMemo = memoize((arn: string): RoleArnParts | undefined => {
+/**
+ * An IAM ARN of a resource with a path, `arn:<partition>:iam::<account>:
+ * <type>/<path>/<name>`, split up; undefined when the text is not one (the
+ * name and path are not validated here).
+ */
+function parseIamPathArn(
+  arn: string,
+  type: 'role' | 'policy',
+  validAccount: (accountId: string) => boolean,
+):
+  | { partition: string; accountId: string; path: string; name: string }
+  | undefined {
   if (typeof arn !== 'string' || !isArn(arn) || /\s/.test(arn))
     return undefined;
   const parts = parseArn(arn);
@@ -96,23 +106,20 @@ const parseRoleArnMemo = memoize((arn: string): RoleArnParts | undefined => {
     parts.service !== 'iam' ||
     parts.region !== '' ||
     !/^aws(-[a-z]+)*$/.test(parts.partition) ||
-    validateAwsAccountId(parts.accountId) ||
-    !parts.resource.startsWith('role/')
+    !validAccount(parts.accountId) ||
+    !parts.resource.startsWith(`${type}/`)
   ) {
     return undefined;
   }
-  const pathAndName = parts.resource.slice('role'.length);
+  const pathAndName = parts.resource.slice(type.length);
   const lastSlash = pathAndName.lastIndexOf('/');
-  const path = pathAndName.slice(0, lastSlash + 1);
-  const roleName = pathAndName.slice(lastSlash + 1);
-  if (validateIamRoleName(roleName) || validateIamPath(path)) return undefined;
   return {
     partition: parts.partition,
     accountId: parts.accountId,
-    path,
-    roleName,
+    path: pathAndName.slice(0, lastSlash + 1),
+    name: pathAndName.slice(lastSlash + 1),
   };
-});
+}
 
 /**
  * Parses an IAM role ARN such as `arn:aws:iam::111122223333:role/my-role`
@@ -121,21 +128,11 @@ const parseRoleArnMemo = memoize((arn: string): RoleArnParts | undefined => {
  * @public
  */
 export function parseRoleArn(arn: string): RoleArnParts | undefined {
-  const parts = parseRoleArnShared(arn);
-  // A copy, so callers cannot change the memoised answer.
-  return parts && { ...parts };
-}
-
-/**
- * {@link parseRoleArn} without the copy, for the hot path of the verdict.
- * The result is shared: never modify it.
- *
- * @internal
- */
-export function parseRoleArnShared(
-  arn: string,
-): Readonly<RoleArnParts> | undefined {
-  return typeof arn === 'string' ? parseRoleArnMemo(arn) : undefined;
+  const parts = parseIamPathArn(arn, 'role', id => !validateAwsAccountId(id));
+  if (!parts || validateIamRoleName(parts.name) || validateIamPath(parts.path))
+    return undefined;
+  const { partition, accountId, path, name: roleName } = parts;
+  return { partition, accountId, path, roleName };
 }
 
 /**
@@ -170,31 +167,24 @@ export interface PolicyArnParts {
  * @public
  */
 export function parsePolicyArn(arn: string): PolicyArnParts | undefined {
-  if (typeof arn !== 'string' || !isArn(arn) || /\s/.test(arn))
-    return undefined;
-  const parts = parseArn(arn);
-  const awsManaged = parts.accountId === 'aws';
+  const parts = parseIamPathArn(
+    arn,
+    'policy',
+    id => id === 'aws' || !validateAwsAccountId(id),
+  );
   if (
-    parts.service !== 'iam' ||
-    parts.region !== '' ||
-    !/^aws(-[a-z]+)*$/.test(parts.partition) ||
-    (!awsManaged && validateAwsAccountId(parts.accountId)) ||
-    !parts.resource.startsWith('policy/')
-  ) {
+    !parts ||
+    validateIamPolicyName(parts.name) ||
+    validateIamPath(parts.path)
+  )
     return undefined;
-  }
-  const pathAndName = parts.resource.slice('policy'.length);
-  const lastSlash = pathAndName.lastIndexOf('/');
-  const path = pathAndName.slice(0, lastSlash + 1);
-  const policyName = pathAndName.slice(lastSlash + 1);
-  if (validateIamPolicyName(policyName) || validateIamPath(path))
-    return undefined;
+  const { partition, accountId, path, name: policyName } = parts;
   return {
-    partition: parts.partition,
-    accountId: parts.accountId,
+    partition,
+    accountId,
     path,
     policyName,
-    awsManaged,
+    awsManaged: accountId === 'aws',
   };
 }
 

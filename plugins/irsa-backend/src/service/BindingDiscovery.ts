@@ -5,9 +5,11 @@ import {
 import { CacheService, LoggerService } from '@backstage/backend-plugin-api';
 import { JsonValue } from '@backstage/types';
 import {
+  AnalysisCache,
   analyzePermissions,
   analyzeServiceAccount,
   analyzeTrust,
+  createAnalysisCache,
   EntityBinding,
   EntityBindings,
   parseRoleArn,
@@ -47,6 +49,8 @@ type Errors = EntityBindings['errors'];
  */
 export class BindingDiscovery {
   private readonly cache: ReadThroughCache;
+  /** Parsed policies, ARNs and wildcards, reused across the analyses of every view. */
+  private readonly analysisCache: AnalysisCache = createAnalysisCache();
 
   constructor(
     private readonly clusters: ClusterService,
@@ -226,6 +230,7 @@ export class BindingDiscovery {
         serviceAccount: { namespace, name, audience: sa.audience },
         oidcIssuer: issuer,
         oidcProviders: providers,
+        cache: this.analysisCache,
       });
       binding.permissions = analyzePermissions({
         policies: [
@@ -234,6 +239,7 @@ export class BindingDiscovery {
             .map(p => ({ arn: p.arn, name: p.name, document: p.document! })),
           ...role.inlinePolicies.map(p => ({ name: p.name, document: p.document })),
         ],
+        cache: this.analysisCache,
       });
       binding.findings = sortFindings([
         ...sa.findings,

@@ -3,17 +3,19 @@
  * whether they exist (ROLE_NO_SERVICE_ACCOUNT). Discovery also uses the list
  * to bind service accounts that a role trusts but that carry no annotation.
  */
+import { AnalysisCache, cacheTables } from '../analysisCache';
 import { createFinding, sortFindings } from '../findings';
 import {
   compareConditionTokens,
   compareConditionValue,
   isPositiveStringOperator,
 } from '../policy/conditions';
-import { parsePolicyCached } from '../policy/cache';
-import type { ParsedCondition } from '../policy/parse';
+import type { ParsedCondition, ParsedStatement } from '../policy/parse';
 import { substituteVariables } from '../policy/variables';
+import type { WildcardCompiler } from '../policy/wildcard';
 import type { Finding, PolicyDocument } from '../types';
-import { actionMatches, variableResolver } from '../trust/evaluate';
+import { actionMatches } from '../trust/decide';
+import { variableResolver } from '../trust/request';
 import { normalizeIssuer, parseOidcProviderArn } from '../trust/issuer';
 import {
   parseServiceAccountSubject,
@@ -45,6 +47,11 @@ export interface AnalyzeRoleUsageInput {
   /** Object, JSON, or URL-encoded JSON as IAM returns it. */
   trustPolicy: string | PolicyDocument;
   clusters: RoleUsageCluster[];
+  /**
+   * Shared with other analyses (see {@link createAnalysisCache}); default:
+   * one for this call only.
+   */
+  cache?: AnalysisCache;
 }
 
 /**
@@ -83,10 +90,11 @@ function subjectMatcher(
   condition: ParsedCondition,
   value: string,
   issuerLower: string,
+  compile: WildcardCompiler,
 ): (subject: string) => boolean {
   const base = condition.operator.base;
   if (!condition.usesVariables) {
-    return subject => compareConditionValue(base, subject, value);
+    return subject => compareConditionValue(base, subject, value, compile);
   }
   const substituted = substituteVariables(
     value,
@@ -95,6 +103,63 @@ function subjectMatcher(
   );
   return subject =>
     !!substituted && compareConditionTokens(base, subject, substituted.tokens);
+}
+
+/**
+ * The issuers (lower case) whose web identities an Allow statement admits
+ * through their providers; none for Deny, NotPrincipal or another action.
+ */
+function federatedIssuers(
+  statement: ParsedStatement,
+  compile: WildcardCompiler,
+): Set<string> {
+  const principal = statement.principal;
+  if (statement.effect !== 'Allow' || principal?.element !== 'Principal') {
+    return new Set();
+  }
+  if (!actionMatches(statement, compile)) return new Set();
+  return new Set(
+    (principal.byType.get('federated') ?? [])
+      .map(arn => parseOidcProviderArn(arn)?.issuer.toLowerCase())
+      .filter((issuer): issuer is string => issuer !== undefined),
+  );
+}
+
+/** A `:sub` value and the cluster's service accounts it matches. */
+function trustedSubject(
+  cluster: RoleUsageCluster,
+  statement: ParsedStatement,
+  matches: (subject: string) => boolean,
+  value: string,
+): TrustedSubject {
+  const named = parseServiceAccountSubject(value);
+  return {
+    cluster: cluster.name,
+    statementIndex: statement.index,
+    subject: value,
+    namespace: named?.namespace,
+    name: named?.name,
+    matching: cluster.serviceAccounts?.filter(sa =>
+      matches(serviceAccountSubject(sa.namespace, sa.name)),
+    ),
+  };
+}
+
+function noServiceAccountFinding(
+  roleArn: string,
+  trusted: TrustedSubject,
+): Finding {
+  const { namespace, name, cluster } = trusted;
+  return createFinding(
+    'ROLE_NO_SERVICE_ACCOUNT',
+    namespace !== undefined
+      ? `${roleArn} trusts service account ${namespace}/${name} of cluster ${cluster}, which does not exist.`
+      : `${roleArn} trusts "${trusted.subject}" in cluster ${cluster}, which matches no existing service account.`,
+    {
+      statementIndex: trusted.statementIndex,
+      hint: 'Create the service account (annotated with the role), or remove the stale subject from the trust policy.',
+    },
+  );
 }
 
 /**
@@ -109,65 +174,38 @@ function subjectMatcher(
 export function analyzeRoleUsage(
   input: AnalyzeRoleUsageInput,
 ): AnalyzeRoleUsageResult {
-  const parsed = parsePolicyCached(input.trustPolicy, 'trust');
+  const cache = cacheTables(input.cache);
+  const parsed = cache.parsedPolicy(input.trustPolicy, 'trust');
   const trustedSubjects: TrustedSubject[] = [];
-  const findings: Finding[] = [];
-  if (!parsed.ok) return { trustedSubjects, findings };
+  if (!parsed.ok) return { trustedSubjects, findings: [] };
 
   const clusters = input.clusters.map(cluster => ({
     cluster,
     issuerLower: normalizeIssuer(cluster.oidcIssuer).toLowerCase(),
   }));
-
   for (const statement of parsed.policy.statements) {
-    if (
-      statement.effect !== 'Allow' ||
-      statement.principal?.element !== 'Principal'
-    )
-      continue;
-    if (!actionMatches(statement)) continue;
-    const issuers = new Set(
-      (statement.principal.byType.get('federated') ?? [])
-        .map(arn => parseOidcProviderArn(arn)?.issuer.toLowerCase())
-        .filter((issuer): issuer is string => issuer !== undefined),
-    );
+    const issuers = federatedIssuers(statement, cache.matcher);
     for (const { cluster, issuerLower } of clusters) {
       if (!issuers.has(issuerLower)) continue;
-      const existing = cluster.serviceAccounts ?? undefined;
       for (const condition of statement.conditions) {
         if (condition.keyLower !== `${issuerLower}:sub`) continue;
         if (!isPositiveStringOperator(condition.operator.base)) continue;
         for (const value of condition.values) {
-          const named = parseServiceAccountSubject(value);
-          const matches = subjectMatcher(condition, value, issuerLower);
-          const matching = existing?.filter(sa =>
-            matches(serviceAccountSubject(sa.namespace, sa.name)),
+          const matches = subjectMatcher(
+            condition,
+            value,
+            issuerLower,
+            cache.matcher,
           );
-          trustedSubjects.push({
-            cluster: cluster.name,
-            statementIndex: statement.index,
-            subject: value,
-            namespace: named?.namespace,
-            name: named?.name,
-            matching,
-          });
-          if (matching && matching.length === 0) {
-            findings.push(
-              createFinding(
-                'ROLE_NO_SERVICE_ACCOUNT',
-                named
-                  ? `${input.roleArn} trusts service account ${named.namespace}/${named.name} of cluster ${cluster.name}, which does not exist.`
-                  : `${input.roleArn} trusts "${value}" in cluster ${cluster.name}, which matches no existing service account.`,
-                {
-                  statementIndex: statement.index,
-                  hint: 'Create the service account (annotated with the role), or remove the stale subject from the trust policy.',
-                },
-              ),
-            );
-          }
+          trustedSubjects.push(
+            trustedSubject(cluster, statement, matches, value),
+          );
         }
       }
     }
   }
+  const findings = trustedSubjects
+    .filter(trusted => trusted.matching?.length === 0)
+    .map(trusted => noServiceAccountFinding(input.roleArn, trusted));
   return { trustedSubjects, findings: sortFindings(findings) };
 }

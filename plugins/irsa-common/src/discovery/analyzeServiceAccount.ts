@@ -165,11 +165,20 @@ function roleKeyTypoFinding(key: string, value: string): Finding {
   );
 }
 
-function analyzePod(
-  pod: PodLike,
-  roleArn: string,
-): { status: PodInjectionStatus; findings: Finding[] } {
-  const name = pod.metadata?.name ?? '(unnamed pod)';
+/** What the webhook left in a pod's containers. */
+interface PodContainers {
+  count: number;
+  /** Containers (not skipped) without the web-identity variables. */
+  notInjected: string[];
+  /** Role ARNs injected that are not the service account's current one. */
+  staleArns: Set<string>;
+  /** Containers with static access keys. */
+  withStaticKeys: string[];
+  /** The first injected role ARN. */
+  injectedRoleArn?: string;
+}
+
+function readContainers(pod: PodLike, roleArn: string): PodContainers {
   const skipped = new Set(
     (pod.metadata?.annotations?.[SKIP_CONTAINERS_ANNOTATION] ?? '')
       .split(',')
@@ -180,32 +189,44 @@ function analyzePod(
     ...(pod.spec?.initContainers ?? []),
     ...(pod.spec?.containers ?? []),
   ];
-  const notInjected: string[] = [];
-  const staleArns = new Set<string>();
-  const withStaticKeys: string[] = [];
-  let injectedRoleArn: string | undefined;
+  const read: PodContainers = {
+    count: containers.length,
+    notInjected: [],
+    staleArns: new Set(),
+    withStaticKeys: [],
+  };
   for (const container of containers) {
     const env = envOf(container);
     if (STATIC_KEY_VARIABLES.some(v => env.has(v)))
-      withStaticKeys.push(container.name);
+      read.withStaticKeys.push(container.name);
     if (skipped.has(container.name)) continue;
     const arn = env.get('AWS_ROLE_ARN');
     if (arn === undefined || !env.has('AWS_WEB_IDENTITY_TOKEN_FILE')) {
-      notInjected.push(container.name);
+      read.notInjected.push(container.name);
       continue;
     }
-    injectedRoleArn ??= arn;
-    if (arn !== roleArn) staleArns.add(arn);
+    read.injectedRoleArn ??= arn;
+    if (arn !== roleArn) read.staleArns.add(arn);
   }
+  return read;
+}
+
+function podFindings(
+  name: string,
+  read: PodContainers,
+  roleArn: string,
+): Finding[] {
+  const { notInjected, staleArns, withStaticKeys } = read;
   const findings: Finding[] = [];
   if (notInjected.length > 0) {
+    const one = notInjected.length === 1;
     findings.push(
       createFinding(
         'POD_NOT_INJECTED',
         `Pod ${name} runs as the service account but container${
-          notInjected.length === 1 ? '' : 's'
+          one ? '' : 's'
         } ${notInjected.join(', ')} ha${
-          notInjected.length === 1 ? 's' : 've'
+          one ? 's' : 've'
         } no AWS_ROLE_ARN / AWS_WEB_IDENTITY_TOKEN_FILE: the AWS SDK there will not use the role.`,
         {
           podName: name,
@@ -242,15 +263,79 @@ function analyzePod(
       ),
     );
   }
+  return findings;
+}
+
+function analyzePod(
+  pod: PodLike,
+  roleArn: string,
+): { status: PodInjectionStatus; findings: Finding[] } {
+  const name = pod.metadata?.name ?? '(unnamed pod)';
+  const read = readContainers(pod, roleArn);
   return {
     status: {
       name,
-      injected: notInjected.length === 0 && containers.length > 0,
-      injectedRoleArn,
-      staticCredentials: withStaticKeys.length > 0,
+      injected: read.notInjected.length === 0 && read.count > 0,
+      injectedRoleArn: read.injectedRoleArn,
+      staticCredentials: read.withStaticKeys.length > 0,
     },
-    findings,
+    findings: podFindings(name, read, roleArn),
   };
+}
+
+/** Without the role annotation: a near miss of its key (SA_ANNOTATION_KEY_TYPO). */
+function misspeltRoleAnnotation(
+  annotations: { [key: string]: string },
+  result: AnalyzeServiceAccountResult,
+): Finding[] {
+  const typos = Object.keys(annotations).filter(isRoleArnKeyTypo);
+  if (typos.length) {
+    result.roleAnnotationTypo = { key: typos[0], value: annotations[typos[0]] };
+  }
+  return typos.map(key => roleKeyTypoFinding(key, annotations[key]));
+}
+
+/** The annotated role: a valid ARN, an existing role, pods that use it. */
+function annotatedRole(
+  input: AnalyzeServiceAccountInput,
+  annotated: string,
+  result: AnalyzeServiceAccountResult,
+): Finding[] {
+  const roleArn = annotated.trim();
+  if (!parseRoleArn(roleArn)) {
+    return [
+      createFinding(
+        'SA_ANNOTATION_INVALID',
+        `The ${ROLE_ARN_ANNOTATION} annotation "${annotated}" is not a valid IAM role ARN.`,
+        {
+          hint: 'Use the form arn:aws:iam::<12-digit account>:role/<role name>.',
+        },
+      ),
+    ];
+  }
+  result.roleArn = roleArn;
+  const findings: Finding[] = [];
+  if (input.roleExists === false) {
+    findings.push(
+      createFinding(
+        'SA_ROLE_NOT_FOUND',
+        `The ${ROLE_ARN_ANNOTATION} annotation names ${roleArn}, which does not exist.`,
+        {
+          hint: 'Create the role (e.g. with the IRSA template) or correct the annotation.',
+        },
+      ),
+    );
+  }
+  const saName = input.serviceAccount.metadata?.name;
+  for (const pod of input.pods ?? []) {
+    // A pod without serviceAccountName runs as "default".
+    const podSa = pod.spec?.serviceAccountName || 'default';
+    if (saName && podSa !== saName) continue;
+    const analysis = analyzePod(pod, roleArn);
+    result.pods.push(analysis.status);
+    findings.push(...analysis.findings);
+  }
+  return findings;
 }
 
 /**
@@ -267,7 +352,6 @@ export function analyzeServiceAccount(
   input: AnalyzeServiceAccountInput,
 ): AnalyzeServiceAccountResult {
   const annotations = input.serviceAccount.metadata?.annotations ?? {};
-  const saName = input.serviceAccount.metadata?.name;
   const annotated = annotations[ROLE_ARN_ANNOTATION];
   const audience = annotations[AUDIENCE_ANNOTATION]?.trim() || DEFAULT_AUDIENCE;
   const findings: Finding[] = [];
@@ -280,54 +364,11 @@ export function analyzeServiceAccount(
     result.tokenExpirationSeconds = effective;
   }
 
-  if (annotated === undefined) {
-    const typos = Object.keys(annotations).filter(isRoleArnKeyTypo);
-    if (typos.length) {
-      result.roleAnnotationTypo = {
-        key: typos[0],
-        value: annotations[typos[0]],
-      };
-    }
-    findings.push(
-      ...typos.map(key => roleKeyTypoFinding(key, annotations[key])),
-    );
-    result.findings = sortFindings(findings);
-    return result;
-  }
-  const roleArn = annotated.trim();
-  if (!parseRoleArn(roleArn)) {
-    findings.push(
-      createFinding(
-        'SA_ANNOTATION_INVALID',
-        `The ${ROLE_ARN_ANNOTATION} annotation "${annotated}" is not a valid IAM role ARN.`,
-        {
-          hint: 'Use the form arn:aws:iam::<12-digit account>:role/<role name>.',
-        },
-      ),
-    );
-    result.findings = sortFindings(findings);
-    return result;
-  }
-  result.roleArn = roleArn;
-  if (input.roleExists === false) {
-    findings.push(
-      createFinding(
-        'SA_ROLE_NOT_FOUND',
-        `The ${ROLE_ARN_ANNOTATION} annotation names ${roleArn}, which does not exist.`,
-        {
-          hint: 'Create the role (e.g. with the IRSA template) or correct the annotation.',
-        },
-      ),
-    );
-  }
-  for (const pod of input.pods ?? []) {
-    // A pod without serviceAccountName runs as "default".
-    const podSa = pod.spec?.serviceAccountName || 'default';
-    if (saName && podSa !== saName) continue;
-    const { status, findings: podFindings } = analyzePod(pod, roleArn);
-    result.pods.push(status);
-    findings.push(...podFindings);
-  }
+  findings.push(
+    ...(annotated === undefined
+      ? misspeltRoleAnnotation(annotations, result)
+      : annotatedRole(input, annotated, result)),
+  );
   result.findings = sortFindings(findings);
   return result;
 }

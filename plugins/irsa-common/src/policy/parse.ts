@@ -186,6 +186,29 @@ function splitKey(keyLower: string) {
   };
 }
 
+/** The values of one condition key: scalars, alone or in a list. */
+function conditionValues(
+  raw: unknown,
+  field: string,
+  problems: string[],
+): string[] {
+  const values: string[] = [];
+  for (const item of Array.isArray(raw) ? raw : [raw]) {
+    if (
+      typeof item !== 'string' &&
+      typeof item !== 'number' &&
+      typeof item !== 'boolean'
+    ) {
+      problems.push(
+        `${field} must be a string, number, boolean or a list of them`,
+      );
+      break;
+    }
+    values.push(String(item));
+  }
+  return values;
+}
+
 function parseConditions(
   value: unknown,
   where: string,
@@ -208,22 +231,11 @@ function parseConditions(
       continue;
     }
     for (const [key, raw] of Object.entries(entries)) {
-      const list = Array.isArray(raw) ? raw : [raw];
-      const values: string[] = [];
-      for (const item of list) {
-        if (
-          typeof item === 'string' ||
-          typeof item === 'number' ||
-          typeof item === 'boolean'
-        ) {
-          values.push(String(item));
-        } else {
-          problems.push(
-            `${where}: Condition.${operatorName}["${key}"] must be a string, number, boolean or a list of them`,
-          );
-          break;
-        }
-      }
+      const values = conditionValues(
+        raw,
+        `${where}: Condition.${operatorName}["${key}"]`,
+        problems,
+      );
       const substitutes =
         substitutesVariables && acceptsPolicyVariables(operator.base);
       conditions.push({
@@ -237,6 +249,91 @@ function parseConditions(
     }
   }
   return conditions;
+}
+
+/**
+ * Which of an element and its `Not` form a statement uses; `both` (a
+ * problem) or undefined when neither.
+ */
+function elementOf<E extends 'Principal' | 'Action' | 'Resource'>(
+  raw: Record<string, unknown>,
+  element: E,
+  where: string,
+  problems: string[],
+): E | `Not${E}` | 'both' | undefined {
+  const not = `Not${element}` as const;
+  if (element in raw && not in raw) {
+    problems.push(`${where}: has both ${element} and ${not}`);
+    return 'both';
+  }
+  if (element in raw) return element;
+  return not in raw ? not : undefined;
+}
+
+/** Principal / NotPrincipal: required in trust policies, refused in others. */
+function parsePrincipalElement(
+  raw: Record<string, unknown>,
+  where: string,
+  kind: PolicyKind,
+  problems: string[],
+): ParsedPrincipal | undefined {
+  const element = elementOf(raw, 'Principal', where, problems);
+  if (element === 'both') return undefined;
+  if (element === undefined) {
+    if (kind === 'trust') {
+      problems.push(`${where}: a trust policy needs a Principal`);
+    }
+    return undefined;
+  }
+  if (kind === 'permission') {
+    problems.push(`${where}: a permission policy must not name a ${element}`);
+  }
+  return parsePrincipal(raw[element], element, where, problems);
+}
+
+/** Action / NotAction: required, each `service:Action` or `*`. */
+function parseActionElement(
+  raw: Record<string, unknown>,
+  where: string,
+  problems: string[],
+): Pick<ParsedStatement, 'actionElement' | 'actions'> {
+  const element = elementOf(raw, 'Action', where, problems);
+  if (element === 'both' || element === undefined) {
+    if (!element) problems.push(`${where}: needs an Action or NotAction`);
+    return { actionElement: 'Action', actions: [] };
+  }
+  const actions = stringList(raw[element], `${where}: ${element}`, problems);
+  for (const action of actions) {
+    if (action !== '*' && !/^[^:\s]+:[^:\s]+$/.test(action)) {
+      problems.push(
+        `${where}: action "${action}" must look like "service:Action" or be "*"`,
+      );
+    }
+  }
+  return { actionElement: element, actions };
+}
+
+/** Resource / NotResource: required in permission policies, refused in trust. */
+function parseResourceElement(
+  raw: Record<string, unknown>,
+  where: string,
+  kind: PolicyKind,
+  problems: string[],
+): Pick<ParsedStatement, 'resourceElement' | 'resources'> {
+  const element = elementOf(raw, 'Resource', where, problems);
+  if (element === 'both' || element === undefined) {
+    if (!element && kind === 'permission') {
+      problems.push(
+        `${where}: a permission policy needs a Resource or NotResource`,
+      );
+    }
+    return { resourceElement: undefined, resources: [] };
+  }
+  if (kind === 'trust') {
+    problems.push(`${where}: a trust policy must not name a ${element}`);
+  }
+  const resources = stringList(raw[element], `${where}: ${element}`, problems);
+  return { resourceElement: element, resources };
 }
 
 function parseStatement(
@@ -263,80 +360,55 @@ function parseStatement(
   if (raw.Sid !== undefined && typeof raw.Sid !== 'string') {
     problems.push(`${where}: Sid must be a string`);
   }
-
-  let principal: ParsedPrincipal | undefined;
-  if ('Principal' in raw && 'NotPrincipal' in raw) {
-    problems.push(`${where}: has both Principal and NotPrincipal`);
-  } else if ('Principal' in raw || 'NotPrincipal' in raw) {
-    const element = 'Principal' in raw ? 'Principal' : 'NotPrincipal';
-    if (kind === 'permission') {
-      problems.push(`${where}: a permission policy must not name a ${element}`);
-    }
-    principal = parsePrincipal(raw[element], element, where, problems);
-  } else if (kind === 'trust') {
-    problems.push(`${where}: a trust policy needs a Principal`);
-  }
-
-  let actionElement: 'Action' | 'NotAction' = 'Action';
-  let actions: string[] = [];
-  if ('Action' in raw && 'NotAction' in raw) {
-    problems.push(`${where}: has both Action and NotAction`);
-  } else if ('Action' in raw || 'NotAction' in raw) {
-    actionElement = 'Action' in raw ? 'Action' : 'NotAction';
-    actions = stringList(
-      raw[actionElement],
-      `${where}: ${actionElement}`,
-      problems,
-    );
-    for (const action of actions) {
-      if (action !== '*' && !/^[^:\s]+:[^:\s]+$/.test(action)) {
-        problems.push(
-          `${where}: action "${action}" must look like "service:Action" or be "*"`,
-        );
-      }
-    }
-  } else {
-    problems.push(`${where}: needs an Action or NotAction`);
-  }
-
-  let resourceElement: 'Resource' | 'NotResource' | undefined;
-  let resources: string[] = [];
-  if ('Resource' in raw && 'NotResource' in raw) {
-    problems.push(`${where}: has both Resource and NotResource`);
-  } else if ('Resource' in raw || 'NotResource' in raw) {
-    resourceElement = 'Resource' in raw ? 'Resource' : 'NotResource';
-    if (kind === 'trust') {
-      problems.push(
-        `${where}: a trust policy must not name a ${resourceElement}`,
-      );
-    }
-    resources = stringList(
-      raw[resourceElement],
-      `${where}: ${resourceElement}`,
-      problems,
-    );
-  } else if (kind === 'permission') {
-    problems.push(
-      `${where}: a permission policy needs a Resource or NotResource`,
-    );
-  }
-
-  const conditions =
-    raw.Condition === undefined
-      ? []
-      : parseConditions(raw.Condition, where, substitutesVariables, problems);
-
   return {
     index,
     sid: typeof raw.Sid === 'string' ? raw.Sid : undefined,
     effect: effect === 'Deny' ? 'Deny' : 'Allow',
-    principal,
-    actionElement,
-    actions,
-    resourceElement,
-    resources,
-    conditions,
+    principal: parsePrincipalElement(raw, where, kind, problems),
+    ...parseActionElement(raw, where, problems),
+    ...parseResourceElement(raw, where, kind, problems),
+    conditions:
+      raw.Condition === undefined
+        ? []
+        : parseConditions(raw.Condition, where, substitutesVariables, problems),
   };
+}
+
+/** The JSON value of a policy given as text, and its size as IAM counts it. */
+function readPolicyText(
+  input: string,
+): { value: unknown; size: number } | { problems: string[] } {
+  let text: string;
+  try {
+    text = decodePolicyText(input);
+  } catch {
+    return { problems: ['the text is neither JSON nor URL-encoded JSON'] };
+  }
+  try {
+    return { value: JSON.parse(text), size: compactPolicyText(text).length };
+  } catch (error) {
+    return { problems: [`not valid JSON: ${(error as Error).message}`] };
+  }
+}
+
+/** Checks the top level of a policy; its statements, always as a list. */
+function topLevelStatements(
+  value: Record<string, unknown>,
+  problems: string[],
+): unknown[] {
+  for (const field of Object.keys(value)) {
+    if (!TOP_LEVEL_FIELDS.has(field)) {
+      problems.push(`unknown top-level field "${field}"`);
+    }
+  }
+  if (value.Version !== undefined && !VERSIONS.has(value.Version as string)) {
+    problems.push('Version must be "2012-10-17" (or the legacy "2008-10-17")');
+  }
+  if (value.Statement === undefined) {
+    problems.push('the policy has no Statement');
+    return [];
+  }
+  return Array.isArray(value.Statement) ? value.Statement : [value.Statement];
 }
 
 /**
@@ -349,49 +421,15 @@ export function parsePolicy(
   input: string | PolicyDocument | unknown,
   kind: PolicyKind,
 ): PolicyParseResult {
-  let value: unknown = input;
-  let size: number | undefined;
-  if (typeof input === 'string') {
-    let text: string;
-    try {
-      text = decodePolicyText(input);
-    } catch {
-      return {
-        ok: false,
-        problems: ['the text is neither JSON nor URL-encoded JSON'],
-      };
-    }
-    try {
-      value = JSON.parse(text);
-    } catch (error) {
-      return {
-        ok: false,
-        problems: [`not valid JSON: ${(error as Error).message}`],
-      };
-    }
-    size = compactPolicyText(text).length;
-  }
+  const read =
+    typeof input === 'string' ? readPolicyText(input) : { value: input };
+  if ('problems' in read) return { ok: false, problems: read.problems };
+  const value = read.value;
   if (!isRecord(value)) {
     return { ok: false, problems: ['a policy must be a JSON object'] };
   }
   const problems: string[] = [];
-  for (const field of Object.keys(value)) {
-    if (!TOP_LEVEL_FIELDS.has(field)) {
-      problems.push(`unknown top-level field "${field}"`);
-    }
-  }
-  if (value.Version !== undefined && !VERSIONS.has(value.Version as string)) {
-    problems.push('Version must be "2012-10-17" (or the legacy "2008-10-17")');
-  }
-  if (value.Statement === undefined) {
-    problems.push('the policy has no Statement');
-  }
-  let rawStatements: unknown[] = [];
-  if (Array.isArray(value.Statement)) {
-    rawStatements = value.Statement;
-  } else if (value.Statement !== undefined) {
-    rawStatements = [value.Statement];
-  }
+  const rawStatements = topLevelStatements(value, problems);
   // IAM substitutes ${...} only in version 2012-10-17 policies.
   const substitutesVariables = value.Version === '2012-10-17';
   const statements: ParsedStatement[] = [];
@@ -405,21 +443,13 @@ export function parsePolicy(
     );
     if (statement) statements.push(statement);
   });
-  if (problems.length > 0) {
-    return { ok: false, problems };
-  }
+  if (problems.length > 0) return { ok: false, problems };
   const document = {
     ...(value as unknown as PolicyDocument),
     Statement: rawStatements as PolicyStatement[],
   };
-  return {
-    ok: true,
-    policy: {
-      document,
-      statements,
-      size: size ?? JSON.stringify(value).length,
-    },
-  };
+  const size = 'size' in read ? read.size : JSON.stringify(value).length;
+  return { ok: true, policy: { document, statements, size } };
 }
 
 /**

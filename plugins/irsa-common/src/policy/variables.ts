@@ -8,7 +8,6 @@
  * `key`; a variable the request lacks without a fallback matches nothing.
  * https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_variables.html
  */
-import { memoize } from '../memo';
 import type { PatternToken } from './wildcard';
 
 type TemplatePart =
@@ -55,7 +54,7 @@ function parseVariable(inner: string): TemplatePart {
 }
 
 /** Splits a value into its text, special characters and variables. */
-const parseTemplate = memoize((value: string): TemplatePart[] => {
+function parseTemplate(value: string): TemplatePart[] {
   const parts: TemplatePart[] = [];
   let from = 0;
   // A scan with indexOf rather than a regular expression: linear on any input.
@@ -78,7 +77,7 @@ const parseTemplate = memoize((value: string): TemplatePart[] => {
     parts.push({ kind: 'text', text: value.slice(from) });
   }
   return parts;
-});
+}
 
 /**
  * True when `*` or `?` appears in the value's own text, outside `${...}`

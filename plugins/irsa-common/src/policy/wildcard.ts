@@ -7,15 +7,23 @@
  * built from them: a backtracking engine takes exponential time on
  * `*a*a*a*b`. A pattern compiles to the cheapest exact matcher (equality,
  * prefix, suffix) or to a glob matcher that only ever backtracks to the last
- * `*`, which is O(pattern × value) at worst. Compiled patterns are cached.
+ * `*`, which is O(pattern × value) at worst. Compiling is cheap; callers that
+ * match the same patterns again and again keep the matchers in their
+ * AnalysisCache.
  */
 
 /**
  * A compiled wildcard pattern.
  *
- * @public
+ * @internal
  */
 export type WildcardMatcher = (value: string) => boolean;
+
+/** Compiles a pattern: {@link compileWildcard}, or a cache in front of it. */
+export type WildcardCompiler = (
+  pattern: string,
+  ignoreCase?: boolean,
+) => WildcardMatcher;
 
 /**
  * A piece of a pattern. `*` and `?` in `text` are wildcards unless `literal`
@@ -24,23 +32,6 @@ export type WildcardMatcher = (value: string) => boolean;
 export interface PatternToken {
   text: string;
   literal?: boolean;
-}
-
-const MAX_CACHED_MATCHERS = 20_000;
-const caseSensitiveCache = new Map<string, WildcardMatcher>();
-const ignoreCaseCache = new Map<string, WildcardMatcher>();
-let cachingEnabled = true;
-
-/**
- * Turns matcher caching on or off. Only the benchmark turns it off, to measure
- * what the cache buys.
- *
- * @internal
- */
-export function setWildcardCaching(enabled: boolean): void {
-  cachingEnabled = enabled;
-  caseSensitiveCache.clear();
-  ignoreCaseCache.clear();
 }
 
 /** True when the pattern contains `*` or `?`. */
@@ -154,8 +145,8 @@ function matcherFor(
 }
 
 /**
- * Compiles a pattern given as tokens (not cached: substituted policy
- * variables make them differ from request to request).
+ * Compiles a pattern given as tokens (substituted policy variables: they
+ * differ from request to request, so they are never cached).
  */
 export function compilePattern(
   tokens: readonly PatternToken[],
@@ -179,36 +170,24 @@ export function compilePattern(
 }
 
 /**
- * Compiles an IAM wildcard pattern into a matcher (cached).
+ * Compiles an IAM wildcard pattern into a matcher.
  *
  * @param pattern - the pattern, with `*` and `?` wildcards
  * @param ignoreCase - match case-insensitively (action names); IAM compares
  *   condition values case-sensitively
- * @public
+ * @internal
  */
 export function compileWildcard(
   pattern: string,
   ignoreCase = false,
 ): WildcardMatcher {
-  if (!cachingEnabled) {
-    return compilePattern([{ text: pattern }], ignoreCase);
-  }
-  const cache = ignoreCase ? ignoreCaseCache : caseSensitiveCache;
-  let matcher = cache.get(pattern);
-  if (!matcher) {
-    if (cache.size >= MAX_CACHED_MATCHERS) {
-      cache.clear();
-    }
-    matcher = compilePattern([{ text: pattern }], ignoreCase);
-    cache.set(pattern, matcher);
-  }
-  return matcher;
+  return compilePattern([{ text: pattern }], ignoreCase);
 }
 
 /**
  * Whether `value` matches the IAM wildcard `pattern`.
  *
- * @public
+ * @internal
  */
 export function matchesWildcard(
   pattern: string,

@@ -1,126 +1,33 @@
 /**
  * The trust verdict: would `sts:AssumeRoleWithWebIdentity` succeed for a token
  * of this service account against this role, and if not, exactly why?
+ *
+ * One pass, forward: the request (request.ts) → the decision, as STS makes
+ * it (decide.ts) → the diagnosis, findings with their fixes (diagnose.ts) →
+ * the suggestion, the fixes applied (suggest.ts) → the result, with
+ * per-statement explanations (explain.ts).
  */
-import { createFinding, severityRank, sortFindings } from '../findings';
-import { parsePolicyCached } from '../policy/cache';
-import type { NormalizedPolicyDocument, ParsedPolicy } from '../policy/parse';
-import { TRUST_POLICY_SIZE_QUOTA } from '../policy/size';
-import type { Finding, PolicyDocument } from '../types';
-import { parseRoleArnShared } from '../validation';
-import { breadthFindings, stringEqualsWildcardFindings } from './breadth';
-import {
-  buildIrsaTrustPolicy,
-  buildIrsaTrustStatement,
-  IrsaTrustParams,
-  WEB_IDENTITY_ACTION,
-} from './canonical';
-import { diagnoseStatement } from './diagnose';
+import { cacheTables } from '../analysisCache';
+import { createFinding, sortFindings } from '../findings';
+import type { PolicyParseResult } from '../policy/parse';
+import { decideTrust, TrustDecision } from './decide';
+import { diagnoseTrust, malformedFinding } from './diagnose';
+import { explainStatement } from './explain';
+import type { PendingFinding } from './pending';
+import { providerFindings } from './providerFindings';
 import {
   buildTrustContext,
-  evaluateStatement,
-  relatePrincipal,
+  readRoleArn,
+  requestOf,
   TrustContext,
-} from './evaluate';
-import { explainStatement } from './explain';
+} from './request';
 import {
-  appendStatement,
-  applyFixes,
-  replaceDocument,
-  replaceFederatedPrincipal,
-  revealing,
-  TrustFix,
-} from './fixes';
-import { PendingFinding, quote } from './pending';
-import { providerFindings } from './providerFindings';
-import { setOperatorFindings } from './setOperators';
+  refineSuggestion,
+  SuggestionMode,
+  Suggestions,
+  suggestFixes,
+} from './suggest';
 import type { AnalyzeTrustInput, AnalyzeTrustResult } from './types';
-
-/** How often the combined suggestion is re-analysed and fixed again. */
-const MAX_REFINEMENTS = 3;
-
-/** Over 90% of the default trust-policy quota. */
-const NEAR_LIMIT_SIZE = Math.floor(TRUST_POLICY_SIZE_QUOTA * 0.9);
-
-/** The canonical IRSA trust for the service account this request is about. */
-function canonicalTrustParams(context: TrustContext): IrsaTrustParams {
-  return {
-    accountId: context.roleAccountId,
-    oidcIssuer: context.issuer,
-    namespace: context.namespace,
-    serviceAccount: context.name,
-    audience: context.audience,
-    partition: context.partition,
-  };
-}
-
-function malformedFinding(
-  problems: string[],
-  context?: TrustContext,
-): PendingFinding {
-  return {
-    finding: createFinding(
-      'TRUST_MALFORMED',
-      `The trust policy is not a valid policy document: ${problems
-        .slice(0, 5)
-        .join('; ')}${
-        problems.length > 5 ? `; and ${problems.length - 5} more` : ''
-      }.`,
-      {
-        hint: context
-          ? 'Replace it with a valid trust policy; the suggested policy is the canonical one for this service account.'
-          : 'Replace it with a valid trust policy.',
-      },
-    ),
-  };
-}
-
-/** What to suggest: nothing, only the combined policy, or also one per finding. */
-type SuggestionMode = 'none' | 'combined' | 'all';
-
-/** A result plus whether its suggestion should be analysed again. */
-interface Analysis {
-  result: AnalyzeTrustResult;
-  mayRevealMore: boolean;
-}
-
-function withSuggestions(
-  pending: PendingFinding[],
-  document: NormalizedPolicyDocument | undefined,
-  mode: SuggestionMode,
-): {
-  findings: Finding[];
-  suggestedTrustPolicy?: PolicyDocument;
-  mayRevealMore: boolean;
-} {
-  const fixes: TrustFix[] = [];
-  let lastSuggestion: PolicyDocument | undefined;
-  const findings = pending.map(({ finding, fix }) => {
-    if (mode !== 'none' && fix && document) {
-      fixes.push(fix);
-      if (mode === 'all') {
-        // The finding was created for this result alone: annotate in place.
-        lastSuggestion = applyFixes(document, [fix]);
-        finding.suggestedTrustPolicy = lastSuggestion;
-      }
-    }
-    return finding;
-  });
-  let suggestedTrustPolicy: PolicyDocument | undefined;
-  if (fixes.length === 1 && lastSuggestion) {
-    suggestedTrustPolicy = lastSuggestion; // the same single fix
-  } else if (fixes.length > 0 && document) {
-    suggestedTrustPolicy = applyFixes(document, fixes);
-  }
-  // Findings are ordered most severe first (a stable sort keeps the order of
-  // equal severities).
-  findings.sort((a, b) => severityRank(a.severity) - severityRank(b.severity));
-  return {
-    findings,
-    suggestedTrustPolicy,
-    mayRevealMore: fixes.some(fix => fix.reveals),
-  };
-}
 
 /**
  * Decides whether a pod running as a service account can assume a role with
@@ -140,252 +47,95 @@ function withSuggestions(
  * @public
  */
 export function analyzeTrust(input: AnalyzeTrustInput): AnalyzeTrustResult {
-  const first = analyzeOnce(
-    input,
-    input.suggestFixes === false ? 'none' : 'all',
-  );
-  const result = first.result;
-  let mayRevealMore = first.mayRevealMore;
-  // Fixing one problem can reveal the next (a statement moved to this
-  // provider has no :sub condition yet): refine the combined suggestion until
-  // it has nothing left to fix.
-  let suggested = result.suggestedTrustPolicy;
-  for (let round = 0; mayRevealMore && round < MAX_REFINEMENTS; round++) {
-    const next = analyzeOnce(
-      {
-        ...input,
-        trustPolicy: suggested!,
-        oidcProviders: null,
-        explain: false,
-      },
-      'combined',
-    );
-    if (!next.result.suggestedTrustPolicy) break;
-    suggested = next.result.suggestedTrustPolicy;
-    mayRevealMore = next.mayRevealMore;
-  }
-  if (suggested) result.suggestedTrustPolicy = suggested;
-  return result;
-}
-
-function analyzeOnce(
-  input: AnalyzeTrustInput,
-  suggest: SuggestionMode,
-): Analysis {
-  const explain = input.explain !== false;
-  const role = parseRoleArnShared(input.roleArn);
-  const parsed = parsePolicyCached(input.trustPolicy, 'trust');
-
-  if (!role) {
-    const pending: PendingFinding[] = [
-      {
-        finding: createFinding(
-          'SA_ANNOTATION_INVALID',
-          `"${input.roleArn}" is not a valid IAM role ARN, so no token can be exchanged for it.`,
-          {
-            hint: 'Use the form arn:aws:iam::<12-digit account>:role/<role name>.',
-          },
-        ),
-      },
-    ];
-    if (!parsed.ok) pending.push(malformedFinding(parsed.problems));
-    return {
-      result: {
-        allowed: false,
-        findings: sortFindings(pending.map(p => p.finding)),
-        matchedStatements: [],
-      },
-      mayRevealMore: false,
-    };
-  }
+  const cache = cacheTables(input.cache);
+  const role = readRoleArn(input.roleArn, cache);
+  const parsed = cache.parsedPolicy(input.trustPolicy, 'trust');
+  if (!role) return invalidRoleArnResult(input.roleArn, parsed);
 
   const context = buildTrustContext(
     role,
     input.oidcIssuer,
     input.serviceAccount,
+    cache,
   );
-  const request = explain
-    ? {
-        principal: context.principal,
-        action: context.action,
-        issuer: context.issuer,
-        subjectKey: context.subjectKey,
-        subject: context.subject,
-        audienceKey: context.audienceKey,
-        audience: context.audience,
-      }
-    : undefined;
-  const pending = providerFindings(input, context);
-  const providerOk = pending.length === 0;
-
-  if (!parsed.ok) {
-    pending.push(malformedFinding(parsed.problems, context));
-    const canonical = buildIrsaTrustPolicy(
-      canonicalTrustParams(context),
-    ) as NormalizedPolicyDocument;
-    const last = pending[pending.length - 1];
-    last.fix = replaceDocument(canonical);
-    const empty: NormalizedPolicyDocument = { Statement: [] };
-    const { mayRevealMore, ...suggestions } = withSuggestions(
-      pending,
-      empty,
-      suggest,
-    );
+  // Without the provider (or its audience) STS rejects every token, whatever
+  // the policy says.
+  const providerProblems = providerFindings(input.oidcProviders, context);
+  const mode = input.suggestFixes === false ? 'none' : 'all';
+  const { decision, suggestions } = assess(
+    parsed,
+    context,
+    providerProblems,
+    mode,
+  );
+  const suggestedTrustPolicy = refineSuggestion(
+    suggestions,
+    suggested =>
+      assess(cache.parsedPolicy(suggested, 'trust'), context, [], 'combined')
+        .suggestions,
+  );
+  const explain = input.explain !== false;
+  const request = explain ? requestOf(context) : undefined;
+  if (!decision) {
     return {
-      result: {
-        allowed: false,
-        matchedStatements: [],
-        request,
-        ...suggestions,
-      },
-      mayRevealMore,
+      allowed: false,
+      matchedStatements: [],
+      request,
+      findings: suggestions.findings,
+      suggestedTrustPolicy,
     };
   }
-
-  return evaluatePolicy(parsed.policy, context, pending, providerOk, {
-    explain,
-    suggest,
+  return {
+    allowed: decision.allowed && providerProblems.length === 0,
+    findings: suggestions.findings,
+    matchedStatements: decision.matchedStatements,
     request,
-  });
-}
-
-function evaluatePolicy(
-  policy: ParsedPolicy,
-  context: TrustContext,
-  pending: PendingFinding[],
-  providerOk: boolean,
-  options: {
-    explain: boolean;
-    suggest: SuggestionMode;
-    request?: AnalyzeTrustResult['request'];
-  },
-): Analysis {
-  if (policy.size > NEAR_LIMIT_SIZE) {
-    pending.push({
-      finding: createFinding(
-        'TRUST_POLICY_NEAR_LIMIT',
-        `The trust policy has ${policy.size} characters without whitespace, over 90% of the ${TRUST_POLICY_SIZE_QUOTA}-character default quota.`,
-        {
-          hint: 'Merge statements (several service accounts can share one condition list) or request a quota increase (up to 8,192 characters) before adding more.',
-        },
-      ),
-    });
-  }
-
-  const evaluations = policy.statements.map(s => evaluateStatement(s, context));
-  const relations = new Map<number, string>();
-  const matchedStatements: number[] = [];
-  let allowMatched = false;
-  let denyMatched = false;
-  for (const evaluation of evaluations) {
-    const { statement } = evaluation;
-    relations.set(
-      statement.index,
-      relatePrincipal(statement.principal, context).relation,
-    );
-    if (!evaluation.applies) continue;
-    matchedStatements.push(statement.index);
-    if (statement.effect === 'Allow') {
-      allowMatched = true;
-    } else {
-      denyMatched = true;
-      pending.push({
-        finding: createFinding(
-          'TRUST_EXPLICIT_DENY',
-          `Statement ${statement.index} denies ${WEB_IDENTITY_ACTION} to this service account; an explicit Deny overrides every Allow.`,
-          {
-            statementIndex: statement.index,
-            hint: 'Remove or narrow the Deny statement if this service account should assume the role.',
-          },
-        ),
-      });
-    }
-  }
-
-  const allows = evaluations.filter(e => e.statement.effect === 'Allow');
-  if (!allowMatched) {
-    const ours = allows.filter(
-      e => relations.get(e.statement.index) === 'ours',
-    );
-    let federatesIssuer = ours.length > 0;
-    for (const evaluation of allows) {
-      const index = evaluation.statement.index;
-      const relation = relatePrincipal(evaluation.statement.principal, context);
-      if (relation.relation !== 'other-account') continue;
-      federatesIssuer = true;
-      const arn = relation.otherAccountArns[0];
-      pending.push({
-        finding: createFinding(
-          'TRUST_PROVIDER_OTHER_ACCOUNT',
-          `Statement ${index} federates this cluster's issuer through ${arn}, a provider in another account; STS only accepts the provider in the role's own account (${context.roleAccountId}).`,
-          {
-            statementIndex: index,
-            hint: `Create the OIDC provider for ${context.issuer} in account ${context.roleAccountId} and federate ${context.principal}.`,
-          },
-        ),
-        fix: revealing(
-          replaceFederatedPrincipal(index, arn, context.principal),
-        ),
-      });
-    }
-    if (!federatesIssuer) {
-      const other = allows.find(
-        e => relations.get(e.statement.index) === 'other-issuer',
-      );
-      const federated =
-        other?.statement.principal?.byType.get('federated') ?? [];
-      pending.push({
-        finding: createFinding(
-          'TRUST_ISSUER_MISMATCH',
-          other
-            ? `No Allow statement federates this cluster's provider (${
-                context.principal
-              }); statement ${other.statement.index} federates ${quote(
-                federated,
-              )} instead, e.g. another cluster.`
-            : `No Allow statement federates this cluster's provider (${context.principal}): the role does not trust web identities of this cluster.`,
-          {
-            statementIndex: other?.statement.index,
-            hint: 'Add a statement for this cluster (see the suggested policy), or annotate the service account with a role made for this cluster.',
-          },
-        ),
-        fix: appendStatement(
-          buildIrsaTrustStatement(canonicalTrustParams(context)),
-        ),
-      });
-    }
-    for (const evaluation of ours) {
-      pending.push(...diagnoseStatement(evaluation, context));
-    }
-  }
-
-  for (const evaluation of allows) {
-    if (
-      relations.get(evaluation.statement.index) === 'ours' &&
-      evaluation.actionMatched
-    ) {
-      pending.push(...breadthFindings(evaluation, context));
-    }
-  }
-  pending.push(
-    ...stringEqualsWildcardFindings(evaluations, context, relations),
-    ...setOperatorFindings(evaluations),
-  );
-
-  const { findings, suggestedTrustPolicy, mayRevealMore } = withSuggestions(
-    pending,
-    policy.document,
-    options.suggest,
-  );
-  const result: AnalyzeTrustResult = {
-    allowed: allowMatched && !denyMatched && providerOk,
-    findings,
-    matchedStatements,
-    request: options.request,
-    statements: options.explain
-      ? evaluations.map(e => explainStatement(e, context))
+    statements: explain
+      ? decision.evaluations.map(e => explainStatement(e, context))
       : undefined,
     suggestedTrustPolicy,
   };
-  return { result, mayRevealMore };
+}
+
+/** Decide, diagnose and suggest; a malformed policy has no decision. */
+function assess(
+  parsed: PolicyParseResult,
+  context: TrustContext,
+  pending: PendingFinding[],
+  mode: SuggestionMode,
+): { decision?: TrustDecision; suggestions: Suggestions } {
+  if (!parsed.ok) {
+    const findings = [...pending, malformedFinding(parsed.problems, context)];
+    return { suggestions: suggestFixes(findings, { Statement: [] }, mode) };
+  }
+  const decision = decideTrust(parsed.policy.statements, context);
+  const findings = pending.concat(
+    diagnoseTrust(parsed.policy, decision, context),
+  );
+  return {
+    decision,
+    suggestions: suggestFixes(findings, parsed.policy.document, mode),
+  };
+}
+
+/** No request can be built without a valid role ARN. */
+function invalidRoleArnResult(
+  roleArn: string,
+  parsed: PolicyParseResult,
+): AnalyzeTrustResult {
+  const findings = [
+    createFinding(
+      'SA_ANNOTATION_INVALID',
+      `"${roleArn}" is not a valid IAM role ARN, so no token can be exchanged for it.`,
+      {
+        hint: 'Use the form arn:aws:iam::<12-digit account>:role/<role name>.',
+      },
+    ),
+  ];
+  if (!parsed.ok) findings.push(malformedFinding(parsed.problems).finding);
+  return {
+    allowed: false,
+    findings: sortFindings(findings),
+    matchedStatements: [],
+  };
 }

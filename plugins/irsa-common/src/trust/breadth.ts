@@ -6,33 +6,25 @@
  * say what the policy really lets in: a condition that holds for every token
  * of this cluster does not count as a restriction.
  */
-import { createFinding } from '../findings';
 import {
   isEqualsOperator,
   isLikeOperator,
   isPositiveStringOperator,
 } from '../policy/conditions';
 import { substituteVariables } from '../policy/variables';
-import {
-  compilePattern,
-  compileWildcard,
-  PatternToken,
-} from '../policy/wildcard';
-import { foreignKey } from './diagnose';
-import {
-  ConditionResult,
-  StatementEvaluation,
-  TrustContext,
-  variableResolver,
-} from './evaluate';
+import { compilePattern, PatternToken } from '../policy/wildcard';
+import type { ConditionResult, StatementEvaluation } from './decide';
 import {
   addConditionValue,
+  allFixes,
   moveConditionEntry,
   replaceConditionValue,
   revealing,
   TrustFix,
 } from './fixes';
-import { PendingFinding, quote } from './pending';
+import { foreignKey } from './mismatch';
+import { PendingFinding, quote, statementFinding } from './pending';
+import { TrustContext, variableResolver } from './request';
 import {
   narrowerScope,
   subjectPatternScope,
@@ -92,11 +84,9 @@ export function breadthFindings(
   if (admitsNone) return vacuousForeign;
   const out = subject.length
     ? wildcardSubject(index, subject, context)
-    : [unrestrictedSubject(index, alwaysTrue(conditions, 'sub'), context)];
+    : [unrestrictedClaim(index, 'sub', conditions, context)];
   if (!audienceChecked) {
-    out.push(
-      unrestrictedAudience(index, alwaysTrue(conditions, 'aud'), context),
-    );
+    out.push(unrestrictedClaim(index, 'aud', conditions, context));
   }
   out.push(...vacuousForeign);
   return out;
@@ -129,58 +119,38 @@ function vacuousClause(vacuous: ConditionResult[]): string {
   } always true for this cluster's tokens, so`;
 }
 
-function unrestrictedSubject(
+/**
+ * TRUST_SUB_UNRESTRICTED / TRUST_AUD_UNRESTRICTED: no condition on the
+ * claim restricts it. The fix adds the canonical StringEquals.
+ */
+function unrestrictedClaim(
   index: number,
-  vacuous: ConditionResult[],
+  claim: 'sub' | 'aud',
+  conditions: ConditionResult[],
   context: TrustContext,
 ): PendingFinding {
-  return {
-    finding: createFinding(
-      'TRUST_SUB_UNRESTRICTED',
-      `Statement ${index} lets any service account of the cluster behind ${
-        context.issuer
-      } assume the role:${vacuousClause(vacuous)} it has no effective "${
-        context.subjectKey
-      }" condition.`,
-      {
-        statementIndex: index,
-        hint: `Add "StringEquals": { "${context.subjectKey}": "${context.subject}" } (see the suggested policy).`,
-      },
-    ),
-    fix: addConditionValue(
-      index,
-      'StringEquals',
-      context.subjectKey,
-      context.subject,
-    ),
-  };
-}
-
-function unrestrictedAudience(
-  index: number,
-  vacuous: ConditionResult[],
-  context: TrustContext,
-): PendingFinding {
-  return {
-    finding: createFinding(
-      'TRUST_AUD_UNRESTRICTED',
-      `Statement ${index} does not check the token audience ("${
-        context.audienceKey
-      }"):${vacuousClause(
-        vacuous,
-      )} tokens minted for any audience are accepted.`,
-      {
-        statementIndex: index,
-        hint: `Add "StringEquals": { "${context.audienceKey}": "${context.audience}" } (see the suggested policy).`,
-      },
-    ),
-    fix: addConditionValue(
-      index,
-      'StringEquals',
-      context.audienceKey,
-      context.audience,
-    ),
-  };
+  const vacuous = vacuousClause(alwaysTrue(conditions, claim));
+  const [code, key, value, message] =
+    claim === 'sub'
+      ? ([
+          'TRUST_SUB_UNRESTRICTED',
+          context.subjectKey,
+          context.subject,
+          `Statement ${index} lets any service account of the cluster behind ${context.issuer} assume the role:${vacuous} it has no effective "${context.subjectKey}" condition.`,
+        ] as const)
+      : ([
+          'TRUST_AUD_UNRESTRICTED',
+          context.audienceKey,
+          context.audience,
+          `Statement ${index} does not check the token audience ("${context.audienceKey}"):${vacuous} tokens minted for any audience are accepted.`,
+        ] as const);
+  return statementFinding(
+    code,
+    index,
+    message,
+    `Add "StringEquals": { "${key}": "${value}" } (see the suggested policy).`,
+    addConditionValue(index, 'StringEquals', key, value),
+  );
 }
 
 /**
@@ -217,23 +187,28 @@ function wideValueMatches(
   context: TrustContext,
 ): boolean {
   if (!result.condition.usesVariables) {
-    return compileWildcard(value)(context.subject);
+    return context.cache.matcher(value)(context.subject);
   }
   const pattern = substitutedSubject(result, value, context);
   return !!pattern && compilePattern(pattern)(context.subject);
 }
 
+/** A condition on `:sub` and its values that admit more than one service account. */
+interface BroadEntry {
+  result: ConditionResult;
+  broad: string[];
+}
+
 /**
- * TRUST_SUB_WILDCARD_CLUSTER / _NAMESPACE from the conditions on `:sub` that
- * restrict it: ANDed, so the narrowest positive one decides.
+ * How far the positive conditions on `:sub` reach together: they are ANDed,
+ * so the narrowest decides; undefined when there are none.
  */
-function wildcardSubject(
-  index: number,
+function subjectReach(
   subjectConditions: ConditionResult[],
   context: TrustContext,
-): PendingFinding[] {
+): { scope?: SubjectScope; broadEntries: BroadEntry[] } {
   let scope: SubjectScope | undefined;
-  const broadEntries: Array<{ result: ConditionResult; broad: string[] }> = [];
+  const broadEntries: BroadEntry[] = [];
   for (const result of subjectConditions) {
     if (!isPositiveStringOperator(result.condition.operator.base)) continue;
     let entryScope: SubjectScope = 'none';
@@ -246,43 +221,58 @@ function wildcardSubject(
     scope = scope === undefined ? entryScope : narrowerScope(scope, entryScope);
     if (broad.length) broadEntries.push({ result, broad });
   }
+  return { scope, broadEntries };
+}
+
+/**
+ * Fixes that keep only this service account: add it when `:sub` is only
+ * excluded from, replace the wide values when they reach every namespace or
+ * admit this service account among others. A namespace pattern that does
+ * not admit it is left alone: it may well be meant.
+ */
+function narrowingFixes(
+  index: number,
+  scope: SubjectScope | undefined,
+  broadEntries: BroadEntry[],
+  context: TrustContext,
+): TrustFix[] {
+  const { subjectKey, subject } = context;
+  if (scope === undefined) {
+    return [addConditionValue(index, 'StringEquals', subjectKey, subject)];
+  }
+  const subjectMatches = broadEntries.some(({ result, broad }) =>
+    broad.some(value => wideValueMatches(result, value, context)),
+  );
+  if (scope !== 'cluster' && !subjectMatches) return [];
+  return broadEntries.flatMap(({ result, broad }) =>
+    broad.map(value =>
+      replaceConditionValue(
+        index,
+        result.condition.operator.name,
+        result.condition.key,
+        value,
+        subject,
+      ),
+    ),
+  );
+}
+
+/**
+ * TRUST_SUB_WILDCARD_CLUSTER / _NAMESPACE from the conditions on `:sub` that
+ * restrict it.
+ */
+function wildcardSubject(
+  index: number,
+  subjectConditions: ConditionResult[],
+  context: TrustContext,
+): PendingFinding[] {
+  const { scope, broadEntries } = subjectReach(subjectConditions, context);
   // Only negative conditions (StringNotEquals, ...) on `:sub`: every other
   // service account of every namespace is admitted.
   const effective: SubjectScope = scope ?? 'cluster';
   if (effective !== 'cluster' && effective !== 'namespace') return [];
-  const code =
-    effective === 'cluster'
-      ? 'TRUST_SUB_WILDCARD_CLUSTER'
-      : 'TRUST_SUB_WILDCARD_NAMESPACE';
+  const fixes = narrowingFixes(index, scope, broadEntries, context);
   const patterns = broadEntries.flatMap(e => e.broad);
-  const subjectMatches = broadEntries.some(({ result, broad }) =>
-    broad.some(value => wideValueMatches(result, value, context)),
-  );
-  const fixes: TrustFix[] = [];
-  if (scope === undefined) {
-    fixes.push(
-      addConditionValue(
-        index,
-        'StringEquals',
-        context.subjectKey,
-        context.subject,
-      ),
-    );
-  } else if (effective === 'cluster' || subjectMatches) {
-    for (const { result, broad } of broadEntries) {
-      for (const value of broad) {
-        fixes.push(
-          replaceConditionValue(
-            index,
-            result.condition.operator.name,
-            result.condition.key,
-            value,
-            context.subject,
-          ),
-        );
-      }
-    }
-  }
   const what =
     scope === undefined
       ? `its "${context.subjectKey}" conditions only exclude subjects`
@@ -292,23 +282,19 @@ function wildcardSubject(
             : 'every matching service account of the namespace'
         }`;
   return [
-    {
-      finding: createFinding(
-        code,
-        `Statement ${index} trusts more than one service account: ${what}.`,
-        {
-          statementIndex: index,
-          hint: `Name the exact service accounts with StringEquals, e.g. "${
-            context.subjectKey
-          }": "${context.subject}"${
-            fixes.length ? ' (the suggested policy keeps only this one)' : ''
-          }.`,
-        },
-      ),
-      fix: fixes.length
-        ? document => fixes.forEach(fix => fix(document))
-        : undefined,
-    },
+    statementFinding(
+      effective === 'cluster'
+        ? 'TRUST_SUB_WILDCARD_CLUSTER'
+        : 'TRUST_SUB_WILDCARD_NAMESPACE',
+      index,
+      `Statement ${index} trusts more than one service account: ${what}.`,
+      `Name the exact service accounts with StringEquals, e.g. "${
+        context.subjectKey
+      }": "${context.subject}"${
+        fixes.length ? ' (the suggested policy keeps only this one)' : ''
+      }.`,
+      fixes.length ? allFixes(fixes) : undefined,
+    ),
   ];
 }
 
@@ -316,59 +302,57 @@ function wildcardSubject(
 export function stringEqualsWildcardFindings(
   evaluations: StatementEvaluation[],
   context: TrustContext,
-  relations: Map<number, string>,
 ): PendingFinding[] {
   const out: PendingFinding[] = [];
   for (const evaluation of evaluations) {
-    const index = evaluation.statement.index;
     for (const result of evaluation.conditions) {
-      const { operator, key, wildcardValues: literal } = result.condition;
-      if (literal.length === 0 || !isEqualsOperator(operator.base)) continue;
-      const likeOperator = operator.name.replace(
-        /String(Not)?Equals(IgnoreCase)?/i,
-        (_m, not) => (not ? 'StringNotLike' : 'StringLike'),
-      );
-      // Turning `system:serviceaccount:*` into a real wildcard would trust
-      // every namespace; for this provider's `:sub`, narrow it instead.
-      const variables = result.condition.usesVariables;
-      const clusterWide = (v: string) =>
-        subjectValueScope(v, true, variables) === 'cluster';
-      const narrow =
-        result.kind === 'subject' &&
-        !operator.negated &&
-        relations.get(index) === 'ours' &&
-        literal.some(clusterWide);
-      out.push({
-        finding: createFinding(
-          'TRUST_STRINGEQUALS_WILDCARD',
-          `Statement ${index}: ${operator.name} compares "${key}" with ${quote(
-            literal,
-          )}, where "*" and "?" are not wildcards: only that exact text matches.`,
-          {
-            statementIndex: index,
-            hint: narrow
-              ? `Do not turn it into StringLike: that would trust every service account of the cluster. Name the service account instead ("${context.subject}", see the suggested policy).`
-              : `Use ${likeOperator} for wildcard matching (see the suggested policy).`,
-          },
-        ),
-        fix: narrow
-          ? document =>
-              literal
-                .filter(clusterWide)
-                .forEach(v =>
-                  replaceConditionValue(
-                    index,
-                    operator.name,
-                    key,
-                    v,
-                    context.subject,
-                  )(document),
-                )
-          : revealing(
-              moveConditionEntry(index, operator.name, likeOperator, key),
-            ),
-      });
+      const { wildcardValues, operator } = result.condition;
+      if (wildcardValues.length > 0 && isEqualsOperator(operator.base)) {
+        out.push(stringEqualsWildcard(evaluation, result, context));
+      }
     }
   }
   return out;
+}
+
+function stringEqualsWildcard(
+  evaluation: StatementEvaluation,
+  result: ConditionResult,
+  context: TrustContext,
+): PendingFinding {
+  const index = evaluation.statement.index;
+  const { operator, key, wildcardValues: literal } = result.condition;
+  const likeOperator = operator.name.replace(
+    /String(Not)?Equals(IgnoreCase)?/i,
+    (_m, not) => (not ? 'StringNotLike' : 'StringLike'),
+  );
+  // Turning `system:serviceaccount:*` into a real wildcard would trust every
+  // namespace; for this provider's `:sub`, narrow it instead.
+  const variables = result.condition.usesVariables;
+  const clusterWide = literal.filter(
+    v => subjectValueScope(v, true, variables) === 'cluster',
+  );
+  const narrow =
+    result.kind === 'subject' &&
+    !operator.negated &&
+    evaluation.principal.relation === 'ours' &&
+    clusterWide.length > 0;
+  const fix = narrow
+    ? allFixes(
+        clusterWide.map(v =>
+          replaceConditionValue(index, operator.name, key, v, context.subject),
+        ),
+      )
+    : revealing(moveConditionEntry(index, operator.name, likeOperator, key));
+  return statementFinding(
+    'TRUST_STRINGEQUALS_WILDCARD',
+    index,
+    `Statement ${index}: ${operator.name} compares "${key}" with ${quote(
+      literal,
+    )}, where "*" and "?" are not wildcards: only that exact text matches.`,
+    narrow
+      ? `Do not turn it into StringLike: that would trust every service account of the cluster. Name the service account instead ("${context.subject}", see the suggested policy).`
+      : `Use ${likeOperator} for wildcard matching (see the suggested policy).`,
+    fix,
+  );
 }

@@ -10,14 +10,14 @@ import { serviceAccountSubject } from './subject';
 /**
  * The audience EKS's pod-identity webhook requests by default.
  *
- * @public
+ * @internal
  */
 export const DEFAULT_AUDIENCE = 'sts.amazonaws.com';
 
 /**
  * The action a web-identity token is exchanged with.
  *
- * @public
+ * @internal
  */
 export const WEB_IDENTITY_ACTION = 'sts:AssumeRoleWithWebIdentity';
 

@@ -1,215 +1,179 @@
 /**
- * Why an Allow statement for this cluster's provider does not admit the
- * request: TRUST_ACTION_MISMATCH, TRUST_SUB_MISMATCH, TRUST_AUD_MISMATCH and
- * TRUST_CONDITION_KEY_FOREIGN, each with a fix where one is mechanical.
+ * The diagnosis: why the decision is what it is, and what is risky even when
+ * it allows. It reads the decision and never changes it. Each finding may
+ * carry a mechanical fix; the suggestion applies the fixes in the order of
+ * the findings here.
  */
 import { createFinding } from '../findings';
-import { isLikeOperator } from '../policy/conditions';
-import { WEB_IDENTITY_ACTION } from './canonical';
-import type {
-  ConditionResult,
-  StatementEvaluation,
-  TrustContext,
-} from './evaluate';
+import type { NormalizedPolicyDocument, ParsedPolicy } from '../policy/parse';
+import { TRUST_POLICY_SIZE_QUOTA } from '../policy/size';
+import { breadthFindings, stringEqualsWildcardFindings } from './breadth';
 import {
-  addAction,
-  addConditionValue,
-  renameConditionKey,
-  replaceConditionValue,
+  buildIrsaTrustPolicy,
+  buildIrsaTrustStatement,
+  IrsaTrustParams,
+  WEB_IDENTITY_ACTION,
+} from './canonical';
+import type { StatementEvaluation, TrustDecision } from './decide';
+import {
+  appendStatement,
+  replaceDocument,
+  replaceFederatedPrincipal,
   revealing,
 } from './fixes';
-import { PendingFinding, quote } from './pending';
-import type { ConditionKeyKind } from './types';
-import { correctAudienceTypo, correctSubjectTypo } from './typos';
+import { diagnoseStatement } from './mismatch';
+import { PendingFinding, quote, statementFinding } from './pending';
+import type { TrustContext } from './request';
+import { setOperatorFindings } from './setOperators';
 
-/** Why an Allow statement for this provider does not admit the request. */
-export function diagnoseStatement(
-  evaluation: StatementEvaluation,
+/** Over 90% of the default trust-policy quota. */
+const NEAR_LIMIT_SIZE = Math.floor(TRUST_POLICY_SIZE_QUOTA * 0.9);
+
+/** Findings about a parsed trust policy and the decision on the request. */
+export function diagnoseTrust(
+  policy: ParsedPolicy,
+  decision: TrustDecision,
   context: TrustContext,
 ): PendingFinding[] {
-  const index = evaluation.statement.index;
-  const out: PendingFinding[] = [];
-  if (!evaluation.actionMatched) {
-    const element = evaluation.statement.actionElement;
-    out.push({
-      finding: createFinding(
-        'TRUST_ACTION_MISMATCH',
-        `Statement ${index} federates this cluster's provider but its ${element} (${quote(
-          evaluation.statement.actions,
-        )}) does not allow ${WEB_IDENTITY_ACTION}, the only action a pod's web-identity token can use.`,
-        {
-          statementIndex: index,
-          hint: `Set "Action": "${WEB_IDENTITY_ACTION}" in statement ${index} (sts:AssumeRole is for IAM principals, not tokens).`,
-        },
-      ),
-      fix:
-        element === 'Action'
-          ? revealing(addAction(index, WEB_IDENTITY_ACTION))
-          : undefined,
-    });
-    return out;
+  const allows = decision.evaluations.filter(
+    e => e.statement.effect === 'Allow',
+  );
+  const findings = sizeFindings(policy);
+  for (const denial of decision.denials) {
+    findings.push(explicitDenyFinding(denial));
   }
-  for (const result of evaluation.conditions) {
-    if (result.outcome !== 'not-matched') continue;
-    if (result.kind === 'subject') {
-      out.push(subjectMismatch(index, result, context));
-    } else if (result.kind === 'audience') {
-      out.push(audienceMismatch(index, result, context));
-    } else if (result.kind !== 'context') {
-      out.push(foreignKey(index, result, context, false));
+  if (!decision.allowMatched)
+    findings.push(...refusalFindings(allows, context));
+  // How widely the Allow statements for this provider trust, whether or not
+  // this service account is among those they admit.
+  for (const allow of allows) {
+    if (allow.principal.relation === 'ours' && allow.actionMatched) {
+      findings.push(...breadthFindings(allow, context));
     }
   }
-  return out;
+  findings.push(
+    ...stringEqualsWildcardFindings(decision.evaluations, context),
+    ...setOperatorFindings(decision.evaluations),
+  );
+  return findings;
 }
 
-function audienceMismatch(
-  index: number,
-  result: ConditionResult,
-  context: TrustContext,
+/**
+ * TRUST_MALFORMED. With a request, its fix replaces the document with the
+ * canonical policy for the service account.
+ */
+export function malformedFinding(
+  problems: string[],
+  context?: TrustContext,
 ): PendingFinding {
-  const { operator, key, values } = result.condition;
-  if (operator.negated) {
-    return {
-      finding: createFinding(
-        'TRUST_AUD_MISMATCH',
-        `Statement ${index} excludes the audience "${context.audience}" with ${operator.name} on "${key}".`,
-        {
-          statementIndex: index,
-          hint: 'Use another audience for this service account (eks.amazonaws.com/audience annotation), or remove the exclusion.',
-        },
-      ),
-    };
-  }
-  // Values with policy variables are templates, not text to correct.
-  const typo = result.condition.usesVariables
-    ? undefined
-    : values
-        .map(value => ({
-          value,
-          correction: correctAudienceTypo(value, context.audience),
-        }))
-        .find(candidate => candidate.correction);
+  const finding = createFinding(
+    'TRUST_MALFORMED',
+    `The trust policy is not a valid policy document: ${problems
+      .slice(0, 5)
+      .join('; ')}${
+      problems.length > 5 ? `; and ${problems.length - 5} more` : ''
+    }.`,
+    {
+      hint: context
+        ? 'Replace it with a valid trust policy; the suggested policy is the canonical one for this service account.'
+        : 'Replace it with a valid trust policy.',
+    },
+  );
+  if (!context) return { finding };
+  const canonical = buildIrsaTrustPolicy(canonicalTrustParams(context));
   return {
-    finding: createFinding(
-      'TRUST_AUD_MISMATCH',
-      `Statement ${index} expects the audience ${quote(values)} (${
-        operator.name
-      } on "${key}"), but this token carries "${context.audience}"${
-        typo ? `: ${typo.correction!.explanation}` : ''
-      }.`,
-      {
-        statementIndex: index,
-        hint: typo
-          ? `Correct the value to "${context.audience}" (see the suggested policy).`
-          : `The audience comes from the service account's eks.amazonaws.com/audience annotation (default sts.amazonaws.com). Align the annotation and the condition; the suggested policy adds "${context.audience}".`,
-      },
-    ),
-    fix: typo
-      ? replaceConditionValue(
-          index,
-          operator.name,
-          key,
-          typo.value,
-          typo.correction!.corrected,
-        )
-      : addConditionValue(index, operator.name, key, context.audience),
+    finding,
+    fix: replaceDocument(canonical as NormalizedPolicyDocument),
   };
 }
 
-function subjectMismatch(
-  index: number,
-  result: ConditionResult,
-  context: TrustContext,
-): PendingFinding {
-  const { operator, key, values } = result.condition;
-  if (operator.negated) {
-    return {
-      finding: createFinding(
-        'TRUST_SUB_MISMATCH',
-        `Statement ${index} excludes this service account ("${context.subject}") with ${operator.name} on "${key}".`,
-        {
-          statementIndex: index,
-          hint: `The exclusion looks deliberate: annotate the service account with a role meant for it, or remove "${context.subject}" from the ${operator.name} list.`,
-        },
-      ),
-    };
-  }
-  const wildcards = isLikeOperator(operator.base);
-  const typo = result.condition.usesVariables
-    ? undefined
-    : values
-        .map(value => ({
-          value,
-          correction: correctSubjectTypo(
-            value,
-            context.namespace,
-            context.name,
-            wildcards,
-          ),
-        }))
-        .find(candidate => candidate.correction);
-  const message = `Statement ${index} admits only ${quote(
-    values,
-  )} for "${key}" (${
-    operator.name
-  }), but this service account's token carries "${context.subject}"${
-    typo ? `: ${typo.correction!.explanation}` : ''
-  }.`;
+/** The canonical IRSA trust for the service account this request is about. */
+function canonicalTrustParams(context: TrustContext): IrsaTrustParams {
   return {
-    finding: createFinding('TRUST_SUB_MISMATCH', message, {
-      statementIndex: index,
-      hint: typo
-        ? `Correct the value to "${
-            typo.correction!.corrected
-          }" (see the suggested policy).`
-        : `Either annotate the service account with the role meant for it, or, if it should use this role, add "${context.subject}" to the condition (see the suggested policy).`,
-    }),
-    fix: typo
-      ? replaceConditionValue(
-          index,
-          operator.name,
-          key,
-          typo.value,
-          typo.correction!.corrected,
-        )
-      : addConditionValue(index, operator.name, key, context.subject),
+    accountId: context.roleAccountId,
+    oidcIssuer: context.issuer,
+    namespace: context.namespace,
+    serviceAccount: context.name,
+    audience: context.audience,
+    partition: context.partition,
   };
 }
 
-export function foreignKey(
-  index: number,
-  result: ConditionResult,
+function sizeFindings(policy: ParsedPolicy): PendingFinding[] {
+  if (policy.size <= NEAR_LIMIT_SIZE) return [];
+  const finding = createFinding(
+    'TRUST_POLICY_NEAR_LIMIT',
+    `The trust policy has ${policy.size} characters without whitespace, over 90% of the ${TRUST_POLICY_SIZE_QUOTA}-character default quota.`,
+    {
+      hint: 'Merge statements (several service accounts can share one condition list) or request a quota increase (up to 8,192 characters) before adding more.',
+    },
+  );
+  return [{ finding }];
+}
+
+function explicitDenyFinding({
+  statement,
+}: StatementEvaluation): PendingFinding {
+  return statementFinding(
+    'TRUST_EXPLICIT_DENY',
+    statement.index,
+    `Statement ${statement.index} denies ${WEB_IDENTITY_ACTION} to this service account; an explicit Deny overrides every Allow.`,
+    'Remove or narrow the Deny statement if this service account should assume the role.',
+  );
+}
+
+/**
+ * Why no Allow statement admits the request: none federates this cluster's
+ * issuer through the role account's provider, or those that do refuse it.
+ */
+function refusalFindings(
+  allows: StatementEvaluation[],
   context: TrustContext,
-  voidRestriction: boolean,
+): PendingFinding[] {
+  const ours = allows.filter(e => e.principal.relation === 'ours');
+  const otherAccount = allows
+    .filter(e => e.principal.relation === 'other-account')
+    .map(e => otherAccountFinding(e, context));
+  const federatesIssuer = ours.length > 0 || otherAccount.length > 0;
+  return [
+    ...otherAccount,
+    ...(federatesIssuer ? [] : [issuerMismatchFinding(allows, context)]),
+    ...ours.flatMap(e => diagnoseStatement(e, context)),
+  ];
+}
+
+function otherAccountFinding(
+  { statement, principal }: StatementEvaluation,
+  context: TrustContext,
 ): PendingFinding {
-  const { operator, key } = result.condition;
-  const claim = result.condition.claimLower;
-  const reasons: Partial<Record<ConditionKeyKind, string>> = {
-    'provider-arn':
-      'is prefixed with a provider ARN, but IAM names web-identity keys after the issuer host/path',
-    'other-issuer': 'belongs to another issuer',
-    'issuer-claim': `is a claim service-account tokens of ${context.issuer} never carry`,
-  };
-  const why = reasons[result.kind];
-  const effect = voidRestriction
-    ? 'so the condition is always true and restricts nothing'
-    : 'so the condition can never hold and the statement never applies';
-  const renamable =
-    (claim === 'sub' || claim === 'aud') && result.kind !== 'issuer-claim';
-  const correctKey = `${context.issuer}:${claim}`;
-  return {
-    finding: createFinding(
-      'TRUST_CONDITION_KEY_FOREIGN',
-      `Statement ${index}: the condition key "${key}" (${operator.name}) ${why}; it is never present in this cluster's requests, ${effect}.`,
-      {
-        statementIndex: index,
-        hint: renamable
-          ? `Use "${correctKey}" instead.`
-          : `Remove the condition or replace it with one on "${context.subjectKey}" / "${context.audienceKey}".`,
-      },
-    ),
-    fix: renamable
-      ? revealing(renameConditionKey(index, operator.name, key, correctKey))
-      : undefined,
-  };
+  const index = statement.index;
+  const arn = principal.otherAccountArns[0];
+  return statementFinding(
+    'TRUST_PROVIDER_OTHER_ACCOUNT',
+    index,
+    `Statement ${index} federates this cluster's issuer through ${arn}, a provider in another account; STS only accepts the provider in the role's own account (${context.roleAccountId}).`,
+    `Create the OIDC provider for ${context.issuer} in account ${context.roleAccountId} and federate ${context.principal}.`,
+    revealing(replaceFederatedPrincipal(index, arn, context.principal)),
+  );
+}
+
+function issuerMismatchFinding(
+  allows: StatementEvaluation[],
+  context: TrustContext,
+): PendingFinding {
+  const other = allows.find(e => e.principal.relation === 'other-issuer');
+  const federated = other?.statement.principal?.byType.get('federated') ?? [];
+  return statementFinding(
+    'TRUST_ISSUER_MISMATCH',
+    other?.statement.index,
+    other
+      ? `No Allow statement federates this cluster's provider (${
+          context.principal
+        }); statement ${other.statement.index} federates ${quote(
+          federated,
+        )} instead, e.g. another cluster.`
+      : `No Allow statement federates this cluster's provider (${context.principal}): the role does not trust web identities of this cluster.`,
+    'Add a statement for this cluster (see the suggested policy), or annotate the service account with a role made for this cluster.',
+    appendStatement(buildIrsaTrustStatement(canonicalTrustParams(context))),
+  );
 }

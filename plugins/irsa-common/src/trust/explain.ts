@@ -3,11 +3,22 @@
  * condition matched, what the policy expects and what the request carries.
  */
 import type { ParsedStatement } from '../policy/parse';
-import type { StatementEvaluation, TrustContext } from './evaluate';
+import type { StatementEvaluation } from './decide';
+import type { TrustContext } from './request';
 import type { StatementExplanation } from './types';
 
-/** `Type: value` labels of each parsed statement's principals, built once. */
-const principalLabels = new WeakMap<ParsedStatement, string[]>();
+/** `Type: value` labels of a statement's principals. */
+function principalLabels(statement: ParsedStatement): string[] {
+  const principal = statement.principal;
+  const labels: string[] = [];
+  if (principal?.any && principal.byType.size === 0) labels.push('*');
+  for (const [type, values] of principal?.byType ?? []) {
+    const label =
+      type === 'aws' ? 'AWS' : type.charAt(0).toUpperCase() + type.slice(1);
+    for (const value of values) labels.push(`${label}: ${value}`);
+  }
+  return labels;
+}
 
 /** Explains how one statement fared against the request. */
 export function explainStatement(
@@ -16,19 +27,11 @@ export function explainStatement(
 ): StatementExplanation {
   const { statement } = evaluation;
   const principal = statement.principal;
-  let expectedPrincipals = principalLabels.get(statement);
-  if (!expectedPrincipals) {
-    expectedPrincipals = [];
-    if (principal?.any && principal.byType.size === 0) {
-      expectedPrincipals.push('*');
-    }
-    for (const [type, values] of principal?.byType ?? []) {
-      const label =
-        type === 'aws' ? 'AWS' : type.charAt(0).toUpperCase() + type.slice(1);
-      for (const value of values) expectedPrincipals.push(`${label}: ${value}`);
-    }
-    principalLabels.set(statement, expectedPrincipals);
-  }
+  // Parsed statements are shared through the cache: label them once.
+  const expectedPrincipals = context.cache.principalLabels.get(
+    statement,
+    principalLabels,
+  );
   return {
     index: statement.index,
     sid: statement.sid,

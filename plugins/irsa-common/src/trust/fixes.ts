@@ -48,6 +48,11 @@ function unique(values: string[]): string[] {
   return [...new Set(values)];
 }
 
+/** Several fixes as one, applied in order. */
+export function allFixes(fixes: TrustFix[]): TrustFix {
+  return document => fixes.forEach(fix => fix(document));
+}
+
 /** Replaces (or adds) the values of a condition entry; drops it when empty. */
 function setConditionValues(
   statement: PolicyStatement,

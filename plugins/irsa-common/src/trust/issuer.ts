@@ -6,16 +6,6 @@
  * their own hosts.
  */
 import { parse as parseArn, validate as isArn } from '@aws-sdk/util-arn-parser';
-import { memoize } from '../memo';
-
-const normalizeIssuerMemo = memoize((issuer: string): string => {
-  const withoutScheme = issuer.trim().replace(/^https?:\/\//i, '');
-  const withoutSlash = withoutScheme.replace(/\/+$/, '');
-  const slash = withoutSlash.indexOf('/');
-  return slash === -1
-    ? withoutSlash.toLowerCase()
-    : withoutSlash.slice(0, slash).toLowerCase() + withoutSlash.slice(slash);
-});
 
 /**
  * An issuer URL in the form IAM uses in provider ARNs and condition keys:
@@ -26,7 +16,12 @@ const normalizeIssuerMemo = memoize((issuer: string): string => {
  * @public
  */
 export function normalizeIssuer(issuer: string): string {
-  return normalizeIssuerMemo(issuer);
+  const withoutScheme = issuer.trim().replace(/^https?:\/\//i, '');
+  const withoutSlash = withoutScheme.replace(/\/+$/, '');
+  const slash = withoutSlash.indexOf('/');
+  return slash === -1
+    ? withoutSlash.toLowerCase()
+    : withoutSlash.slice(0, slash).toLowerCase() + withoutSlash.slice(slash);
 }
 
 /**
@@ -86,13 +81,3 @@ export function parseOidcProviderArn(
     issuer: normalizeIssuer(parts.resource.slice(prefix.length)),
   };
 }
-
-/**
- * {@link parseOidcProviderArn}, memoised; the result is shared, never modify
- * it. Principals repeat across verdicts.
- *
- * @internal
- */
-export const parseOidcProviderArnShared: (
-  arn: string,
-) => Readonly<OidcProviderArnParts> | undefined = memoize(parseOidcProviderArn);

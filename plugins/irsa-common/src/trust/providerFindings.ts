@@ -3,19 +3,19 @@
  * validate this cluster's tokens in the role's account at all.
  */
 import { createFinding } from '../findings';
-import type { TrustContext } from './evaluate';
 import { PendingFinding, quote } from './pending';
-import type { AnalyzeTrustInput } from './types';
+import type { TrustContext } from './request';
+import type { OidcProviderInfo } from './types';
 
 /** Checks the role account's OIDC providers, when they are known. */
 export function providerFindings(
-  input: AnalyzeTrustInput,
+  oidcProviders: OidcProviderInfo[] | null | undefined,
   context: TrustContext,
 ): PendingFinding[] {
-  if (!input.oidcProviders) return []; // unknown: nothing to say
+  if (!oidcProviders) return []; // unknown: nothing to say
   // Exact match first: lower-casing every provider ARN on every call is the
   // expensive part.
-  const provider = input.oidcProviders.find(
+  const provider = oidcProviders.find(
     p =>
       p.arn === context.principal ||
       (p.arn.length === context.principal.length &&

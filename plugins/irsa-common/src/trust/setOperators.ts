@@ -10,10 +10,9 @@
  * means exactly the same, so the fix is mechanical.
  * https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_condition-single-vs-multi-valued-context-keys.html
  */
-import { createFinding } from '../findings';
-import type { StatementEvaluation } from './evaluate';
+import type { StatementEvaluation } from './decide';
 import { moveConditionEntry } from './fixes';
-import type { PendingFinding } from './pending';
+import { PendingFinding, statementFinding } from './pending';
 
 /** Set qualifiers on this issuer's `:sub` / `:aud`, in every statement. */
 export function setOperatorFindings(
@@ -31,9 +30,10 @@ export function setOperatorFindings(
       const taken = statement.conditions.some(
         c => c.operator.name === plain && c.key === key,
       );
-      out.push({
-        finding: createFinding(
+      out.push(
+        statementFinding(
           'TRUST_SET_OPERATOR_MISUSE',
+          statement.index,
           `Statement ${statement.index} uses ${
             operator.name
           } on "${key}", a single-valued key: set operators are for multivalued keys, and ${
@@ -43,17 +43,14 @@ export function setOperatorFindings(
               ? 'also true when the key is absent'
               : 'false when the key is absent'
           }.`,
-          {
-            statementIndex: statement.index,
-            hint: `Use the plain operator ${plain} instead${
-              taken ? '' : ' (see the suggested policy)'
-            }: with one value per token it means the same.`,
-          },
+          `Use the plain operator ${plain} instead${
+            taken ? '' : ' (see the suggested policy)'
+          }: with one value per token it means the same.`,
+          taken
+            ? undefined
+            : moveConditionEntry(statement.index, operator.name, plain, key),
         ),
-        fix: taken
-          ? undefined
-          : moveConditionEntry(statement.index, operator.name, plain, key),
-      });
+      );
     }
   }
   return out;

@@ -3,7 +3,6 @@
  * `system:serviceaccount:<namespace>:<name>`, and how wide a condition value
  * on it reaches.
  */
-import { memoize } from '../memo';
 import {
   hasPolicyVariable,
   substituteVariables,
@@ -15,7 +14,7 @@ import type { PatternToken } from '../policy/wildcard';
 /**
  * Prefix of every service-account token subject.
  *
- * @public
+ * @internal
  */
 export const SERVICE_ACCOUNT_SUBJECT_PREFIX = 'system:serviceaccount:';
 
@@ -32,7 +31,7 @@ export function serviceAccountSubject(namespace: string, name: string): string {
  * Namespace and name from a literal token subject; undefined for anything
  * else (including wildcard patterns).
  *
- * @public
+ * @internal
  */
 export function parseServiceAccountSubject(
   subject: string,
@@ -50,7 +49,7 @@ export function parseServiceAccountSubject(
  * `none` (not a service-account subject), `single`, `namespace` (several in
  * one namespace) or `cluster` (more than one namespace).
  *
- * @public
+ * @internal
  */
 export type SubjectScope = 'none' | 'single' | 'namespace' | 'cluster';
 
@@ -71,12 +70,29 @@ export function narrowerScope(a: SubjectScope, b: SubjectScope): SubjectScope {
   return SCOPE_RANK[a] <= SCOPE_RANK[b] ? a : b;
 }
 
-/** A value without wildcards: one subject, if it is a service account's. */
-const literalScope = memoize((text: string): SubjectScope => {
+/**
+ * A value without wildcards: one subject when it is a service account's,
+ * `<prefix><namespace>:<name>` with neither part empty. (Scanned rather than
+ * split: this runs for every `:sub` value of every verdict.)
+ */
+function literalScope(text: string): SubjectScope {
+  const start = SERVICE_ACCOUNT_SUBJECT_PREFIX.length;
   if (!text.startsWith(SERVICE_ACCOUNT_SUBJECT_PREFIX)) return 'none';
-  const parts = text.slice(SERVICE_ACCOUNT_SUBJECT_PREFIX.length).split(':');
-  return parts.length === 2 && parts[0] && parts[1] ? 'single' : 'none';
-});
+  const colon = text.indexOf(':', start);
+  const single =
+    colon > start &&
+    colon < text.length - 1 &&
+    text.indexOf(':', colon + 1) === -1;
+  return single ? 'single' : 'none';
+}
+
+/** The index of the first `*` or `?`, or -1. */
+function firstWildcardIn(value: string): number {
+  const star = value.indexOf('*');
+  const any = value.indexOf('?');
+  if (star === -1) return any;
+  return any === -1 ? star : Math.min(star, any);
+}
 
 /** The scope of a value whose first wildcard is at `firstWildcard` (-1: none). */
 function scopeOf(value: string, firstWildcard: number): SubjectScope {
@@ -92,17 +108,11 @@ function scopeOf(value: string, firstWildcard: number): SubjectScope {
       : 'none';
   }
   if (!value.startsWith(SERVICE_ACCOUNT_SUBJECT_PREFIX)) return 'none';
-  const rest = value.slice(prefixLength);
-  const colon = rest.indexOf(':');
-  const wildcardInRest = firstWildcard - prefixLength;
+  const colon = value.indexOf(':', prefixLength);
   // `*` also matches `:`, so the namespace is fixed only when a literal colon
   // comes before the first wildcard.
-  return colon !== -1 && colon < wildcardInRest ? 'namespace' : 'cluster';
+  return colon !== -1 && colon < firstWildcard ? 'namespace' : 'cluster';
 }
-
-const likeScope = memoize((value: string) =>
-  scopeOf(value, value.search(/[*?]/)),
-);
 
 /** How wide a `:sub` pattern given as tokens (substituted variables) reaches. */
 export function subjectPatternScope(
@@ -111,7 +121,7 @@ export function subjectPatternScope(
   let text = '';
   let firstWildcard = -1;
   for (const token of tokens) {
-    const at = token.literal ? -1 : token.text.search(/[*?]/);
+    const at = token.literal ? -1 : firstWildcardIn(token.text);
     if (firstWildcard === -1 && at !== -1) firstWildcard = text.length + at;
     text += token.text;
   }
@@ -127,7 +137,7 @@ export function subjectPatternScope(
  * @param policyVariables - the policy substitutes variables (version
  *   2012-10-17): `${*}` and `${?}` are then the characters themselves, and
  *   any other variable, whose value is not known here, may be any text
- * @public
+ * @internal
  */
 export function subjectValueScope(
   value: string,
@@ -141,5 +151,7 @@ export function subjectValueScope(
       substituteVariables(value, anything, wildcards)!.tokens,
     );
   }
-  return wildcards ? likeScope(value) : literalScope(value);
+  return wildcards
+    ? scopeOf(value, firstWildcardIn(value))
+    : literalScope(value);
 }

@@ -2,6 +2,7 @@
  * Input and output of the trust verdict. The output shapes are the API
  * contract's (generated from irsa-backend's openapi.yaml).
  */
+import type { AnalysisCache } from '../analysisCache';
 import type { PolicyDocument, TrustVerdict } from '../types';
 
 export type {
@@ -52,6 +53,12 @@ export interface AnalyzeTrustInput {
   explain?: boolean;
   /** Compute suggested trust policies for mechanical fixes; default true. */
   suggestFixes?: boolean;
+  /**
+   * Shared with other analyses, so policies, ARNs and patterns seen before
+   * are not parsed again (see {@link createAnalysisCache}); default: one for
+   * this call only.
+   */
+  cache?: AnalysisCache;
 }
 
 /**

@@ -2,7 +2,7 @@
  * Near-miss detection for condition values ("paymnets" for "payments"), so a
  * mismatch can be reported as a typo with a one-value correction.
  */
-import { compileWildcard } from '../policy/wildcard';
+import { compileWildcard, WildcardCompiler } from '../policy/wildcard';
 import { SERVICE_ACCOUNT_SUBJECT_PREFIX } from './subject';
 
 /**
@@ -50,8 +50,9 @@ function partMatches(
   part: string,
   actual: string,
   wildcards: boolean,
+  compile: WildcardCompiler,
 ): boolean {
-  return wildcards ? compileWildcard(part)(actual) : part === actual;
+  return wildcards ? compile(part)(actual) : part === actual;
 }
 
 /**
@@ -62,12 +63,14 @@ function partMatches(
  * @param namespace - the service account's namespace
  * @param name - the service account's name
  * @param wildcards - whether the operator treats `*` / `?` as wildcards
+ * @param compile - compiles them
  */
 export function correctSubjectTypo(
   value: string,
   namespace: string,
   name: string,
   wildcards: boolean,
+  compile: WildcardCompiler = compileWildcard,
 ): { corrected: string; explanation: string } | undefined {
   const subject = `${SERVICE_ACCOUNT_SUBJECT_PREFIX}${namespace}:${name}`;
   const parts = value.split(':');
@@ -77,7 +80,7 @@ export function correctSubjectTypo(
   ) {
     const [, , writtenNamespace, writtenName] = parts;
     if (
-      partMatches(writtenName, name, wildcards) &&
+      partMatches(writtenName, name, wildcards, compile) &&
       isNearMiss(writtenNamespace, namespace)
     ) {
       return {
@@ -86,7 +89,7 @@ export function correctSubjectTypo(
       };
     }
     if (
-      partMatches(writtenNamespace, namespace, wildcards) &&
+      partMatches(writtenNamespace, namespace, wildcards, compile) &&
       isNearMiss(writtenName, name)
     ) {
       return {

@@ -14,6 +14,7 @@ export * from './permissions';
 export { DefaultApiClient as IrsaBackendClient } from './schema/openapi';
 export type {
   ActionsByAccessLevel,
+  ApplyProvisioning,
   ClusterError,
   ClusterList,
   ClusterStatus,
@@ -29,6 +30,13 @@ export type {
   MalformedPolicy,
   PermissionAnalysis,
   PermissionSummary,
+  PlanProvisioning,
+  ProvisionChange,
+  ProvisionChangeActionEnum,
+  ProvisionChangeTargetEnum,
+  ProvisionRequest,
+  ProvisionRequestInlinePolicy,
+  ProvisionResult,
   RequestOptions,
   TypedResponse,
   VerifyBinding,

@@ -8,8 +8,17 @@ import { ClusterList } from '../models/ClusterList.model';
 import { EntityBinding } from '../models/EntityBinding.model';
 import { EntityBindings } from '../models/EntityBindings.model';
 import { HealthStatus } from '../models/HealthStatus.model';
+import { ProvisionRequest } from '../models/ProvisionRequest.model';
+import { ProvisionResult } from '../models/ProvisionResult.model';
 import { VerifyRequest } from '../models/VerifyRequest.model';
 
+/**
+ * @public
+ */
+export type ApplyProvisioning = {
+  body: ProvisionRequest;
+  response: ProvisionResult | Error;
+};
 /**
  * @public
  */
@@ -36,17 +45,28 @@ export type ListClusters = {
 /**
  * @public
  */
+export type PlanProvisioning = {
+  body: ProvisionRequest;
+  response: ProvisionResult | Error;
+};
+/**
+ * @public
+ */
 export type VerifyBinding = {
   body: VerifyRequest;
   response: EntityBinding | Error;
 };
 
 export type EndpointMap = {
+  '#post|/provision/apply': ApplyProvisioning;
+
   '#get|/entities/{namespace}/{kind}/{name}/bindings': GetEntityBindings;
 
   '#get|/health': GetHealth;
 
   '#get|/clusters': ListClusters;
+
+  '#post|/provision/plan': PlanProvisioning;
 
   '#post|/verify': VerifyBinding;
 };

@@ -13,6 +13,8 @@ import { ClusterList } from '../models/ClusterList.model';
 import { EntityBinding } from '../models/EntityBinding.model';
 import { EntityBindings } from '../models/EntityBindings.model';
 import { HealthStatus } from '../models/HealthStatus.model';
+import { ProvisionRequest } from '../models/ProvisionRequest.model';
+import { ProvisionResult } from '../models/ProvisionResult.model';
 import { VerifyRequest } from '../models/VerifyRequest.model';
 
 /**
@@ -35,6 +37,12 @@ export interface RequestOptions {
 /**
  * @public
  */
+export type ApplyProvisioning = {
+  body: ProvisionRequest;
+};
+/**
+ * @public
+ */
 export type GetEntityBindings = {
   path: {
     namespace: string;
@@ -50,6 +58,12 @@ export type GetHealth = {};
  * @public
  */
 export type ListClusters = {};
+/**
+ * @public
+ */
+export type PlanProvisioning = {
+  body: ProvisionRequest;
+};
 /**
  * @public
  */
@@ -70,6 +84,31 @@ export class DefaultApiClient {
   }) {
     this.discoveryApi = options.discoveryApi;
     this.fetchApi = options.fetchApi || { fetch: crossFetch };
+  }
+
+  /**
+   * Makes the changes of the plan: the role, its policies, the namespace when asked and the annotated service account; a failure undoes what this request created. Needs irsa.binding.create on the entity.
+   * @param provisionRequest -
+   */
+  public async applyProvisioning(
+    // @ts-ignore
+    request: ApplyProvisioning,
+    options?: RequestOptions,
+  ): Promise<TypedResponse<ProvisionResult>> {
+    const baseUrl = await this.discoveryApi.getBaseUrl(pluginId);
+
+    const uriTemplate = `/provision/apply`;
+
+    const uri = parser.parse(uriTemplate).expand({});
+
+    return await this.fetchApi.fetch(`${baseUrl}${uri}`, {
+      headers: {
+        'Content-Type': 'application/json',
+        ...(options?.token && { Authorization: `Bearer ${options?.token}` }),
+      },
+      method: 'POST',
+      body: JSON.stringify(request.body),
+    });
   }
 
   /**
@@ -145,6 +184,31 @@ export class DefaultApiClient {
         ...(options?.token && { Authorization: `Bearer ${options?.token}` }),
       },
       method: 'GET',
+    });
+  }
+
+  /**
+   * The changes provisioning would make, read from IAM and Kubernetes; writes nothing. Needs irsa.binding.create on the entity.
+   * @param provisionRequest -
+   */
+  public async planProvisioning(
+    // @ts-ignore
+    request: PlanProvisioning,
+    options?: RequestOptions,
+  ): Promise<TypedResponse<ProvisionResult>> {
+    const baseUrl = await this.discoveryApi.getBaseUrl(pluginId);
+
+    const uriTemplate = `/provision/plan`;
+
+    const uri = parser.parse(uriTemplate).expand({});
+
+    return await this.fetchApi.fetch(`${baseUrl}${uri}`, {
+      headers: {
+        'Content-Type': 'application/json',
+        ...(options?.token && { Authorization: `Bearer ${options?.token}` }),
+      },
+      method: 'POST',
+      body: JSON.stringify(request.body),
     });
   }
 

@@ -14,7 +14,6 @@ export * from './permissions';
 export { DefaultApiClient as IrsaBackendClient } from './schema/openapi';
 export type {
   ActionsByAccessLevel,
-  ApplyProvisioning,
   ClusterError,
   ClusterList,
   ClusterStatus,

@@ -38,7 +38,12 @@ export const MANAGED_BY_VALUE = 'irsa-backstage';
 export const ENTITY_REF_TAG = 'backstage.io/entity-ref';
 export const CLUSTER_TAG = 'irsa.backstage.io/cluster';
 export const SERVICE_ACCOUNT_TAG = 'irsa.backstage.io/service-account';
-const RESERVED_TAGS = [MANAGED_BY_TAG, ENTITY_REF_TAG, CLUSTER_TAG, SERVICE_ACCOUNT_TAG];
+const RESERVED_TAGS = [
+  MANAGED_BY_TAG,
+  ENTITY_REF_TAG,
+  CLUSTER_TAG,
+  SERVICE_ACCOUNT_TAG,
+];
 
 /** Characters IAM allows in tag keys and values. */
 const TAG_CHARS = /^[\p{L}\p{Z}\p{N}_.:/=+\-@]*$/u;
@@ -111,9 +116,13 @@ export class ProvisionRequestValidator {
 
     // Where.
     const cluster = this.clusters.find(c => c.name === request.cluster);
-    if (!cluster) problem('cluster', `no cluster "${request.cluster}" is configured`);
+    if (!cluster)
+      problem('cluster', `no cluster "${request.cluster}" is configured`);
     problem('namespace', validateNamespaceName(request.namespace));
-    problem('serviceAccount', validateServiceAccountName(request.serviceAccount));
+    problem(
+      'serviceAccount',
+      validateServiceAccountName(request.serviceAccount),
+    );
 
     // The role.
     let roleName = request.roleName;
@@ -150,13 +159,20 @@ export class ProvisionRequestValidator {
       }
       if (managedPolicyArns.indexOf(arn) !== index) {
         problem(field, `"${arn}" is named twice`);
-      } else if (cluster && !parts.awsManaged && parts.accountId !== cluster.accountId) {
+      } else if (
+        cluster &&
+        !parts.awsManaged &&
+        parts.accountId !== cluster.accountId
+      ) {
         problem(
           field,
           `"${arn}" is a policy of account ${parts.accountId}; a role in ${cluster.accountId} can only use AWS managed policies and its own account's`,
         );
       } else if (g.deniedManagedPolicyArns.some(p => matchesWildcard(p, arn))) {
-        problem(field, `"${arn}" is denied by irsa.provisioning.guardrails.deniedManagedPolicyArns`);
+        problem(
+          field,
+          `"${arn}" is denied by irsa.provisioning.guardrails.deniedManagedPolicyArns`,
+        );
       } else if (
         g.allowedManagedPolicyArns &&
         !g.allowedManagedPolicyArns.some(p => matchesWildcard(p, arn))
@@ -183,7 +199,9 @@ export class ProvisionRequestValidator {
       for (const finding of analysis.findings) {
         if (finding.severity === 'critical' || finding.severity === 'high') {
           const at =
-            finding.statementIndex === undefined ? '' : `.Statement[${finding.statementIndex}]`;
+            finding.statementIndex === undefined
+              ? ''
+              : `.Statement[${finding.statementIndex}]`;
           problem(
             `inlinePolicy${at}`,
             `${finding.code} (${finding.severity}): ${finding.message} Refused unless irsa.provisioning.guardrails.allowRiskyPolicies is true`,
@@ -193,7 +211,11 @@ export class ProvisionRequestValidator {
     }
     if (!g.allowRiskyPolicies) {
       managedPolicyArns.forEach((arn, index) => {
-        if (/^arn:aws[\w-]*:iam::aws:policy\/(.*\/)?AdministratorAccess$/.test(arn)) {
+        if (
+          /^arn:aws[\w-]*:iam::aws:policy\/(.*\/)?AdministratorAccess$/.test(
+            arn,
+          )
+        ) {
           problem(
             `managedPolicyArns[${index}]`,
             `"${arn}" grants every action on every resource (PERM_ADMIN, critical). Refused unless irsa.provisioning.guardrails.allowRiskyPolicies is true`,
@@ -205,7 +227,10 @@ export class ProvisionRequestValidator {
     // The permissions boundary.
     let permissionsBoundaryArn = request.permissionsBoundaryArn;
     if (permissionsBoundaryArn !== undefined) {
-      problem('permissionsBoundaryArn', validatePolicyArn(permissionsBoundaryArn));
+      problem(
+        'permissionsBoundaryArn',
+        validatePolicyArn(permissionsBoundaryArn),
+      );
     }
     if (g.requiredPermissionsBoundaryArn) {
       if (
@@ -222,7 +247,11 @@ export class ProvisionRequestValidator {
 
     // The audience.
     const audience = request.audience ?? DEFAULT_AUDIENCE;
-    if (audience.length === 0 || audience.length > 255 || /[\s*?]/.test(audience)) {
+    if (
+      audience.length === 0 ||
+      audience.length > 255 ||
+      /[\s*?]/.test(audience)
+    ) {
       problem(
         'audience',
         `"${audience}" must be 1 to 255 characters without spaces or wildcards`,
@@ -236,7 +265,10 @@ export class ProvisionRequestValidator {
       if (RESERVED_TAGS.includes(key)) {
         problem(field, `"${key}" is set by provisioning itself`);
       } else if (key in g.extraTags) {
-        problem(field, `"${key}" is set by irsa.provisioning.guardrails.extraTags`);
+        problem(
+          field,
+          `"${key}" is set by irsa.provisioning.guardrails.extraTags`,
+        );
       } else {
         problem(field, tagProblem(key, value));
       }
@@ -252,13 +284,16 @@ export class ProvisionRequestValidator {
     if (Object.keys(tags).length > MAX_TAGS) {
       problem(
         'tags',
-        `a role has at most ${MAX_TAGS} tags; with provisioning's ${RESERVED_TAGS.length} and the ${
+        `a role has at most ${MAX_TAGS} tags; with provisioning's ${
+          RESERVED_TAGS.length
+        } and the ${
           Object.keys(g.extraTags).length
         } configured ones this request makes ${Object.keys(tags).length}`,
       );
     }
     for (const key of [ENTITY_REF_TAG, CLUSTER_TAG, SERVICE_ACCOUNT_TAG]) {
-      if (problems.length === 0) problem(`tags["${key}"]`, tagProblem(key, tags[key]));
+      if (problems.length === 0)
+        problem(`tags["${key}"]`, tagProblem(key, tags[key]));
     }
 
     if (problems.length > 0) {
@@ -272,14 +307,17 @@ export class ProvisionRequestValidator {
       serviceAccount: request.serviceAccount,
       roleName: roleName!,
       rolePath: g.rolePath,
-      roleArn: `arn:${partition}:iam::${cluster!.accountId}:role${g.rolePath}${roleName}`,
+      roleArn: `arn:${partition}:iam::${cluster!.accountId}:role${
+        g.rolePath
+      }${roleName}`,
       managedPolicyArns,
       inlinePolicy,
       permissionsBoundaryArn,
       audience,
       tags,
       createNamespace: request.createNamespace ?? false,
-      overrideExistingServiceAccount: request.overrideExistingServiceAccount ?? false,
+      overrideExistingServiceAccount:
+        request.overrideExistingServiceAccount ?? false,
       adoptExistingRole: request.adoptExistingRole ?? false,
       exclusive: request.exclusive ?? false,
     };
@@ -292,7 +330,9 @@ export class ProvisionRequestValidator {
     let document: PolicyDocument & { Statement: PolicyStatement[] };
     try {
       if (typeof input === 'string' && !input.trim().startsWith('{')) {
-        throw new PolicyParseError(['must be a JSON object (a policy document)']);
+        throw new PolicyParseError([
+          'must be a JSON object (a policy document)',
+        ]);
       }
       document = parsePolicyDocument(input, 'permission');
     } catch (e) {
@@ -328,7 +368,9 @@ export class ProvisionRequestValidator {
       }
       if (statement.NotAction !== undefined) {
         const excluded = strings(statement.NotAction);
-        const hit = forbidden.find(f => !excluded.some(a => matchesWildcard(a, f, true)));
+        const hit = forbidden.find(
+          f => !excluded.some(a => matchesWildcard(a, f, true)),
+        );
         if (hit) {
           problem(
             `${field}.NotAction`,
@@ -349,7 +391,8 @@ function tagProblem(key: string, value: string): string | undefined {
   if (key.length < 1 || key.length > 128) {
     return `tag key must be 1 to 128 characters (it has ${key.length})`;
   }
-  if (/^aws:/i.test(key)) return 'tag keys starting with "aws:" are reserved by AWS';
+  if (/^aws:/i.test(key))
+    return 'tag keys starting with "aws:" are reserved by AWS';
   if (!TAG_CHARS.test(key)) {
     return 'tag key may only contain letters, digits, spaces and _ . : / = + - @';
   }

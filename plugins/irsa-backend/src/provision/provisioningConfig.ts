@@ -40,15 +40,19 @@ export const DEFAULT_ROLE_NAME_PREFIX = 'irsa-';
 export function readProvisioningSettings(root: Config): ProvisioningSettings {
   const key = 'irsa.provisioning.guardrails';
   const g = root.getOptionalConfig(key);
-  const boundary = g?.getOptionalString('requiredPermissionsBoundaryArn') || undefined;
+  const boundary =
+    g?.getOptionalString('requiredPermissionsBoundaryArn') || undefined;
   if (boundary !== undefined && validatePolicyArn(boundary)) {
-    throw new Error(`${key}.requiredPermissionsBoundaryArn: ${validatePolicyArn(boundary)}`);
+    throw new Error(
+      `${key}.requiredPermissionsBoundaryArn: ${validatePolicyArn(boundary)}`,
+    );
   }
   const rolePath = g?.getOptionalString('rolePath') ?? '/';
   if (validateIamPath(rolePath)) {
     throw new Error(`${key}.rolePath: ${validateIamPath(rolePath)}`);
   }
-  const roleNamePrefix = g?.getOptionalString('roleNamePrefix') ?? DEFAULT_ROLE_NAME_PREFIX;
+  const roleNamePrefix =
+    g?.getOptionalString('roleNamePrefix') ?? DEFAULT_ROLE_NAME_PREFIX;
   if (!/^[\w+=,.@-]{0,32}$/.test(roleNamePrefix)) {
     throw new Error(
       `${key}.roleNamePrefix must be at most 32 characters of letters, digits and + = , . @ _ -`,
@@ -63,10 +67,14 @@ export function readProvisioningSettings(root: Config): ProvisioningSettings {
     createOidcProvider:
       root.getOptionalBoolean('irsa.provisioning.createOidcProvider') ?? false,
     guardrails: {
-      allowedManagedPolicyArns: g?.getOptionalStringArray('allowedManagedPolicyArns'),
-      deniedManagedPolicyArns: g?.getOptionalStringArray('deniedManagedPolicyArns') ?? [],
+      allowedManagedPolicyArns: g?.getOptionalStringArray(
+        'allowedManagedPolicyArns',
+      ),
+      deniedManagedPolicyArns:
+        g?.getOptionalStringArray('deniedManagedPolicyArns') ?? [],
       forbiddenActions: (
-        g?.getOptionalStringArray('forbiddenActions') ?? DEFAULT_FORBIDDEN_ACTIONS
+        g?.getOptionalStringArray('forbiddenActions') ??
+        DEFAULT_FORBIDDEN_ACTIONS
       ).map(a => a.toLowerCase()),
       requiredPermissionsBoundaryArn: boundary,
       roleNamePrefix,

@@ -1046,8 +1046,7 @@ export const spec = {
       },
       ProvisionChange: {
         type: 'object',
-        description:
-          'One change provisioning makes (apply) or would make (plan).',
+        description: 'One change provisioning would make.',
         properties: {
           target: {
             type: 'string',
@@ -1084,7 +1083,7 @@ export const spec = {
       ProvisionResult: {
         type: 'object',
         description:
-          'The role and service account of a provisioning request and the changes needed (plan) or made (apply); changes is empty when there is nothing to do.',
+          'The role and service account of a provisioning request and the changes it needs; changes is empty when there is nothing to do.',
         properties: {
           roleArn: {
             type: 'string',
@@ -1273,44 +1272,6 @@ export const spec = {
           '200': {
             description:
               'The planned changes and the verdict the planned trust policy gives.',
-            content: {
-              'application/json': {
-                schema: {
-                  $ref: '#/components/schemas/ProvisionResult',
-                },
-              },
-            },
-          },
-          default: {
-            $ref: '#/components/responses/ErrorResponse',
-          },
-        },
-        security: [
-          {
-            JWT: [],
-          },
-        ],
-      },
-    },
-    '/provision/apply': {
-      post: {
-        operationId: 'ApplyProvisioning',
-        description:
-          'Makes the changes of the plan: the role, its policies, the namespace when asked and the annotated service account; a failure undoes what this request created. Needs irsa.binding.create on the entity.',
-        requestBody: {
-          required: true,
-          content: {
-            'application/json': {
-              schema: {
-                $ref: '#/components/schemas/ProvisionRequest',
-              },
-            },
-          },
-        },
-        responses: {
-          '200': {
-            description:
-              "The changes made and the verdict of the role's trust policy now.",
             content: {
               'application/json': {
                 schema: {

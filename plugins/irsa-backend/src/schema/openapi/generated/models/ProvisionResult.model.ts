@@ -8,7 +8,7 @@ import { ServiceAccountRef } from '../models/ServiceAccountRef.model';
 import { TrustVerdict } from '../models/TrustVerdict.model';
 
 /**
- * The role and service account of a provisioning request and the changes needed (plan) or made (apply); changes is empty when there is nothing to do.
+ * The role and service account of a provisioning request and the changes it needs; changes is empty when there is nothing to do.
  * @public
  */
 export interface ProvisionResult {

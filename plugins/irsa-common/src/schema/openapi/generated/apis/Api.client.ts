@@ -37,12 +37,6 @@ export interface RequestOptions {
 /**
  * @public
  */
-export type ApplyProvisioning = {
-  body: ProvisionRequest;
-};
-/**
- * @public
- */
 export type GetEntityBindings = {
   path: {
     namespace: string;
@@ -84,31 +78,6 @@ export class DefaultApiClient {
   }) {
     this.discoveryApi = options.discoveryApi;
     this.fetchApi = options.fetchApi || { fetch: crossFetch };
-  }
-
-  /**
-   * Makes the changes of the plan: the role, its policies, the namespace when asked and the annotated service account; a failure undoes what this request created. Needs irsa.binding.create on the entity.
-   * @param provisionRequest -
-   */
-  public async applyProvisioning(
-    // @ts-ignore
-    request: ApplyProvisioning,
-    options?: RequestOptions,
-  ): Promise<TypedResponse<ProvisionResult>> {
-    const baseUrl = await this.discoveryApi.getBaseUrl(pluginId);
-
-    const uriTemplate = `/provision/apply`;
-
-    const uri = parser.parse(uriTemplate).expand({});
-
-    return await this.fetchApi.fetch(`${baseUrl}${uri}`, {
-      headers: {
-        'Content-Type': 'application/json',
-        ...(options?.token && { Authorization: `Bearer ${options?.token}` }),
-      },
-      method: 'POST',
-      body: JSON.stringify(request.body),
-    });
   }
 
   /**

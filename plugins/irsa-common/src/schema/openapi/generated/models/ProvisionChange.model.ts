@@ -5,7 +5,7 @@
 // ******************************************************************
 
 /**
- * One change provisioning makes (apply) or would make (plan).
+ * One change provisioning would make.
  * @public
  */
 export interface ProvisionChange {

@@ -55,6 +55,201 @@ const authorize = jest.fn(
   },
 );
 
+const allow = {
+  Version: '2012-10-17',
+  Statement: [{ Effect: 'Allow', Resource: '*' }],
+};
+const withAction = (Action: unknown) => ({
+  ...allow,
+  Statement: [{ ...allow.Statement[0], Action }],
+});
+
+/** Bad requests, each with the field its 400 must name. */
+const BAD_REQUESTS: Array<[string, object, string]> = [
+  ['entity ref without kind', { entityRef: 'payments-reporter' }, 'entityRef:'],
+  [
+    'entity ref with spaces',
+    { entityRef: 'component:default/pay ments' },
+    'entityRef:',
+  ],
+  [
+    'unknown cluster',
+    { cluster: 'demo-north' },
+    'cluster: no cluster "demo-north"',
+  ],
+  ['namespace in capitals', { namespace: 'Payments' }, 'namespace:'],
+  ['namespace of 64 characters', { namespace: 'n'.repeat(64) }, 'namespace:'],
+  ['namespace with a dot', { namespace: 'pay.ments' }, 'namespace:'],
+  [
+    'service account with _',
+    { serviceAccount: 'payments_reporter' },
+    'serviceAccount:',
+  ],
+  [
+    'service account of 254 characters',
+    { serviceAccount: 's'.repeat(254) },
+    'serviceAccount:',
+  ],
+  [
+    'role name of 65 characters',
+    { roleName: `irsa-${'r'.repeat(60)}` },
+    'roleName:',
+  ],
+  [
+    'role name with a space',
+    { roleName: 'irsa-payments reporter' },
+    'roleName:',
+  ],
+  [
+    'role name without the prefix',
+    { roleName: 'payments-reporter' },
+    'roleName:',
+  ],
+  [
+    'policy name instead of ARN',
+    { managedPolicyArns: ['AmazonS3ReadOnlyAccess'] },
+    'managedPolicyArns[0]:',
+  ],
+  [
+    'S3 ARN as policy ARN',
+    { managedPolicyArns: ['arn:aws:s3:::bucket'] },
+    'managedPolicyArns[0]:',
+  ],
+  [
+    'policy of another account',
+    { managedPolicyArns: ['arn:aws:iam::999999999999:policy/p'] },
+    'managedPolicyArns[0]:',
+  ],
+  [
+    'eleven managed policies',
+    {
+      managedPolicyArns: Array.from(
+        { length: 11 },
+        (_, i) => `arn:aws:iam::aws:policy/P${i}`,
+      ),
+    },
+    'managedPolicyArns:',
+  ],
+  [
+    'AdministratorAccess',
+    { managedPolicyArns: ['arn:aws:iam::aws:policy/AdministratorAccess'] },
+    'managedPolicyArns[0]:',
+  ],
+  [
+    'inline policy that is not JSON',
+    { inlinePolicy: '{"Statement": [' },
+    'inlinePolicy:',
+  ],
+  [
+    'inline policy without Statement',
+    { inlinePolicy: { Version: '2012-10-17' } },
+    'inlinePolicy',
+  ],
+  [
+    'inline policy with a Principal',
+    {
+      inlinePolicy: {
+        Version: '2012-10-17',
+        Statement: [
+          {
+            Effect: 'Allow',
+            Principal: '*',
+            Action: 's3:GetObject',
+            Resource: '*',
+          },
+        ],
+      },
+    },
+    'inlinePolicy:',
+  ],
+  [
+    'inline policy with a bad version',
+    {
+      inlinePolicy: {
+        Version: '2020-01-01',
+        Statement: [{ Effect: 'Allow', Action: 's3:GetObject', Resource: '*' }],
+      },
+    },
+    'inlinePolicy:',
+  ],
+  [
+    'oversized inline policy',
+    {
+      inlinePolicy: {
+        Version: '2012-10-17',
+        Statement: Array.from({ length: 150 }, (_, i) => ({
+          Effect: 'Allow',
+          Action: 's3:GetObject',
+          Resource: `arn:aws:s3:::${'b'.repeat(50)}-${i}/*`,
+        })),
+      },
+    },
+    'inlinePolicy: is',
+  ],
+  [
+    'Action *',
+    { inlinePolicy: withAction('*') },
+    'inlinePolicy.Statement[0].Action: "*" is forbidden',
+  ],
+  [
+    'Action iam:*',
+    { inlinePolicy: withAction('iam:*') },
+    'inlinePolicy.Statement[0].Action: "iam:*" is forbidden',
+  ],
+  [
+    'iam:PassRole',
+    { inlinePolicy: withAction(['s3:GetObject', 'iam:PassRole']) },
+    'inlinePolicy.Statement[0].Action: "iam:PassRole" is forbidden',
+  ],
+  [
+    'iam:Attach*',
+    { inlinePolicy: withAction('iam:Attach*') },
+    'inlinePolicy.Statement[0].Action: "iam:Attach*" is forbidden',
+  ],
+  [
+    'NotAction',
+    {
+      inlinePolicy: {
+        Version: '2012-10-17',
+        Statement: [{ Effect: 'Allow', NotAction: 'ec2:*', Resource: '*' }],
+      },
+    },
+    'inlinePolicy.Statement[0].NotAction:',
+  ],
+  [
+    'boundary that is not an ARN',
+    { permissionsBoundaryArn: 'boundary' },
+    'permissionsBoundaryArn:',
+  ],
+  ['audience with a wildcard', { audience: 'sts.*' }, 'audience:'],
+  ['aws: tag', { tags: { 'aws:cost': '1' } }, 'tags["aws:cost"]:'],
+  [
+    "provisioning's own tag",
+    { tags: { 'backstage.io/entity-ref': 'component:default/other' } },
+    'tags["backstage.io/entity-ref"]:',
+  ],
+  [
+    'tag value of 257 characters',
+    { tags: { owner: 'o'.repeat(257) } },
+    'tags["owner"]:',
+  ],
+  [
+    'too many tags',
+    {
+      tags: Object.fromEntries(
+        Array.from({ length: 47 }, (_, i) => [`t${i}`, 'v']),
+      ),
+    },
+    'tags:',
+  ],
+  [
+    'a field the contract does not know',
+    { roleArn: 'arn:aws:iam::123456789012:role/x' },
+    '',
+  ],
+  ['a number for the namespace', { namespace: 7 }, ''],
+];
+
 let server: Parameters<typeof request>[0];
 const iam = new IAMClient({
   endpoint: s.AWS_ENDPOINT_URL,
@@ -276,5 +471,17 @@ describe('POST /provision/plan against the sandbox', () => {
       'inlinePolicy.Statement[0].Action: "iam:*" is forbidden by irsa.provisioning.guardrails.forbiddenActions',
     );
     expect(authorize).not.toHaveBeenCalled();
+  });
+
+  it(`answers each of ${BAD_REQUESTS.length} bad requests with 400 naming the field, reading and writing nothing`, async () => {
+    const before = await estate();
+    authorize.mockClear();
+    for (const [name, change, field] of BAD_REQUESTS) {
+      const res = await plan({ ...fresh, ...change });
+      expect({ name, status: res.status }).toEqual({ name, status: 400 });
+      expect(res.body.error.message).toContain(field);
+    }
+    expect(authorize).not.toHaveBeenCalled();
+    expect(await estate()).toEqual(before);
   });
 });

@@ -51,6 +51,43 @@ export interface Config {
        */
       kubernetesMs?: number;
     };
+    /** Self-service provisioning (`POST /provision/plan` and `/provision/apply`). */
+    provisioning?: {
+      /**
+       * Create the IAM OIDC provider of a cluster's issuer in its account when it is missing.
+       * Default false: a missing provider refuses the request (409).
+       */
+      createOidcProvider?: boolean;
+      /** What a provisioning request may ask for; checked before anything is read or written. */
+      guardrails?: {
+        /**
+         * Managed policy ARNs (IAM wildcards `*` and `?`) that may be attached; when set, any
+         * other ARN is refused.
+         */
+        allowedManagedPolicyArns?: string[];
+        /** Managed policy ARNs (IAM wildcards) that may never be attached. */
+        deniedManagedPolicyArns?: string[];
+        /**
+         * Actions an inline policy may not grant, by a pattern that covers them (e.g. `iam:Put*`
+         * grants `iam:PutRolePolicy`). Default: `*`, `iam:*` and the single-action
+         * privilege-escalation actions of irsa-common.
+         */
+        forbiddenActions?: string[];
+        /** Every provisioned role gets this permissions boundary; a request may not name another. */
+        requiredPermissionsBoundaryArn?: string;
+        /** Prefix of role names: derived names start with it, requested names must. Default `irsa-`. */
+        roleNamePrefix?: string;
+        /** IAM path of provisioned roles. Default `/`. */
+        rolePath?: string;
+        /** Tags every provisioned role gets. */
+        extraTags?: { [key: string]: string };
+        /**
+         * Accept inline policies and managed policies that the permission analysis rates
+         * critical or high (e.g. administrator access). Default false.
+         */
+        allowRiskyPolicies?: boolean;
+      };
+    };
     /** The Kubernetes clusters whose service accounts the plugin discovers and provisions. */
     clusters?: Array<{
       /** Name used in the API, in `irsa.backstage.io/service-accounts` annotations and in the UI. */

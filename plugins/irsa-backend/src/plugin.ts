@@ -13,6 +13,11 @@ import { KubernetesApiReader } from './service/KubernetesApiReader';
 import { KubernetesClientFactory } from './service/KubernetesClientFactory';
 import { readIrsaConfig } from './service/config';
 import { createRouter } from './service/router';
+import { LiveProvisioningReads } from './provision/LiveProvisioningReads';
+import { ProvisionPlanner } from './provision/ProvisionPlanner';
+import { ProvisionRequestValidator } from './provision/ProvisionRequestValidator';
+import { ProvisionService } from './provision/ProvisionService';
+import { readProvisioningSettings } from './provision/provisioningConfig';
 
 /**
  * The IRSA backend plugin: discovery, verification, provisioning, reviews and
@@ -53,10 +58,34 @@ export const irsaPlugin = createBackendPlugin({
         await DatabaseIrsaStore.create({ database });
         permissionsRegistry.addPermissions(irsaPermissions);
         // The IAM and Kubernetes reads, each behind a small interface.
-        const iam = new AwsIamReader(AwsClientFactory.fromConfig(config, irsaConfig));
-        const kube = new KubernetesApiReader(KubernetesClientFactory.fromConfig(irsaConfig));
+        const iam = new AwsIamReader(
+          AwsClientFactory.fromConfig(config, irsaConfig),
+        );
+        const kubeClients = KubernetesClientFactory.fromConfig(irsaConfig);
+        const kube = new KubernetesApiReader(kubeClients);
         const clusters = new ClusterService(irsaConfig, iam, cache, logger);
-        const discovery = new BindingDiscovery(clusters, kube, iam, cache, logger);
+        const discovery = new BindingDiscovery(
+          clusters,
+          kube,
+          iam,
+          cache,
+          logger,
+        );
+        const provisioningSettings = readProvisioningSettings(config);
+        const provisioning = new ProvisionService(
+          new ProvisionRequestValidator(
+            irsaConfig.clusters,
+            provisioningSettings,
+          ),
+          new ProvisionPlanner(
+            new LiveProvisioningReads(clusters, iam, kube, kubeClients),
+            {
+              createOidcProvider: provisioningSettings.createOidcProvider,
+            },
+          ),
+          permissions,
+          catalog,
+        );
         httpRouter.use(
           await createRouter({
             logger,
@@ -67,13 +96,14 @@ export const irsaPlugin = createBackendPlugin({
             catalog,
             clusters,
             discovery,
+            provisioning,
           }),
         );
         httpRouter.addAuthPolicy({ path: '/health', allow: 'unauthenticated' });
         logger.info(
-          `IRSA plugin ready with ${irsaConfig.clusters.length} cluster(s): ${irsaConfig.clusters
-            .map(c => c.name)
-            .join(', ') || 'none'}`,
+          `IRSA plugin ready with ${irsaConfig.clusters.length} cluster(s): ${
+            irsaConfig.clusters.map(c => c.name).join(', ') || 'none'
+          }`,
         );
       },
     });

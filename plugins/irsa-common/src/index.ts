@@ -29,6 +29,13 @@ export type {
   MalformedPolicy,
   PermissionAnalysis,
   PermissionSummary,
+  PlanProvisioning,
+  ProvisionChange,
+  ProvisionChangeActionEnum,
+  ProvisionChangeTargetEnum,
+  ProvisionRequest,
+  ProvisionRequestInlinePolicy,
+  ProvisionResult,
   RequestOptions,
   TypedResponse,
   VerifyBinding,
@@ -59,7 +66,12 @@ export type {
 export {
   buildIrsaTrustPolicy,
   buildIrsaTrustStatement,
+  DEFAULT_AUDIENCE,
 } from './trust/canonical';
+// Provisioning's guardrails match policy ARNs and refuse escalation actions.
+export { matchesWildcard } from './policy/wildcard';
+export { SINGLE_ACTION_ESCALATIONS } from './permissions-analysis/privilegeEscalation';
+export type { PrivilegeEscalationPath } from './permissions-analysis/privilegeEscalation';
 export type { IrsaTrustParams } from './trust/canonical';
 export { addIrsaTrustStatement } from './trust/addIrsaTrustStatement';
 export {

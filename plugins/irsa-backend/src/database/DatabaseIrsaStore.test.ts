@@ -108,3 +108,41 @@ describe.each(databases.eachSupportedId())('DatabaseIrsaStore on %p', databaseId
     expect(await knex.schema.hasTable('irsa_reviews')).toBe(true);
   });
 });
+
+describe.each(databases.eachSupportedId())('provisioning claims on %p', databaseId => {
+  const sa = { cluster: 'demo-east', namespace: 'payments', serviceAccount: 'payments-reporter' };
+
+  async function createStore() {
+    const knex = await databases.init(databaseId);
+    return DatabaseIrsaStore.create({
+      database: mockServices.database({ knex, migrations: { skip: false } }),
+    });
+  }
+
+  it('lets exactly one of many concurrent runs claim a service account', async () => {
+    const store = await createStore();
+    const results = await Promise.all(
+      Array.from({ length: 8 }, (_, i) => store.claimServiceAccount(sa, `run-${i}`, 60_000)),
+    );
+    expect(results.filter(Boolean)).toHaveLength(1);
+    // another service account is another claim
+    expect(await store.claimServiceAccount({ ...sa, serviceAccount: 'other' }, 'run-x', 60_000)).toBe(true);
+  });
+
+  it('frees a claim on release by its holder only', async () => {
+    const store = await createStore();
+    expect(await store.claimServiceAccount(sa, 'first', 60_000)).toBe(true);
+    await store.releaseServiceAccount(sa, 'second');
+    expect(await store.claimServiceAccount(sa, 'second', 60_000)).toBe(false);
+    await store.releaseServiceAccount(sa, 'first');
+    expect(await store.claimServiceAccount(sa, 'second', 60_000)).toBe(true);
+  });
+
+  it('takes over a stale claim', async () => {
+    const store = await createStore();
+    expect(await store.claimServiceAccount(sa, 'dead', 60_000)).toBe(true);
+    await new Promise(resolve => setTimeout(resolve, 20));
+    expect(await store.claimServiceAccount(sa, 'alive', 10)).toBe(true);
+    expect(await store.claimServiceAccount(sa, 'third', 60_000)).toBe(false);
+  });
+});

@@ -189,6 +189,46 @@ export class DatabaseIrsaStore implements IrsaStore {
     };
   }
 
+  async claimServiceAccount(
+    ref: { cluster: string; namespace: string; serviceAccount: string },
+    holder: string,
+    staleAfterMs: number,
+  ): Promise<boolean> {
+    const key = {
+      cluster: ref.cluster,
+      namespace: ref.namespace,
+      service_account: ref.serviceAccount,
+    };
+    const staleBefore = new Date(Date.now() - staleAfterMs);
+    return this.db.transaction(async tx => {
+      // A dead run's claim; compared in the database's own clock type.
+      await tx('irsa_provision_claims')
+        .where(key)
+        .where('claimed_at', '<', staleBefore)
+        .delete();
+      const inserted = await tx('irsa_provision_claims')
+        .insert({ ...key, holder, claimed_at: new Date() })
+        .onConflict(['cluster', 'namespace', 'service_account'])
+        .ignore()
+        .returning('holder');
+      return inserted.length === 1;
+    });
+  }
+
+  async releaseServiceAccount(
+    ref: { cluster: string; namespace: string; serviceAccount: string },
+    holder: string,
+  ): Promise<void> {
+    await this.db('irsa_provision_claims')
+      .where({
+        cluster: ref.cluster,
+        namespace: ref.namespace,
+        service_account: ref.serviceAccount,
+        holder,
+      })
+      .delete();
+  }
+
   private static toReview(row: ReviewRow): Review {
     return {
       id: String(row.id),

@@ -53,4 +53,20 @@ export interface IrsaStore {
     limit?: number;
     cursor?: string;
   }): Promise<Page<Review>>;
+
+  /**
+   * Claims a service account for one provisioning run: true when this run now holds it,
+   * false when another run does. A claim older than `staleAfterMs` (a run that died) is
+   * taken over. Atomic across backend replicas (a primary key insert).
+   */
+  claimServiceAccount(
+    ref: { cluster: string; namespace: string; serviceAccount: string },
+    holder: string,
+    staleAfterMs: number,
+  ): Promise<boolean>;
+  /** Releases a claim this run holds; a claim held by another run is left alone. */
+  releaseServiceAccount(
+    ref: { cluster: string; namespace: string; serviceAccount: string },
+    holder: string,
+  ): Promise<void>;
 }

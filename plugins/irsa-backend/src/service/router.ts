@@ -17,6 +17,7 @@ import {
 } from '@irsa-backstage/plugin-irsa-common';
 import express from 'express';
 import { createOpenApiRouter } from '../schema/openapi';
+import { ProvisionService } from '../provision/ProvisionService';
 import { BindingDiscovery } from './BindingDiscovery';
 import { ClusterService } from './ClusterService';
 import { IrsaConfig } from './config';
@@ -31,6 +32,7 @@ export interface RouterOptions {
   catalog: CatalogService;
   clusters: ClusterService;
   discovery: BindingDiscovery;
+  provisioning: ProvisionService;
 }
 
 /**
@@ -76,7 +78,9 @@ export async function createRouter(
         { credentials },
       );
       if (decision.result !== AuthorizeResult.ALLOW) {
-        throw new NotAllowedError(`You may not read the IRSA bindings of ${entityRef}`);
+        throw new NotAllowedError(
+          `You may not read the IRSA bindings of ${entityRef}`,
+        );
       }
       const entity = await catalog.getEntityByRef(entityRef, { credentials });
       if (!entity) {
@@ -104,14 +108,23 @@ export async function createRouter(
     if (decision.result !== AuthorizeResult.ALLOW) {
       throw new NotAllowedError('You may not verify IRSA bindings');
     }
-    const { cluster: clusterName, namespace, serviceAccount, roleArn } = req.body;
+    const {
+      cluster: clusterName,
+      namespace,
+      serviceAccount,
+      roleArn,
+    } = req.body;
     // Name every field that is wrong.
     const cluster = options.config.clusters.find(c => c.name === clusterName);
     const problems = [
-      cluster ? undefined : `cluster: no cluster "${clusterName}" is configured`,
+      cluster
+        ? undefined
+        : `cluster: no cluster "${clusterName}" is configured`,
       prefixed('namespace', validateNamespaceName(namespace)),
       prefixed('serviceAccount', validateServiceAccountName(serviceAccount)),
-      roleArn === undefined ? undefined : prefixed('roleArn', validateRoleArn(roleArn)),
+      roleArn === undefined
+        ? undefined
+        : prefixed('roleArn', validateRoleArn(roleArn)),
     ].filter(Boolean);
     if (problems.length > 0) {
       throw new InputError(problems.join('; '));
@@ -124,6 +137,13 @@ export async function createRouter(
         roleArn,
       }),
     );
+  });
+
+  router.post('/provision/plan', async (req, res) => {
+    // Provisioning acts for a person: the scaffolder calls it with its initiator's token.
+    const credentials = await httpAuth.credentials(req, { allow: ['user'] });
+    const { plan } = await options.provisioning.plan(req.body, credentials);
+    res.json(plan.result);
   });
 
   return router;

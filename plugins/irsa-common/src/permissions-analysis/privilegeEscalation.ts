@@ -8,7 +8,7 @@
 /**
  * One privilege-escalation path.
  *
- * @internal
+ * @public
  */
 export interface PrivilegeEscalationPath {
   /** Every action needed, lower case `service:action`. */
@@ -22,7 +22,7 @@ export interface PrivilegeEscalationPath {
 /**
  * Escalation through a single action.
  *
- * @internal
+ * @public
  */
 export const SINGLE_ACTION_ESCALATIONS: readonly PrivilegeEscalationPath[] = [
   {

@@ -187,7 +187,7 @@ export function compileWildcard(
 /**
  * Whether `value` matches the IAM wildcard `pattern`.
  *
- * @internal
+ * @public
  */
 export function matchesWildcard(
   pattern: string,

@@ -10,7 +10,7 @@ import { serviceAccountSubject } from './subject';
 /**
  * The audience EKS's pod-identity webhook requests by default.
  *
- * @internal
+ * @public
  */
 export const DEFAULT_AUDIENCE = 'sts.amazonaws.com';
 

@@ -969,6 +969,141 @@ export const spec = {
         required: ['cluster', 'namespace', 'serviceAccount'],
         additionalProperties: false,
       },
+      ProvisionRequest: {
+        type: 'object',
+        description:
+          'What to provision: an IAM role that the service account may assume, with the policies named, and the service account annotated with it. Every field is checked (names, ARNs, policy JSON and quotas, the configured guardrails) before anything is read or written.',
+        properties: {
+          entityRef: {
+            type: 'string',
+            description:
+              'The catalog entity the role is for, e.g. component:default/payments-api.',
+          },
+          cluster: {
+            type: 'string',
+            description: 'A cluster name from irsa.clusters.',
+          },
+          namespace: {
+            type: 'string',
+          },
+          serviceAccount: {
+            type: 'string',
+          },
+          roleName: {
+            type: 'string',
+            description:
+              'The IAM role name (at most 64 characters); derived from cluster, namespace and service account when absent.',
+          },
+          managedPolicyArns: {
+            type: 'array',
+            description: 'Managed policies to attach (at most 10).',
+            items: {
+              type: 'string',
+            },
+          },
+          inlinePolicy: {
+            description:
+              'An inline permission policy, as an object or JSON text.',
+            oneOf: [
+              {
+                $ref: '#/components/schemas/PolicyDocument',
+              },
+              {
+                type: 'string',
+              },
+            ],
+          },
+          permissionsBoundaryArn: {
+            type: 'string',
+          },
+          audience: {
+            type: 'string',
+            description:
+              'The token audience the trust policy requires. Default sts.amazonaws.com.',
+          },
+          tags: {
+            type: 'object',
+            description: 'Extra tags on the role.',
+            additionalProperties: {
+              type: 'string',
+            },
+          },
+          createNamespace: {
+            type: 'boolean',
+          },
+          overrideExistingServiceAccount: {
+            type: 'boolean',
+          },
+          adoptExistingRole: {
+            type: 'boolean',
+          },
+          exclusive: {
+            type: 'boolean',
+          },
+        },
+        required: ['entityRef', 'cluster', 'namespace', 'serviceAccount'],
+        additionalProperties: false,
+      },
+      ProvisionChange: {
+        type: 'object',
+        description: 'One change provisioning would make.',
+        properties: {
+          target: {
+            type: 'string',
+            enum: [
+              'oidc-provider',
+              'role',
+              'trust-policy',
+              'managed-policy',
+              'inline-policy',
+              'namespace',
+              'service-account',
+            ],
+          },
+          action: {
+            type: 'string',
+            enum: [
+              'create',
+              'update',
+              'attach',
+              'detach',
+              'put',
+              'delete',
+              'annotate',
+            ],
+          },
+          detail: {
+            type: 'string',
+            description: 'What changes, in one sentence.',
+          },
+        },
+        required: ['target', 'action', 'detail'],
+        additionalProperties: false,
+      },
+      ProvisionResult: {
+        type: 'object',
+        description:
+          'The role and service account of a provisioning request and the changes it needs; changes is empty when there is nothing to do.',
+        properties: {
+          roleArn: {
+            type: 'string',
+          },
+          serviceAccount: {
+            $ref: '#/components/schemas/ServiceAccountRef',
+          },
+          changes: {
+            type: 'array',
+            items: {
+              $ref: '#/components/schemas/ProvisionChange',
+            },
+          },
+          verdict: {
+            $ref: '#/components/schemas/TrustVerdict',
+          },
+        },
+        required: ['roleArn', 'serviceAccount', 'changes', 'verdict'],
+        additionalProperties: false,
+      },
     },
     securitySchemes: {
       JWT: {
@@ -1103,6 +1238,44 @@ export const spec = {
               'application/json': {
                 schema: {
                   $ref: '#/components/schemas/EntityBinding',
+                },
+              },
+            },
+          },
+          default: {
+            $ref: '#/components/responses/ErrorResponse',
+          },
+        },
+        security: [
+          {
+            JWT: [],
+          },
+        ],
+      },
+    },
+    '/provision/plan': {
+      post: {
+        operationId: 'PlanProvisioning',
+        description:
+          'The changes provisioning would make, read from IAM and Kubernetes; writes nothing. Needs irsa.binding.create on the entity.',
+        requestBody: {
+          required: true,
+          content: {
+            'application/json': {
+              schema: {
+                $ref: '#/components/schemas/ProvisionRequest',
+              },
+            },
+          },
+        },
+        responses: {
+          '200': {
+            description:
+              'The planned changes and the verdict the planned trust policy gives.',
+            content: {
+              'application/json': {
+                schema: {
+                  $ref: '#/components/schemas/ProvisionResult',
                 },
               },
             },

@@ -8,6 +8,8 @@ import { ClusterList } from '../models/ClusterList.model';
 import { EntityBinding } from '../models/EntityBinding.model';
 import { EntityBindings } from '../models/EntityBindings.model';
 import { HealthStatus } from '../models/HealthStatus.model';
+import { ProvisionRequest } from '../models/ProvisionRequest.model';
+import { ProvisionResult } from '../models/ProvisionResult.model';
 import { VerifyRequest } from '../models/VerifyRequest.model';
 
 /**
@@ -36,6 +38,13 @@ export type ListClusters = {
 /**
  * @public
  */
+export type PlanProvisioning = {
+  body: ProvisionRequest;
+  response: ProvisionResult | Error;
+};
+/**
+ * @public
+ */
 export type VerifyBinding = {
   body: VerifyRequest;
   response: EntityBinding | Error;
@@ -47,6 +56,8 @@ export type EndpointMap = {
   '#get|/health': GetHealth;
 
   '#get|/clusters': ListClusters;
+
+  '#post|/provision/plan': PlanProvisioning;
 
   '#post|/verify': VerifyBinding;
 };

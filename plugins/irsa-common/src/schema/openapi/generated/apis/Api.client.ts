@@ -13,6 +13,8 @@ import { ClusterList } from '../models/ClusterList.model';
 import { EntityBinding } from '../models/EntityBinding.model';
 import { EntityBindings } from '../models/EntityBindings.model';
 import { HealthStatus } from '../models/HealthStatus.model';
+import { ProvisionRequest } from '../models/ProvisionRequest.model';
+import { ProvisionResult } from '../models/ProvisionResult.model';
 import { VerifyRequest } from '../models/VerifyRequest.model';
 
 /**
@@ -50,6 +52,12 @@ export type GetHealth = {};
  * @public
  */
 export type ListClusters = {};
+/**
+ * @public
+ */
+export type PlanProvisioning = {
+  body: ProvisionRequest;
+};
 /**
  * @public
  */
@@ -145,6 +153,31 @@ export class DefaultApiClient {
         ...(options?.token && { Authorization: `Bearer ${options?.token}` }),
       },
       method: 'GET',
+    });
+  }
+
+  /**
+   * The changes provisioning would make, read from IAM and Kubernetes; writes nothing. Needs irsa.binding.create on the entity.
+   * @param provisionRequest -
+   */
+  public async planProvisioning(
+    // @ts-ignore
+    request: PlanProvisioning,
+    options?: RequestOptions,
+  ): Promise<TypedResponse<ProvisionResult>> {
+    const baseUrl = await this.discoveryApi.getBaseUrl(pluginId);
+
+    const uriTemplate = `/provision/plan`;
+
+    const uri = parser.parse(uriTemplate).expand({});
+
+    return await this.fetchApi.fetch(`${baseUrl}${uri}`, {
+      headers: {
+        'Content-Type': 'application/json',
+        ...(options?.token && { Authorization: `Bearer ${options?.token}` }),
+      },
+      method: 'POST',
+      body: JSON.stringify(request.body),
     });
   }
 

@@ -3,14 +3,14 @@ import { createTemplateAction } from '@backstage/plugin-scaffolder-node';
 import { examples } from './irsaCreate.examples';
 
 const PROVISIONING_NOT_AVAILABLE =
-  'aws:irsa:create is not available yet: the IRSA backend has no provisioning ' +
-  'routes, so no IAM role or service account was created.';
+  'aws:irsa:create is not available yet: the IRSA backend can plan provisioning ' +
+  'but not apply it, so no IAM role or service account was created.';
 
 /**
  * Creates the `aws:irsa:create` action, which is **not available yet**: its
  * input is the planned provisioning request (an IAM role with a web-identity
  * trust policy for one Kubernetes service account, and the service account
- * annotated with it), but the IRSA backend has no provisioning routes, so
+ * annotated with it), but the IRSA backend can only plan provisioning, so
  * every run (dry runs included) fails with a `NotImplementedError` and
  * changes nothing.
  *
@@ -20,7 +20,7 @@ export function createIrsaCreateAction() {
   return createTemplateAction({
     id: 'aws:irsa:create',
     description:
-      'Not available yet: fails without changing anything, because the IRSA backend has no provisioning routes. Planned: an IAM role for a Kubernetes service account (IRSA) and the annotated service account, as the user who runs the template.',
+      'Not available yet: fails without changing anything, because the IRSA backend can plan provisioning but not apply it yet. Planned: an IAM role for a Kubernetes service account (IRSA) and the annotated service account, as the user who runs the template.',
     examples,
     supportsDryRun: true,
     schema: {

@@ -89,7 +89,7 @@ export class ProvisionService {
           `Provisioning of ${ref.cluster}/${ref.namespace}/${ref.serviceAccount} is in progress in another run; try again`,
         );
       }
-      await new Promise(r => setTimeout(r, pause));
+      await sleep(pause);
       pause = Math.min(pause * 2, 1000);
     }
     try {
@@ -137,4 +137,8 @@ export class ProvisionService {
     }
     return { request, entity };
   }
+}
+
+function sleep(ms: number): Promise<void> {
+  return new Promise(r => setTimeout(r, ms));
 }

@@ -179,7 +179,9 @@ describe('ProvisionExecutor', () => {
   it('deletes a namespace it created, not one that existed', async () => {
     const w = world({ namespaces: [] });
     w.failAt('createServiceAccount');
-    const error = await w.run(validated({ createNamespace: true })).catch(e => e);
+    const error = await w
+      .run(validated({ createNamespace: true }))
+      .catch(e => e);
     expect(error.undone[0]).toBe('create namespace payments');
     expect(w.namespaces.has('payments')).toBe(false);
 
@@ -210,7 +212,9 @@ describe('ProvisionExecutor', () => {
     expect(w.calls).not.toContain('deleteRole');
     expect(w.calls).toContain('detachPolicy');
     const role = w.roles.get('irsa-payments-api')!;
-    expect(role.attachedPolicies).toEqual([{ arn: OTHER_POLICY, name: 'other' }]);
+    expect(role.attachedPolicies).toEqual([
+      { arn: OTHER_POLICY, name: 'other' },
+    ]);
     expect(role.inlinePolicies).toEqual([]);
     expect(error.notUndone).toEqual([
       `tag role arn:aws:iam::${ACCOUNT}:role/irsa-payments-api (it changed what existed before)`,

@@ -66,7 +66,8 @@ export class ProvisionExecutor {
     const changes = plan.result.changes;
     const has = (target: string, action?: string) =>
       changes.some(
-        c => c.target === target && (action === undefined || c.action === action),
+        c =>
+          c.target === target && (action === undefined || c.action === action),
       );
     const role: RoleTarget = {
       accountId: cluster.accountId,
@@ -264,7 +265,9 @@ export class ProvisionExecutor {
         }
       }
       throw new ProvisionApplyError(
-        `Provisioning failed at "${current}": ${errorMessage(e)}. Undone, in reverse: ${
+        `Provisioning failed at "${current}": ${errorMessage(
+          e,
+        )}. Undone, in reverse: ${
           undone.length ? undone.join('; ') : 'nothing'
         }${notUndone.length ? `. Not undone: ${notUndone.join('; ')}` : ''}`,
         current,

@@ -94,7 +94,11 @@ export class LiveProvisioningWrites implements ProvisioningWrites {
     private readonly kube: KubernetesClientFactory,
   ) {}
 
-  async createOidcProvider(accountId: string, issuerUrl: string, clientId: string) {
+  async createOidcProvider(
+    accountId: string,
+    issuerUrl: string,
+    clientId: string,
+  ) {
     const iam = await this.aws.iam(accountId);
     const out = await iam.send(
       new CreateOpenIDConnectProviderCommand({
@@ -194,7 +198,11 @@ export class LiveProvisioningWrites implements ProvisioningWrites {
     );
   }
 
-  async putInlinePolicy(role: RoleTarget, name: string, document: PolicyDocument) {
+  async putInlinePolicy(
+    role: RoleTarget,
+    name: string,
+    document: PolicyDocument,
+  ) {
     const iam = await this.aws.iam(role.accountId);
     await iam.send(
       new PutRolePolicyCommand({
@@ -208,7 +216,10 @@ export class LiveProvisioningWrites implements ProvisioningWrites {
   async deleteInlinePolicy(role: RoleTarget, name: string) {
     const iam = await this.aws.iam(role.accountId);
     await iam.send(
-      new DeleteRolePolicyCommand({ RoleName: role.roleName, PolicyName: name }),
+      new DeleteRolePolicyCommand({
+        RoleName: role.roleName,
+        PolicyName: name,
+      }),
     );
   }
 
@@ -231,7 +242,12 @@ export class LiveProvisioningWrites implements ProvisioningWrites {
     await core.createNamespacedServiceAccount({
       namespace: sa.namespace,
       body: {
-        metadata: { name: sa.name, namespace: sa.namespace, annotations, labels },
+        metadata: {
+          name: sa.name,
+          namespace: sa.namespace,
+          annotations,
+          labels,
+        },
       },
     });
   }

@@ -28,7 +28,10 @@ import { randomBytes } from 'node:crypto';
 import request from 'supertest';
 import { irsaPlugin } from '../plugin';
 import { validateAgainstSpec } from '../schema/__testUtils__/validateAgainstSpec';
-import { loadSettings, sandboxAppConfig } from '../__testUtils__/sandboxSettings';
+import {
+  loadSettings,
+  sandboxAppConfig,
+} from '../__testUtils__/sandboxSettings';
 
 const OWNER = 'user:default/payments-owner';
 const s = loadSettings();
@@ -88,7 +91,9 @@ function namespace(suffix: string) {
   return name;
 }
 function readSa(ns: string, name: string) {
-  return JSON.parse(kubectl(['get', 'serviceaccount', '-n', ns, name, '-o', 'json']));
+  return JSON.parse(
+    kubectl(['get', 'serviceaccount', '-n', ns, name, '-o', 'json']),
+  );
 }
 function roleName(arn: string) {
   return arn.split('/').pop()!;
@@ -112,7 +117,9 @@ async function deleteRole(name: string) {
       new DetachRolePolicyCommand({ RoleName: name, PolicyArn: p.PolicyArn }),
     );
   }
-  const inline = await iam.send(new ListRolePoliciesCommand({ RoleName: name }));
+  const inline = await iam.send(
+    new ListRolePoliciesCommand({ RoleName: name }),
+  );
   for (const p of inline.PolicyNames ?? []) {
     await iam.send(
       new DeleteRolePolicyCommand({ RoleName: name, PolicyName: p }),
@@ -252,7 +259,10 @@ describe('POST /provision/apply against the sandbox', () => {
     const res = await apply(body(ns));
     expect(res.status).toBe(200);
     expect(res.body.changes).toContainEqual(
-      expect.objectContaining({ target: 'service-account', action: 'annotate' }),
+      expect.objectContaining({
+        target: 'service-account',
+        action: 'annotate',
+      }),
     );
     const sa = readSa(ns, 'apply-svc');
     expect(sa.metadata.labels).toEqual({

@@ -152,11 +152,15 @@ export async function createRouter(
     const credentials = await httpAuth.credentials(req, { allow: ['user'] });
     const body = req.body ?? {};
     const target = {
-      entityRef: typeof body.entityRef === 'string' ? body.entityRef : undefined,
+      entityRef:
+        typeof body.entityRef === 'string' ? body.entityRef : undefined,
       cluster: typeof body.cluster === 'string' ? body.cluster : undefined,
-      namespace: typeof body.namespace === 'string' ? body.namespace : undefined,
+      namespace:
+        typeof body.namespace === 'string' ? body.namespace : undefined,
       serviceAccount:
-        typeof body.serviceAccount === 'string' ? body.serviceAccount : undefined,
+        typeof body.serviceAccount === 'string'
+          ? body.serviceAccount
+          : undefined,
     };
     const actor = credentials.principal.userEntityRef;
     const auditorEvent = await auditor.createEvent({
@@ -184,7 +188,9 @@ export async function createRouter(
         .success({
           meta: {
             roleArn: result.roleArn,
-            changes: result.changes.map(c => `${c.target} ${c.action}: ${c.detail}`),
+            changes: result.changes.map(
+              c => `${c.target} ${c.action}: ${c.detail}`,
+            ),
           },
         })
         .catch(e => logger.error(`Failed to emit audit event: ${e}`));

@@ -22,7 +22,10 @@ import {
 import { Entity } from '@backstage/catalog-model';
 import { AuthorizeResult } from '@backstage/plugin-permission-common';
 import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
-import { decodePolicyText } from '@irsa-backstage/plugin-irsa-common';
+import {
+  buildIrsaTrustPolicy,
+  decodePolicyText,
+} from '@irsa-backstage/plugin-irsa-common';
 import { execFileSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import request from 'supertest';
@@ -130,6 +133,27 @@ async function deleteRole(name: string) {
 
 let server: Parameters<typeof request>[0];
 
+/** The auditor events of the run: their id and how they ended. */
+const auditEvents: Array<{ eventId: string; outcome?: string }> = [];
+const auditor = mockServices.auditor.mock({
+  createEvent: async (options: { eventId: string }) => {
+    const event: { eventId: string; outcome?: string } = {
+      eventId: options.eventId,
+    };
+    auditEvents.push(event);
+    return {
+      success: async () => {
+        event.outcome = 'success';
+      },
+      fail: async () => {
+        event.outcome = 'fail';
+      },
+    };
+  },
+} as any);
+const applyEvents = () =>
+  auditEvents.filter(e => e.eventId === 'provision-apply').map(e => e.outcome);
+
 beforeAll(async () => {
   const backend = await startTestBackend({
     features: [
@@ -137,6 +161,7 @@ beforeAll(async () => {
       catalogServiceMock.factory({ entities: [entity] }),
       mockServices.permissions.mock({ authorize: authorize as any }).factory,
       mockServices.rootConfig.factory({ data: sandboxAppConfig(s) }),
+      auditor.factory,
     ],
   });
   server = backend.server;
@@ -214,10 +239,18 @@ describe('POST /provision/apply against the sandbox', () => {
     const name = roleName(res.body.roleArn);
     const role = (await iam.send(new GetRoleCommand({ RoleName: name }))).Role!;
     const trust = JSON.parse(decodePolicyText(role.AssumeRolePolicyDocument!));
-    expect(trust.Statement).toHaveLength(1);
-    expect(trust.Statement[0].Action).toBe('sts:AssumeRoleWithWebIdentity');
-    expect(JSON.stringify(trust.Statement[0].Condition)).toContain(
-      `system:serviceaccount:${ns}:apply-svc`,
+    expect(trust).toEqual(
+      JSON.parse(
+        JSON.stringify(
+          buildIrsaTrustPolicy({
+            accountId: '123456789012',
+            oidcIssuer: s.IRSA_SANDBOX_DEMO_EAST_ISSUER,
+            namespace: ns,
+            serviceAccount: 'apply-svc',
+            audience: 'sts.amazonaws.com',
+          }),
+        ),
+      ),
     );
     const tags = Object.fromEntries(
       (role.Tags ?? []).map(t => [t.Key, t.Value]),
@@ -232,6 +265,8 @@ describe('POST /provision/apply against the sandbox', () => {
       res.body.roleArn,
     );
     expect(sa.metadata.labels['backstage.io/kubernetes-id']).toBe('apply-svc');
+
+    expect(applyEvents().at(-1)).toBe('success');
 
     const again = await apply(body(ns));
     expect(again.status).toBe(200);
@@ -317,6 +352,7 @@ describe('POST /provision/apply against the sandbox', () => {
       `Undone, in reverse: put inline policy irsa-backstage; attach arn:aws:iam::aws:policy/AmazonS3ReadOnlyAccess; create role ${planned.body.roleArn}`,
     );
     expect(await roleExists(name)).toBe(false);
+    expect(applyEvents().at(-1)).toBe('fail');
   });
 
   it('creates one role for two concurrent applies', async () => {

@@ -14,6 +14,8 @@ import { KubernetesClientFactory } from './service/KubernetesClientFactory';
 import { readIrsaConfig } from './service/config';
 import { createRouter } from './service/router';
 import { LiveProvisioningReads } from './provision/LiveProvisioningReads';
+import { ProvisionExecutor } from './provision/ProvisionExecutor';
+import { LiveProvisioningWrites } from './provision/ProvisioningWrites';
 import { ProvisionPlanner } from './provision/ProvisionPlanner';
 import { ProvisionRequestValidator } from './provision/ProvisionRequestValidator';
 import { ProvisionService } from './provision/ProvisionService';
@@ -55,12 +57,11 @@ export const irsaPlugin = createBackendPlugin({
       }) {
         const irsaConfig = readIrsaConfig(config);
         // Created at start-up so migrations run before the first request.
-        await DatabaseIrsaStore.create({ database });
+        const store = await DatabaseIrsaStore.create({ database });
         permissionsRegistry.addPermissions(irsaPermissions);
         // The IAM and Kubernetes reads, each behind a small interface.
-        const iam = new AwsIamReader(
-          AwsClientFactory.fromConfig(config, irsaConfig),
-        );
+        const awsClients = AwsClientFactory.fromConfig(config, irsaConfig);
+        const iam = new AwsIamReader(awsClients);
         const kubeClients = KubernetesClientFactory.fromConfig(irsaConfig);
         const kube = new KubernetesApiReader(kubeClients);
         const clusters = new ClusterService(irsaConfig, iam, cache, logger);
@@ -72,19 +73,29 @@ export const irsaPlugin = createBackendPlugin({
           logger,
         );
         const provisioningSettings = readProvisioningSettings(config);
+        const provisioningReads = new LiveProvisioningReads(
+          clusters,
+          iam,
+          kube,
+          kubeClients,
+        );
         const provisioning = new ProvisionService(
           new ProvisionRequestValidator(
             irsaConfig.clusters,
             provisioningSettings,
           ),
-          new ProvisionPlanner(
-            new LiveProvisioningReads(clusters, iam, kube, kubeClients),
-            {
-              createOidcProvider: provisioningSettings.createOidcProvider,
-            },
-          ),
+          new ProvisionPlanner(provisioningReads, {
+            createOidcProvider: provisioningSettings.createOidcProvider,
+          }),
           permissions,
           catalog,
+          {
+            executor: new ProvisionExecutor(
+              provisioningReads,
+              new LiveProvisioningWrites(awsClients, kubeClients),
+            ),
+            store,
+          },
         );
         httpRouter.use(
           await createRouter({
@@ -97,6 +108,7 @@ export const irsaPlugin = createBackendPlugin({
             clusters,
             discovery,
             provisioning,
+            store,
           }),
         );
         httpRouter.addAuthPolicy({ path: '/health', allow: 'unauthenticated' });

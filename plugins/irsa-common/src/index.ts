@@ -14,6 +14,7 @@ export * from './permissions';
 export { DefaultApiClient as IrsaBackendClient } from './schema/openapi';
 export type {
   ActionsByAccessLevel,
+  ApplyProvisioning,
   ClusterError,
   ClusterList,
   ClusterStatus,

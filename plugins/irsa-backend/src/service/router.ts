@@ -17,6 +17,7 @@ import {
 } from '@irsa-backstage/plugin-irsa-common';
 import express from 'express';
 import { createOpenApiRouter } from '../schema/openapi';
+import { IrsaStore } from '../database/IrsaStore';
 import { ProvisionService } from '../provision/ProvisionService';
 import { BindingDiscovery } from './BindingDiscovery';
 import { ClusterService } from './ClusterService';
@@ -33,6 +34,7 @@ export interface RouterOptions {
   clusters: ClusterService;
   discovery: BindingDiscovery;
   provisioning: ProvisionService;
+  store: Pick<IrsaStore, 'recordAudit'>;
 }
 
 /**
@@ -144,6 +146,74 @@ export async function createRouter(
     const credentials = await httpAuth.credentials(req, { allow: ['user'] });
     const { plan } = await options.provisioning.plan(req.body, credentials);
     res.json(plan.result);
+  });
+
+  router.post('/provision/apply', async (req, res) => {
+    const credentials = await httpAuth.credentials(req, { allow: ['user'] });
+    const body = req.body ?? {};
+    const target = {
+      entityRef:
+        typeof body.entityRef === 'string' ? body.entityRef : undefined,
+      cluster: typeof body.cluster === 'string' ? body.cluster : undefined,
+      namespace:
+        typeof body.namespace === 'string' ? body.namespace : undefined,
+      serviceAccount:
+        typeof body.serviceAccount === 'string'
+          ? body.serviceAccount
+          : undefined,
+    };
+    const actor = credentials.principal.userEntityRef;
+    const auditorEvent = await auditor.createEvent({
+      eventId: 'provision-apply',
+      severityLevel: 'high',
+      request: req,
+      meta: target,
+    });
+    try {
+      const { request, result } = await options.provisioning.apply(
+        body,
+        credentials,
+      );
+      await options.store.recordAudit({
+        actor,
+        operation: 'provision-apply',
+        ...target,
+        entityRef: request.entityRef,
+        roleArn: result.roleArn,
+        result: result.changes.length > 0 ? 'succeeded' : 'unchanged',
+        detail: { changes: result.changes, allowed: result.verdict.allowed },
+      });
+      res.json(result);
+      auditorEvent
+        .success({
+          meta: {
+            roleArn: result.roleArn,
+            changes: result.changes.map(
+              c => `${c.target} ${c.action}: ${c.detail}`,
+            ),
+          },
+        })
+        .catch(e => logger.error(`Failed to emit audit event: ${e}`));
+    } catch (e) {
+      const error = e as Error;
+      const refused = [
+        'InputError',
+        'NotAllowedError',
+        'NotFoundError',
+        'ConflictError',
+      ].includes(error?.name);
+      await options.store
+        .recordAudit({
+          actor,
+          operation: 'provision-apply',
+          ...target,
+          result: refused ? 'refused' : 'failed',
+          detail: { error: `${error?.name}: ${error?.message}` },
+        })
+        .catch(r => logger.error(`Failed to record audit row: ${r}`));
+      await auditorEvent.fail({ error });
+      throw e;
+    }
   });
 
   return router;

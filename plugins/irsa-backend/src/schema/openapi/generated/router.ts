@@ -1291,6 +1291,44 @@ export const spec = {
         ],
       },
     },
+    '/provision/apply': {
+      post: {
+        operationId: 'ApplyProvisioning',
+        description:
+          'Plans as /provision/plan does, then makes the planned changes in order (OIDC provider, role, policies, namespace, service account) while holding a claim on the service account, and verifies the trust of the role as read back. On a failure after the first write, what this run created is undone in reverse and the error says what failed and what was undone. Repeating a successful apply changes nothing. Needs irsa.binding.create on the entity.',
+        requestBody: {
+          required: true,
+          content: {
+            'application/json': {
+              schema: {
+                $ref: '#/components/schemas/ProvisionRequest',
+              },
+            },
+          },
+        },
+        responses: {
+          '200': {
+            description:
+              "The changes made and the verdict of the role's trust policy as read back.",
+            content: {
+              'application/json': {
+                schema: {
+                  $ref: '#/components/schemas/ProvisionResult',
+                },
+              },
+            },
+          },
+          default: {
+            $ref: '#/components/responses/ErrorResponse',
+          },
+        },
+        security: [
+          {
+            JWT: [],
+          },
+        ],
+      },
+    },
   },
 } as const;
 export const createOpenApiRouter = async (

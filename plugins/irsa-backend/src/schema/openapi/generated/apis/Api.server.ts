@@ -15,6 +15,13 @@ import { VerifyRequest } from '../models/VerifyRequest.model';
 /**
  * @public
  */
+export type ApplyProvisioning = {
+  body: ProvisionRequest;
+  response: ProvisionResult | Error;
+};
+/**
+ * @public
+ */
 export type GetEntityBindings = {
   path: {
     namespace: string;
@@ -51,6 +58,8 @@ export type VerifyBinding = {
 };
 
 export type EndpointMap = {
+  '#post|/provision/apply': ApplyProvisioning;
+
   '#get|/entities/{namespace}/{kind}/{name}/bindings': GetEntityBindings;
 
   '#get|/health': GetHealth;

@@ -37,6 +37,12 @@ export interface RequestOptions {
 /**
  * @public
  */
+export type ApplyProvisioning = {
+  body: ProvisionRequest;
+};
+/**
+ * @public
+ */
 export type GetEntityBindings = {
   path: {
     namespace: string;
@@ -78,6 +84,31 @@ export class DefaultApiClient {
   }) {
     this.discoveryApi = options.discoveryApi;
     this.fetchApi = options.fetchApi || { fetch: crossFetch };
+  }
+
+  /**
+   * Plans as /provision/plan does, then makes the planned changes in order (OIDC provider, role, policies, namespace, service account) while holding a claim on the service account, and verifies the trust of the role as read back. On a failure after the first write, what this run created is undone in reverse and the error says what failed and what was undone. Repeating a successful apply changes nothing. Needs irsa.binding.create on the entity.
+   * @param provisionRequest -
+   */
+  public async applyProvisioning(
+    // @ts-ignore
+    request: ApplyProvisioning,
+    options?: RequestOptions,
+  ): Promise<TypedResponse<ProvisionResult>> {
+    const baseUrl = await this.discoveryApi.getBaseUrl(pluginId);
+
+    const uriTemplate = `/provision/apply`;
+
+    const uri = parser.parse(uriTemplate).expand({});
+
+    return await this.fetchApi.fetch(`${baseUrl}${uri}`, {
+      headers: {
+        'Content-Type': 'application/json',
+        ...(options?.token && { Authorization: `Bearer ${options?.token}` }),
+      },
+      method: 'POST',
+      body: JSON.stringify(request.body),
+    });
   }
 
   /**

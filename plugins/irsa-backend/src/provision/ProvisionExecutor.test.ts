@@ -1,0 +1,254 @@
+import { ConfigReader } from '@backstage/config';
+import { RoleDetails } from '@irsa-backstage/plugin-irsa-common';
+import {
+  ACCOUNT,
+  component,
+  EAST_ISSUER,
+  eksEstate,
+  irsaRole,
+  S3_READ_ONLY,
+} from '../__testUtils__/estate';
+import { ClusterConfig } from '../service/config';
+import { ProvisionApplyError, ProvisionExecutor } from './ProvisionExecutor';
+import { ProvisioningReads, ProvisionPlanner } from './ProvisionPlanner';
+import { ProvisionRequestValidator } from './ProvisionRequestValidator';
+import { ProvisioningWrites } from './ProvisioningWrites';
+import { readProvisioningSettings } from './provisioningConfig';
+
+const cluster: ClusterConfig = {
+  name: 'demo-east',
+  accountId: ACCOUNT,
+  region: 'us-east-1',
+  eksClusterName: 'demo-east',
+  url: 'https://east.invalid',
+  skipTLSVerify: false,
+};
+const entity = component('payments-api', {
+  'backstage.io/kubernetes-id': 'payments-api',
+});
+const OTHER_POLICY = `arn:aws:iam::${ACCOUNT}:policy/other`;
+const validated = (extra: object = {}) =>
+  new ProvisionRequestValidator(
+    [cluster],
+    readProvisioningSettings(new ConfigReader({})),
+  ).validate({
+    entityRef: 'component:default/payments-api',
+    cluster: 'demo-east',
+    namespace: 'payments',
+    serviceAccount: 'payments-api',
+    roleName: 'irsa-payments-api',
+    managedPolicyArns: [S3_READ_ONLY],
+    inlinePolicy: {
+      Statement: [{ Effect: 'Allow', Action: 's3:GetObject', Resource: '*' }],
+    },
+    ...extra,
+  });
+
+/** IAM and a cluster in memory: reads over it, writes that change it, a write that fails on demand. */
+function world(initial: { roles?: RoleDetails[]; namespaces?: string[] }) {
+  const roles = new Map((initial.roles ?? []).map(r => [r.name!, { ...r }]));
+  const namespaces = new Set(initial.namespaces ?? ['payments']);
+  const serviceAccounts = new Set<string>();
+  const calls: string[] = [];
+  const failAt = new Set<string>();
+  const estate = eksEstate();
+  const write =
+    <A extends unknown[]>(name: string, f: (...args: A) => void) =>
+    async (...args: A) => {
+      calls.push(name);
+      if (failAt.has(name)) throw new Error(`${name} refused`);
+      f(...args);
+    };
+  const role = (name: string) => {
+    const r = roles.get(name);
+    if (!r) throw new Error(`no role ${name}`);
+    return r;
+  };
+  const reads: ProvisioningReads = {
+    issuer: async () => EAST_ISSUER,
+    oidcProviders: async () => estate.oidcProviders![ACCOUNT],
+    role: async ({ roleName }) => roles.get(roleName),
+    namespaceExists: async (_c, ns) => namespaces.has(ns),
+    serviceAccount: async () => undefined,
+  };
+  const writes: ProvisioningWrites = {
+    createOidcProvider: write('createOidcProvider', () => {}) as any,
+    deleteOidcProvider: write('deleteOidcProvider', () => {}),
+    createRole: write('createRole', (r, o) => {
+      roles.set(r.roleName, {
+        arn: `arn:aws:iam::${ACCOUNT}:role/${r.roleName}`,
+        name: r.roleName,
+        trustPolicy: JSON.stringify(o.trustPolicy),
+        attachedPolicies: [],
+        inlinePolicies: [],
+        tags: o.tags,
+      });
+    }),
+    deleteRole: write('deleteRole', r => {
+      const x = role(r.roleName);
+      if (x.attachedPolicies?.length || x.inlinePolicies?.length) {
+        throw new Error('DeleteConflict');
+      }
+      roles.delete(r.roleName);
+    }),
+    updateTrustPolicy: write('updateTrustPolicy', (r, p) => {
+      role(r.roleName).trustPolicy = JSON.stringify(p);
+    }),
+    tagRole: write('tagRole', (r, t) => {
+      const x = role(r.roleName);
+      x.tags = { ...x.tags, ...t };
+    }),
+    putPermissionsBoundary: write('putPermissionsBoundary', () => {}),
+    attachPolicy: write('attachPolicy', (r, arn) => {
+      role(r.roleName).attachedPolicies!.push({ arn, name: arn });
+    }),
+    detachPolicy: write('detachPolicy', (r, arn) => {
+      const x = role(r.roleName);
+      x.attachedPolicies = x.attachedPolicies!.filter(p => p.arn !== arn);
+    }),
+    putInlinePolicy: write('putInlinePolicy', (r, name, document) => {
+      const x = role(r.roleName);
+      x.inlinePolicies = [
+        ...x.inlinePolicies!.filter(p => p.name !== name),
+        { name, document: JSON.stringify(document) },
+      ];
+    }),
+    deleteInlinePolicy: write('deleteInlinePolicy', (r, name) => {
+      const x = role(r.roleName);
+      x.inlinePolicies = x.inlinePolicies!.filter(p => p.name !== name);
+    }),
+    createNamespace: write('createNamespace', (_c, ns) => {
+      namespaces.add(ns);
+    }),
+    deleteNamespace: write('deleteNamespace', (_c, ns) => {
+      namespaces.delete(ns);
+    }),
+    createServiceAccount: write('createServiceAccount', sa => {
+      serviceAccounts.add(`${sa.namespace}/${sa.name}`);
+    }),
+    patchServiceAccount: write('patchServiceAccount', () => {}),
+    deleteServiceAccount: write('deleteServiceAccount', sa => {
+      serviceAccounts.delete(`${sa.namespace}/${sa.name}`);
+    }),
+  };
+  return {
+    roles,
+    namespaces,
+    serviceAccounts,
+    calls,
+    failAt: (...names: string[]) => names.forEach(n => failAt.add(n)),
+    async run(request = validated()) {
+      const plan = await new ProvisionPlanner(reads, {
+        createOidcProvider: false,
+      }).plan(request, entity);
+      return new ProvisionExecutor(reads, writes).execute(request, plan);
+    },
+  };
+}
+
+describe('ProvisionExecutor', () => {
+  it('creates the role, its policies and the service account, and verifies the trust', async () => {
+    const w = world({});
+    const result = await w.run();
+    expect(w.calls).toEqual([
+      'createRole',
+      'attachPolicy',
+      'putInlinePolicy',
+      'createServiceAccount',
+    ]);
+    expect(result.verdict.allowed).toBe(true);
+    expect(w.serviceAccounts.has('payments/payments-api')).toBe(true);
+  });
+
+  it('undoes everything it created, in reverse, when the service account cannot be created', async () => {
+    const w = world({});
+    w.failAt('createServiceAccount');
+    const error = await w.run().catch(e => e);
+    expect(error).toBeInstanceOf(ProvisionApplyError);
+    expect(error.undone).toEqual([
+      'put inline policy irsa-backstage',
+      `attach ${S3_READ_ONLY}`,
+      `create role arn:aws:iam::${ACCOUNT}:role/irsa-payments-api`,
+    ]);
+    expect(error.message).toContain(
+      'failed at "create service account demo-east/payments/payments-api": createServiceAccount refused',
+    );
+    expect(w.roles.size).toBe(0);
+  });
+
+  it('deletes a namespace it created, not one that existed', async () => {
+    const w = world({ namespaces: [] });
+    w.failAt('createServiceAccount');
+    const error = await w
+      .run(validated({ createNamespace: true }))
+      .catch(e => e);
+    expect(error.undone[0]).toBe('create namespace payments');
+    expect(w.namespaces.has('payments')).toBe(false);
+
+    const w2 = world({});
+    w2.failAt('createServiceAccount');
+    await w2.run().catch(e => e);
+    expect(w2.calls).not.toContain('deleteNamespace');
+    expect(w2.namespaces.has('payments')).toBe(true);
+  });
+
+  it('never deletes a role that existed: detaches only what it attached, and says what it left changed', async () => {
+    const existing: RoleDetails = {
+      ...irsaRole('irsa-payments-api', {
+        issuer: EAST_ISSUER,
+        namespace: 'payments',
+        serviceAccount: 'payments-api',
+      }),
+      attachedPolicies: [{ arn: OTHER_POLICY, name: 'other' }],
+      inlinePolicies: [],
+      tags: {},
+    };
+    const w = world({ roles: [existing] });
+    w.failAt('createServiceAccount');
+    const error = await w
+      .run(validated({ adoptExistingRole: true }))
+      .catch(e => e);
+    expect(error).toBeInstanceOf(ProvisionApplyError);
+    expect(w.calls).not.toContain('deleteRole');
+    expect(w.calls).toContain('detachPolicy');
+    const role = w.roles.get('irsa-payments-api')!;
+    expect(role.attachedPolicies).toEqual([
+      { arn: OTHER_POLICY, name: 'other' },
+    ]);
+    expect(role.inlinePolicies).toEqual([]);
+    expect(error.notUndone).toEqual([
+      `tag role arn:aws:iam::${ACCOUNT}:role/irsa-payments-api (it changed what existed before)`,
+    ]);
+  });
+
+  it('reports an undo that fails, and goes on undoing', async () => {
+    const w = world({});
+    w.failAt('createServiceAccount', 'deleteInlinePolicy');
+    const error = await w.run().catch(e => e);
+    expect(error.undone).toEqual([`attach ${S3_READ_ONLY}`]);
+    expect(error.notUndone).toEqual([
+      'put inline policy irsa-backstage (undo failed: deleteInlinePolicy refused)',
+      `create role arn:aws:iam::${ACCOUNT}:role/irsa-payments-api (undo failed: DeleteConflict)`,
+    ]);
+    expect(error.message).toContain('Not undone: put inline policy');
+  });
+
+  it('undoes only what came before the step that failed', async () => {
+    const w = world({});
+    w.failAt('putInlinePolicy');
+    const error = await w.run().catch(e => e);
+    expect(error.undone).toEqual([
+      `attach ${S3_READ_ONLY}`,
+      `create role arn:aws:iam::${ACCOUNT}:role/irsa-payments-api`,
+    ]);
+    expect(w.roles.size).toBe(0);
+  });
+
+  it('throws the error itself when the first write fails (nothing to undo)', async () => {
+    const w = world({});
+    w.failAt('createRole');
+    const error = await w.run().catch(e => e);
+    expect(error).not.toBeInstanceOf(ProvisionApplyError);
+    expect(error.message).toBe('createRole refused');
+  });
+});

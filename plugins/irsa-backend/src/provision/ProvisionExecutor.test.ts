@@ -1,43 +1,23 @@
-import { ConfigReader } from '@backstage/config';
 import { RoleDetails } from '@irsa-backstage/plugin-irsa-common';
 import {
   ACCOUNT,
-  component,
   EAST_ISSUER,
   eksEstate,
   irsaRole,
   S3_READ_ONLY,
 } from '../__testUtils__/estate';
-import { ClusterConfig } from '../service/config';
+import {
+  provisioningEntity,
+  validatedRequest,
+} from '../__testUtils__/provisioning';
 import { ProvisionApplyError, ProvisionExecutor } from './ProvisionExecutor';
 import { ProvisioningReads, ProvisionPlanner } from './ProvisionPlanner';
-import { ProvisionRequestValidator } from './ProvisionRequestValidator';
 import { ProvisioningWrites } from './ProvisioningWrites';
-import { readProvisioningSettings } from './provisioningConfig';
 
-const cluster: ClusterConfig = {
-  name: 'demo-east',
-  accountId: ACCOUNT,
-  region: 'us-east-1',
-  eksClusterName: 'demo-east',
-  url: 'https://east.invalid',
-  skipTLSVerify: false,
-};
-const entity = component('payments-api', {
-  'backstage.io/kubernetes-id': 'payments-api',
-});
+const entity = provisioningEntity;
 const OTHER_POLICY = `arn:aws:iam::${ACCOUNT}:policy/other`;
 const validated = (extra: object = {}) =>
-  new ProvisionRequestValidator(
-    [cluster],
-    readProvisioningSettings(new ConfigReader({})),
-  ).validate({
-    entityRef: 'component:default/payments-api',
-    cluster: 'demo-east',
-    namespace: 'payments',
-    serviceAccount: 'payments-api',
-    roleName: 'irsa-payments-api',
-    managedPolicyArns: [S3_READ_ONLY],
+  validatedRequest({
     inlinePolicy: {
       Statement: [{ Effect: 'Allow', Action: 's3:GetObject', Resource: '*' }],
     },

@@ -1,4 +1,3 @@
-import { ConfigReader } from '@backstage/config';
 import { ConflictError } from '@backstage/errors';
 import {
   RoleDetails,
@@ -6,42 +5,19 @@ import {
 } from '@irsa-backstage/plugin-irsa-common';
 import {
   ACCOUNT,
-  component,
   EAST_ISSUER,
   eksEstate,
   irsaRole,
-  S3_READ_ONLY,
   serviceAccount,
 } from '../__testUtils__/estate';
-import { ClusterConfig } from '../service/config';
+import {
+  provisioningEntity,
+  validatedRequest,
+} from '../__testUtils__/provisioning';
 import { ProvisioningReads, ProvisionPlanner } from './ProvisionPlanner';
-import { ProvisionRequestValidator } from './ProvisionRequestValidator';
-import { readProvisioningSettings } from './provisioningConfig';
 
-const cluster: ClusterConfig = {
-  name: 'demo-east',
-  accountId: ACCOUNT,
-  region: 'us-east-1',
-  eksClusterName: 'demo-east',
-  url: 'https://east.invalid',
-  skipTLSVerify: false,
-};
-const entity = component('payments-api', {
-  'backstage.io/kubernetes-id': 'payments-api',
-});
-const validated = (extra: object = {}) =>
-  new ProvisionRequestValidator(
-    [cluster],
-    readProvisioningSettings(new ConfigReader({})),
-  ).validate({
-    entityRef: 'component:default/payments-api',
-    cluster: 'demo-east',
-    namespace: 'payments',
-    serviceAccount: 'payments-api',
-    roleName: 'irsa-payments-api',
-    managedPolicyArns: [S3_READ_ONLY],
-    ...extra,
-  });
+const entity = provisioningEntity;
+const validated = validatedRequest;
 
 /** Planning's reads over fixed state; records that nothing but reads happen (there is nothing else). */
 function reads(state: {

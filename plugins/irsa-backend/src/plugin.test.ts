@@ -1,4 +1,8 @@
-import { mockCredentials, mockServices, startTestBackend } from '@backstage/backend-test-utils';
+import {
+  mockCredentials,
+  mockServices,
+  startTestBackend,
+} from '@backstage/backend-test-utils';
 import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
 import { AuthorizeResult } from '@backstage/plugin-permission-common';
 import request from 'supertest';
@@ -31,7 +35,9 @@ describe('irsaPlugin', () => {
       features: [
         irsaPlugin,
         // without this the mock treats a request without a token as the mock user's
-        mockServices.httpAuth.factory({ defaultCredentials: mockCredentials.none() }),
+        mockServices.httpAuth.factory({
+          defaultCredentials: mockCredentials.none(),
+        }),
       ],
     });
     expect((await request(server).get('/api/irsa/clusters')).status).toBe(401);
@@ -66,7 +72,8 @@ describe('irsaPlugin', () => {
         catalogServiceMock.factory({ entities: [] }),
       ],
     });
-    const res = await request(server).get('/api/irsa/entities/default/component/payments-api/bindings')
+    const res = await request(server)
+      .get('/api/irsa/entities/default/component/payments-api/bindings')
       .set('Authorization', mockCredentials.user.header());
     expect(res.status).toBe(403);
     expect(res.body.error.message).toBe(
@@ -78,10 +85,13 @@ describe('irsaPlugin', () => {
     const { server } = await startTestBackend({
       features: [irsaPlugin, catalogServiceMock.factory({ entities: [] })],
     });
-    const res = await request(server).get('/api/irsa/entities/default/component/nope/bindings')
+    const res = await request(server)
+      .get('/api/irsa/entities/default/component/nope/bindings')
       .set('Authorization', mockCredentials.user.header());
     expect(res.status).toBe(404);
-    expect(res.body.error.message).toBe('No entity component:default/nope in the catalog');
+    expect(res.body.error.message).toBe(
+      'No entity component:default/nope in the catalog',
+    );
   });
 
   it('refuses a bad /verify request with 400, naming every wrong field', async () => {
@@ -94,9 +104,16 @@ describe('irsaPlugin', () => {
     const res = await request(server)
       .post('/api/irsa/verify')
       .set('Authorization', mockCredentials.user.header())
-      .send({ cluster: 'nope', namespace: 'Payments', serviceAccount: 'a_b', roleArn: 'arn:aws:iam::1:role/x' });
+      .send({
+        cluster: 'nope',
+        namespace: 'Payments',
+        serviceAccount: 'a_b',
+        roleArn: 'arn:aws:iam::1:role/x',
+      });
     expect(res.status).toBe(400);
-    expect(res.body.error.message).toMatch(/^cluster: no cluster "nope" is configured; namespace: /);
+    expect(res.body.error.message).toMatch(
+      /^cluster: no cluster "nope" is configured; namespace: /,
+    );
     expect(res.body.error.message).toMatch(/; serviceAccount: .*; roleArn: /);
   });
 
@@ -111,7 +128,11 @@ describe('irsaPlugin', () => {
     const res = await request(server)
       .post('/api/irsa/verify')
       .set('Authorization', mockCredentials.user.header())
-      .send({ cluster: 'nope', namespace: 'payments', serviceAccount: 'payments-api' });
+      .send({
+        cluster: 'nope',
+        namespace: 'payments',
+        serviceAccount: 'payments-api',
+      });
     expect(res.status).toBe(403);
     expect(res.body.error.message).toBe('You may not verify IRSA bindings');
     expect(JSON.stringify(res.body)).not.toMatch(/nope|demo-east/);
@@ -125,6 +146,37 @@ describe('irsaPlugin', () => {
       .send({ cluster: 'demo-east', namespace: 'payments' });
     expect(res.status).toBe(400);
     expect(res.body.error.message).toMatch(/serviceAccount/);
+  });
+
+  it('answers GET /audit: 401 anonymous, 403 to a service without inventory access, 400 on a bad cursor', async () => {
+    const { server } = await startTestBackend({
+      features: [
+        irsaPlugin,
+        mockServices.httpAuth.factory({
+          defaultCredentials: mockCredentials.none(),
+        }),
+        mockServices.permissions.factory({ result: AuthorizeResult.DENY }),
+        catalogServiceMock.factory({ entities: [] }),
+      ],
+    });
+    expect((await request(server).get('/api/irsa/audit')).status).toBe(401);
+    const service = await request(server)
+      .get('/api/irsa/audit')
+      .set('Authorization', mockCredentials.service.header());
+    expect(service.status).toBe(403);
+    const user = () =>
+      request(server)
+        .get('/api/irsa/audit')
+        .set('Authorization', mockCredentials.user.header());
+    // An owner of nothing sees nothing.
+    expect((await user()).body).toEqual({ items: [] });
+    expect((await user().query({ cursor: '1; DROP TABLE' })).status).toBe(400);
+    const badLimit = await user().query({ limit: 0 });
+    expect(badLimit.status).toBe(400);
+    expect(badLimit.body.error.message).toMatch(/limit/);
+    const badRef = await user().query({ entityRef: 'payments-api' });
+    expect(badRef.status).toBe(400);
+    expect(badRef.body.error.message).toMatch(/^entityRef: /);
   });
 
   it('serves its OpenAPI spec', async () => {
@@ -151,7 +203,9 @@ describe('irsaPlugin', () => {
         features: [
           irsaPlugin,
           mockServices.rootConfig.factory({
-            data: { irsa: { clusters: [{ ...clusters[0], accountId: '1234' }] } },
+            data: {
+              irsa: { clusters: [{ ...clusters[0], accountId: '1234' }] },
+            },
           }),
         ],
       }),

@@ -4,6 +4,7 @@ import {
 } from '@backstage/backend-plugin-api';
 import { catalogServiceRef } from '@backstage/plugin-catalog-node';
 import { irsaPermissions } from '@irsa-backstage/plugin-irsa-common';
+import { AuditTrail } from './audit/AuditTrail';
 import { DatabaseIrsaStore } from './database/DatabaseIrsaStore';
 import { AwsClientFactory } from './service/AwsClientFactory';
 import { AwsIamReader } from './service/AwsIamReader';
@@ -42,6 +43,8 @@ export const irsaPlugin = createBackendPlugin({
         catalog: catalogServiceRef,
         httpRouter: coreServices.httpRouter,
         permissionsRegistry: coreServices.permissionsRegistry,
+        userInfo: coreServices.userInfo,
+        auth: coreServices.auth,
       },
       async init({
         logger,
@@ -54,6 +57,8 @@ export const irsaPlugin = createBackendPlugin({
         catalog,
         httpRouter,
         permissionsRegistry,
+        userInfo,
+        auth,
       }) {
         const irsaConfig = readIrsaConfig(config);
         // Created at start-up so migrations run before the first request.
@@ -108,7 +113,7 @@ export const irsaPlugin = createBackendPlugin({
             clusters,
             discovery,
             provisioning,
-            store,
+            audit: new AuditTrail(store, permissions, userInfo, catalog, auth),
           }),
         );
         httpRouter.addAuthPolicy({ path: '/health', allow: 'unauthenticated' });

@@ -15,6 +15,9 @@ export { DefaultApiClient as IrsaBackendClient } from './schema/openapi';
 export type {
   ActionsByAccessLevel,
   ApplyProvisioning,
+  AuditEvent,
+  AuditEventPage,
+  AuditEventResultEnum,
   ClusterError,
   ClusterList,
   ClusterStatus,
@@ -26,6 +29,7 @@ export type {
   GetHealth,
   HealthStatus,
   HealthStatusStatusEnum,
+  ListAuditEvents,
   ListClusters,
   MalformedPolicy,
   PermissionAnalysis,

@@ -6,6 +6,7 @@ import { InputError } from '@backstage/errors';
 import { Knex } from 'knex';
 import {
   AuditEvent,
+  AuditQuery,
   IrsaStore,
   Page,
   Review,
@@ -52,7 +53,9 @@ function toIsoTimestamp(value: Date | string): string {
   if (value instanceof Date) {
     return value.toISOString();
   }
-  const normalized = value.includes('T') ? value : `${value.replace(' ', 'T')}Z`;
+  const normalized = value.includes('T')
+    ? value
+    : `${value.replace(' ', 'T')}Z`;
   return new Date(normalized).toISOString();
 }
 
@@ -91,8 +94,7 @@ async function pageOf<Row extends { id: number | string }, T>(
   const items = rows.slice(0, limit).map(map);
   return {
     items,
-    nextCursor:
-      rows.length > limit ? String(rows[limit - 1].id) : undefined,
+    nextCursor: rows.length > limit ? String(rows[limit - 1].id) : undefined,
   };
 }
 
@@ -127,23 +129,34 @@ export class DatabaseIrsaStore implements IrsaStore {
         service_account: event.serviceAccount ?? null,
         role_arn: event.roleArn ?? null,
         result: event.result,
-        detail: event.detail === undefined ? null : JSON.stringify(event.detail),
+        detail:
+          event.detail === undefined ? null : JSON.stringify(event.detail),
       })
       .returning('*');
     return DatabaseIrsaStore.toAuditEvent(row);
   }
 
-  async listAudit(
-    options: { entityRef?: string; limit?: number; cursor?: string } = {},
-  ): Promise<Page<AuditEvent>> {
+  async listAudit(options: AuditQuery = {}): Promise<Page<AuditEvent>> {
     const query = this.db<AuditRow>('irsa_audit_events').select('*');
     if (options.entityRef) {
       query.where('entity_ref', options.entityRef);
     }
+    if (options.entityRefs) {
+      // Chunked: SQLite caps the number of bound parameters in one statement.
+      const refs = options.entityRefs;
+      query.where(inner => {
+        inner.whereRaw('1 = 0');
+        for (let i = 0; i < refs.length; i += 500) {
+          inner.orWhereIn('entity_ref', refs.slice(i, i + 500));
+        }
+      });
+    }
     return pageOf(query, options, DatabaseIrsaStore.toAuditEvent);
   }
 
-  async recordReview(review: Omit<Review, 'id' | 'createdAt'>): Promise<Review> {
+  async recordReview(
+    review: Omit<Review, 'id' | 'createdAt'>,
+  ): Promise<Review> {
     const [row] = await this.db<ReviewRow>('irsa_reviews')
       .insert({
         reviewer: review.reviewer,
@@ -153,7 +166,9 @@ export class DatabaseIrsaStore implements IrsaStore {
         decision: review.decision,
         comment: review.comment ?? null,
         findings:
-          review.findings === undefined ? null : JSON.stringify(review.findings),
+          review.findings === undefined
+            ? null
+            : JSON.stringify(review.findings),
       })
       .returning('*');
     return DatabaseIrsaStore.toReview(row);

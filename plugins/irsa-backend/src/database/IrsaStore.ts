@@ -13,7 +13,17 @@ export interface AuditEvent {
   serviceAccount?: string;
   roleArn?: string;
   result: AuditResult;
-  detail?: unknown;
+  detail?: Record<string, unknown>;
+}
+
+/** Which audit events to list, newest first. */
+export interface AuditQuery {
+  /** Only this entity's events. */
+  entityRef?: string;
+  /** Only these entities' events (an owner's view); empty means none. */
+  entityRefs?: string[];
+  limit?: number;
+  cursor?: string;
 }
 
 /** A decision recorded by a reviewer about one role of an owner. */
@@ -41,11 +51,7 @@ export interface Page<T> {
 /** Persistence of the IRSA plugin: audit trail and reviews. */
 export interface IrsaStore {
   recordAudit(event: Omit<AuditEvent, 'id' | 'createdAt'>): Promise<AuditEvent>;
-  listAudit(options?: {
-    entityRef?: string;
-    limit?: number;
-    cursor?: string;
-  }): Promise<Page<AuditEvent>>;
+  listAudit(options?: AuditQuery): Promise<Page<AuditEvent>>;
   recordReview(review: Omit<Review, 'id' | 'createdAt'>): Promise<Review>;
   listReviews(options?: {
     owner?: string;

@@ -17,7 +17,7 @@ import {
 } from '@irsa-backstage/plugin-irsa-common';
 import express from 'express';
 import { createOpenApiRouter } from '../schema/openapi';
-import { IrsaStore } from '../database/IrsaStore';
+import { AuditTrail, ProvisionTarget } from '../audit/AuditTrail';
 import { ProvisionService } from '../provision/ProvisionService';
 import { BindingDiscovery } from './BindingDiscovery';
 import { ClusterService } from './ClusterService';
@@ -34,7 +34,7 @@ export interface RouterOptions {
   clusters: ClusterService;
   discovery: BindingDiscovery;
   provisioning: ProvisionService;
-  store: Pick<IrsaStore, 'recordAudit'>;
+  audit: AuditTrail;
 }
 
 /**
@@ -151,38 +151,24 @@ export async function createRouter(
   router.post('/provision/apply', async (req, res) => {
     const credentials = await httpAuth.credentials(req, { allow: ['user'] });
     const body = req.body ?? {};
-    const target = {
-      entityRef:
-        typeof body.entityRef === 'string' ? body.entityRef : undefined,
-      cluster: typeof body.cluster === 'string' ? body.cluster : undefined,
-      namespace:
-        typeof body.namespace === 'string' ? body.namespace : undefined,
-      serviceAccount:
-        typeof body.serviceAccount === 'string'
-          ? body.serviceAccount
-          : undefined,
-    };
+    const target = provisionTarget(body);
     const actor = credentials.principal.userEntityRef;
     const auditorEvent = await auditor.createEvent({
       eventId: 'provision-apply',
       severityLevel: 'high',
       request: req,
-      meta: target,
+      meta: { ...target },
     });
     try {
       const { request, result } = await options.provisioning.apply(
         body,
         credentials,
       );
-      await options.store.recordAudit({
+      await options.audit.recordApplied(
         actor,
-        operation: 'provision-apply',
-        ...target,
-        entityRef: request.entityRef,
-        roleArn: result.roleArn,
-        result: result.changes.length > 0 ? 'succeeded' : 'unchanged',
-        detail: { changes: result.changes, allowed: result.verdict.allowed },
-      });
+        { ...target, entityRef: request.entityRef },
+        result,
+      );
       res.json(result);
       auditorEvent
         .success({
@@ -195,28 +181,36 @@ export async function createRouter(
         })
         .catch(e => logger.error(`Failed to emit audit event: ${e}`));
     } catch (e) {
-      const error = e as Error;
-      const refused = [
-        'InputError',
-        'NotAllowedError',
-        'NotFoundError',
-        'ConflictError',
-      ].includes(error?.name);
-      await options.store
-        .recordAudit({
-          actor,
-          operation: 'provision-apply',
-          ...target,
-          result: refused ? 'refused' : 'failed',
-          detail: { error: `${error?.name}: ${error?.message}` },
-        })
+      await options.audit
+        .recordFailed(actor, target, e as Error)
         .catch(r => logger.error(`Failed to record audit row: ${r}`));
-      await auditorEvent.fail({ error });
+      await auditorEvent.fail({ error: e as Error });
       throw e;
     }
   });
 
+  router.get('/audit', async (req, res) => {
+    const credentials = await httpAuth.credentials(req);
+    const { entityRef, limit, cursor } = req.query;
+    res.json(
+      await options.audit.list({ entityRef, limit, cursor }, credentials),
+    );
+  });
+
   return router;
+}
+
+/** The target fields of a body not validated yet, for the audit trail. */
+function provisionTarget(body: object): ProvisionTarget {
+  const fields = body as Record<string, unknown>;
+  const text = (value: unknown) =>
+    typeof value === 'string' ? value : undefined;
+  return {
+    entityRef: text(fields.entityRef),
+    cluster: text(fields.cluster),
+    namespace: text(fields.namespace),
+    serviceAccount: text(fields.serviceAccount),
+  };
 }
 
 function prefixed(field: string, problem: string | undefined) {

@@ -1104,6 +1104,72 @@ export const spec = {
         required: ['roleArn', 'serviceAccount', 'changes', 'verdict'],
         additionalProperties: false,
       },
+      AuditEvent: {
+        type: 'object',
+        description:
+          'One audited provisioning run: who asked for what, how it ended, and the changes made or the error.',
+        properties: {
+          id: {
+            type: 'string',
+          },
+          createdAt: {
+            type: 'string',
+            description: 'When the run ended, ISO 8601 in UTC.',
+          },
+          actor: {
+            type: 'string',
+            description: 'Entity ref of the user who acted.',
+          },
+          operation: {
+            type: 'string',
+            description: 'What was done, e.g. provision-apply.',
+          },
+          entityRef: {
+            type: 'string',
+          },
+          cluster: {
+            type: 'string',
+          },
+          namespace: {
+            type: 'string',
+          },
+          serviceAccount: {
+            type: 'string',
+          },
+          roleArn: {
+            type: 'string',
+          },
+          result: {
+            type: 'string',
+            enum: ['succeeded', 'failed', 'refused', 'unchanged'],
+          },
+          detail: {
+            type: 'object',
+            description: 'The changes made and the verdict, or the error.',
+            additionalProperties: {},
+          },
+        },
+        required: ['id', 'createdAt', 'actor', 'operation', 'result'],
+        additionalProperties: false,
+      },
+      AuditEventPage: {
+        type: 'object',
+        description:
+          'A page of audit events, newest first; nextCursor is absent on the last page.',
+        properties: {
+          items: {
+            type: 'array',
+            items: {
+              $ref: '#/components/schemas/AuditEvent',
+            },
+          },
+          nextCursor: {
+            type: 'string',
+          },
+        },
+        required: ['items'],
+        additionalProperties: false,
+      },
     },
     securitySchemes: {
       JWT: {
@@ -1314,6 +1380,64 @@ export const spec = {
               'application/json': {
                 schema: {
                   $ref: '#/components/schemas/ProvisionResult',
+                },
+              },
+            },
+          },
+          default: {
+            $ref: '#/components/responses/ErrorResponse',
+          },
+        },
+        security: [
+          {
+            JWT: [],
+          },
+        ],
+      },
+    },
+    '/audit': {
+      get: {
+        operationId: 'ListAuditEvents',
+        description:
+          'The audit trail of provisioning, newest first. Holders of irsa.inventory.read see every event; other users see the events of the entities they own.',
+        parameters: [
+          {
+            name: 'entityRef',
+            in: 'query',
+            required: false,
+            description: "Only this entity's events.",
+            schema: {
+              type: 'string',
+            },
+          },
+          {
+            name: 'limit',
+            in: 'query',
+            required: false,
+            description: 'Page size, 1 to 500 (default 50).',
+            schema: {
+              type: 'integer',
+              minimum: 1,
+              maximum: 500,
+            },
+          },
+          {
+            name: 'cursor',
+            in: 'query',
+            required: false,
+            description: 'The nextCursor of the previous page.',
+            schema: {
+              type: 'string',
+            },
+          },
+        ],
+        responses: {
+          '200': {
+            description: 'One page of audit events.',
+            content: {
+              'application/json': {
+                schema: {
+                  $ref: '#/components/schemas/AuditEventPage',
                 },
               },
             },

@@ -5,6 +5,8 @@ export * from '../models/ActionExplanation.model';
 export * from '../models/ActionsByAccessLevel.model';
 export * from '../models/AnyPrincipal.model';
 export * from '../models/AttachedPolicy.model';
+export * from '../models/AuditEvent.model';
+export * from '../models/AuditEventPage.model';
 export * from '../models/BindingPod.model';
 export * from '../models/BindingSource.model';
 export * from '../models/ClusterError.model';

@@ -9,6 +9,7 @@ import { FetchApi } from '../types/fetch';
 import crossFetch from 'cross-fetch';
 import { pluginId } from '../pluginId';
 import * as parser from 'uri-template';
+import { AuditEventPage } from '../models/AuditEventPage.model';
 import { ClusterList } from '../models/ClusterList.model';
 import { EntityBinding } from '../models/EntityBinding.model';
 import { EntityBindings } from '../models/EntityBindings.model';
@@ -54,6 +55,16 @@ export type GetEntityBindings = {
  * @public
  */
 export type GetHealth = {};
+/**
+ * @public
+ */
+export type ListAuditEvents = {
+  query: {
+    entityRef?: string;
+    limit?: number;
+    cursor?: string;
+  };
+};
 /**
  * @public
  */
@@ -154,6 +165,34 @@ export class DefaultApiClient {
     const uriTemplate = `/health`;
 
     const uri = parser.parse(uriTemplate).expand({});
+
+    return await this.fetchApi.fetch(`${baseUrl}${uri}`, {
+      headers: {
+        'Content-Type': 'application/json',
+        ...(options?.token && { Authorization: `Bearer ${options?.token}` }),
+      },
+      method: 'GET',
+    });
+  }
+
+  /**
+   * The audit trail of provisioning, newest first. Holders of irsa.inventory.read see every event; other users see the events of the entities they own.
+   * @param entityRef - Only this entity\&#39;s events.
+   * @param limit - Page size, 1 to 500 (default 50).
+   * @param cursor - The nextCursor of the previous page.
+   */
+  public async listAuditEvents(
+    // @ts-ignore
+    request: ListAuditEvents,
+    options?: RequestOptions,
+  ): Promise<TypedResponse<AuditEventPage>> {
+    const baseUrl = await this.discoveryApi.getBaseUrl(pluginId);
+
+    const uriTemplate = `/audit{?entityRef,limit,cursor}`;
+
+    const uri = parser.parse(uriTemplate).expand({
+      ...request.query,
+    });
 
     return await this.fetchApi.fetch(`${baseUrl}${uri}`, {
       headers: {

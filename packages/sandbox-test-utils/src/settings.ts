@@ -6,7 +6,10 @@ import { execFileSync } from 'node:child_process';
 import path from 'node:path';
 import { resolvePackagePath } from '@backstage/backend-plugin-api';
 
-export const REPO_ROOT = resolvePackagePath('@irsa-backstage/plugin-irsa-backend', '../..');
+export const REPO_ROOT = resolvePackagePath(
+  '@irsa-backstage/sandbox-test-utils',
+  '../..',
+);
 const SANDBOX = path.join(REPO_ROOT, 'sandbox', 'sandbox');
 export const NOT_RUNNING = 'sandbox not running: run sandbox/sandbox start';
 
@@ -65,7 +68,6 @@ export function loadSettings(): Settings {
   }
   return Object.fromEntries(SETTINGS.map(k => [k, source[k]!])) as Settings;
 }
-
 
 /** moto's account, where the sandbox seeds everything. */
 export const SANDBOX_ACCOUNT_ID = '123456789012';

@@ -4,16 +4,7 @@
  * the role's creation leaves no role behind, and that concurrent applies create one role.
  * Needs a running, seeded sandbox. Everything created here is removed afterwards.
  */
-import {
-  DeleteRoleCommand,
-  DeleteRolePolicyCommand,
-  DetachRolePolicyCommand,
-  GetRoleCommand,
-  IAMClient,
-  ListAttachedRolePoliciesCommand,
-  ListRolePoliciesCommand,
-  NoSuchEntityException,
-} from '@aws-sdk/client-iam';
+import { GetRoleCommand } from '@aws-sdk/client-iam';
 import {
   mockCredentials,
   mockServices,
@@ -26,21 +17,22 @@ import {
   buildIrsaTrustPolicy,
   decodePolicyText,
 } from '@irsa-backstage/plugin-irsa-common';
-import { execFileSync } from 'node:child_process';
-import { randomBytes } from 'node:crypto';
 import request from 'supertest';
 import { irsaPlugin } from '../plugin';
 import { validateAgainstSpec } from '../schema/__testUtils__/validateAgainstSpec';
 import {
+  createSandboxScratch,
   loadSettings,
+  roleNameOf as roleName,
   sandboxAppConfig,
 } from '../__testUtils__/sandboxSettings';
 
 const OWNER = 'user:default/payments-owner';
 const s = loadSettings();
-const RUN = randomBytes(3).toString('hex');
-const namespaces: string[] = [];
-const roles = new Set<string>();
+const scratch = createSandboxScratch(s, 'ap');
+const { iam, kubectl, roleExists } = scratch;
+const namespace = scratch.namespace;
+const readSa = scratch.readServiceAccount;
 
 const authorize = jest.fn(
   async (requests: unknown[], options: { credentials: unknown }) => {
@@ -70,66 +62,6 @@ const entity: Entity = {
     lifecycle: 'production',
   },
 };
-
-const iam = new IAMClient({
-  endpoint: s.AWS_ENDPOINT_URL,
-  region: 'us-east-1',
-  credentials: {
-    accessKeyId: s.AWS_ACCESS_KEY_ID,
-    secretAccessKey: s.AWS_SECRET_ACCESS_KEY,
-  },
-});
-
-function kubectl(args: string[], input?: string) {
-  return execFileSync(
-    'kubectl',
-    ['--kubeconfig', s.IRSA_SANDBOX_KUBECONFIG, ...args],
-    { encoding: 'utf8', input },
-  );
-}
-function namespace(suffix: string) {
-  const name = `ap-${RUN}-${suffix}`;
-  kubectl(['create', 'namespace', name]);
-  namespaces.push(name);
-  return name;
-}
-function readSa(ns: string, name: string) {
-  return JSON.parse(
-    kubectl(['get', 'serviceaccount', '-n', ns, name, '-o', 'json']),
-  );
-}
-function roleName(arn: string) {
-  return arn.split('/').pop()!;
-}
-async function roleExists(name: string) {
-  try {
-    await iam.send(new GetRoleCommand({ RoleName: name }));
-    return true;
-  } catch (e) {
-    if (e instanceof NoSuchEntityException) return false;
-    throw e;
-  }
-}
-async function deleteRole(name: string) {
-  if (!(await roleExists(name))) return;
-  const attached = await iam.send(
-    new ListAttachedRolePoliciesCommand({ RoleName: name }),
-  );
-  for (const p of attached.AttachedPolicies ?? []) {
-    await iam.send(
-      new DetachRolePolicyCommand({ RoleName: name, PolicyArn: p.PolicyArn }),
-    );
-  }
-  const inline = await iam.send(
-    new ListRolePoliciesCommand({ RoleName: name }),
-  );
-  for (const p of inline.PolicyNames ?? []) {
-    await iam.send(
-      new DeleteRolePolicyCommand({ RoleName: name, PolicyName: p }),
-    );
-  }
-  await iam.send(new DeleteRoleCommand({ RoleName: name }));
-}
 
 let server: Parameters<typeof request>[0];
 
@@ -167,25 +99,7 @@ beforeAll(async () => {
   server = backend.server;
 }, 60_000);
 
-afterAll(async () => {
-  for (const name of roles) await deleteRole(name);
-  for (const ns of namespaces) removeNamespace(ns);
-}, 60_000);
-
-/**
- * The sandbox runs no controller manager, so a deleted namespace would stay
- * Terminating: empty it, delete it, and finalize it by hand.
- */
-function removeNamespace(ns: string) {
-  kubectl(['delete', 'serviceaccounts,resourcequotas', '--all', '-n', ns]);
-  kubectl(['delete', 'namespace', ns, '--wait=false', '--ignore-not-found']);
-  const current = JSON.parse(kubectl(['get', 'namespace', ns, '-o', 'json']));
-  current.spec.finalizers = [];
-  kubectl(
-    ['replace', '--raw', `/api/v1/namespaces/${ns}/finalize`, '-f', '-'],
-    JSON.stringify(current),
-  );
-}
+afterAll(() => scratch.cleanup(), 60_000);
 
 function body(ns: string, sa = 'apply-svc') {
   return {
@@ -214,7 +128,7 @@ function call(path: 'plan' | 'apply', b: object, user = OWNER) {
 }
 async function apply(b: object, user = OWNER) {
   const res = await call('apply', b, user);
-  if (res.body?.roleArn) roles.add(roleName(res.body.roleArn));
+  if (res.body?.roleArn) scratch.trackRole(res.body.roleArn);
   return res;
 }
 
@@ -341,7 +255,7 @@ describe('POST /provision/apply against the sandbox', () => {
     const planned = await call('plan', body(ns, 'blocked'));
     expect(planned.status).toBe(200);
     const name = roleName(planned.body.roleArn);
-    roles.add(name);
+    scratch.trackRole(name);
 
     const res = await apply(body(ns, 'blocked'));
     expect(res.status).toBe(500);

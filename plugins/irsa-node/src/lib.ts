@@ -6,9 +6,12 @@ import {
 } from '@backstage/backend-plugin-api';
 import type { CompoundEntityRef } from '@backstage/catalog-model';
 import type {
+  AuditEventPage,
   EntityBinding,
   EntityBindings,
   HealthStatus,
+  ProvisionRequest,
+  ProvisionResult,
   VerifyRequest,
 } from '@irsa-backstage/plugin-irsa-common';
 import { DefaultIrsaService } from './service/DefaultIrsaService';
@@ -19,8 +22,8 @@ import { DefaultIrsaService } from './service/DefaultIrsaService';
  * backend authorizes the original user, not the calling plugin.
  *
  * The methods are the routes of the backend's OpenAPI spec, with its
- * generated request and response types. Provisioning is not part of the API
- * yet, so it is not offered here.
+ * generated request and response types. Errors are `ResponseError`s carrying
+ * the backend's status and message (400 names the field, 403, 404, 409).
  *
  * @public
  */
@@ -45,6 +48,33 @@ export interface IrsaService {
     request: VerifyRequest,
     options: { credentials: BackstageCredentials },
   ): Promise<EntityBinding>;
+  /**
+   * `POST /provision/plan`: the changes provisioning would make, read from
+   * IAM and Kubernetes; writes nothing. Needs `irsa.binding.create` on the
+   * entity for the credentials, which must be a user's.
+   */
+  planProvisioning(
+    request: ProvisionRequest,
+    options: { credentials: BackstageCredentials },
+  ): Promise<ProvisionResult>;
+  /**
+   * `POST /provision/apply`: makes the planned changes (undoing what the run
+   * created when a step fails) and verifies the result; repeating it changes
+   * nothing. Needs `irsa.binding.create` on the entity for the credentials,
+   * which must be a user's.
+   */
+  applyProvisioning(
+    request: ProvisionRequest,
+    options: { credentials: BackstageCredentials },
+  ): Promise<ProvisionResult>;
+  /**
+   * `GET /audit`: provisioning runs, newest first; every run for holders of
+   * `irsa.inventory.read`, the runs for their own entities for owners.
+   */
+  listAuditEvents(
+    query: { entityRef?: string; limit?: number; cursor?: string },
+    options: { credentials: BackstageCredentials },
+  ): Promise<AuditEventPage>;
 }
 
 /**

@@ -11,15 +11,24 @@ describe('scaffolderModuleIrsa', () => {
         scaffolderPlugin,
         scaffolderModuleIrsa,
         catalogServiceMock.factory(),
-        mockServices.rootConfig.factory({ data: { backend: { baseUrl: 'http://localhost:7007' } } }),
+        mockServices.rootConfig.factory({
+          data: { backend: { baseUrl: 'http://localhost:7007' } },
+        }),
       ],
     });
     const res = await request(server).get('/api/scaffolder/v2/actions');
     expect(res.status).toBe(200);
-    const action = res.body.find((a: { id: string }) => a.id === 'aws:irsa:create');
+    const action = res.body.find(
+      (a: { id: string }) => a.id === 'aws:irsa:create',
+    );
     expect(action).toBeDefined();
     expect(action.schema.input.required).toEqual(
-      expect.arrayContaining(['entityRef', 'cluster', 'namespace', 'serviceAccount']),
+      expect.arrayContaining([
+        'entityRef',
+        'cluster',
+        'namespace',
+        'serviceAccount',
+      ]),
     );
     expect(action.examples).toHaveLength(1);
   });

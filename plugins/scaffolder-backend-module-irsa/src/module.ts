@@ -1,10 +1,11 @@
 import { createBackendModule } from '@backstage/backend-plugin-api';
 import { scaffolderActionsExtensionPoint } from '@backstage/plugin-scaffolder-node';
+import { irsaServiceRef } from '@irsa-backstage/plugin-irsa-node';
 import { createIrsaCreateAction } from './actions/irsaCreate';
 
 /**
- * Adds the IRSA actions to the scaffolder: `aws:irsa:create`, which is not
- * available yet (it fails with a clear error; see the package README).
+ * Adds the IRSA actions to the scaffolder: `aws:irsa:create`, which asks the
+ * IRSA backend to provision as the user who runs the template.
  *
  * @public
  */
@@ -15,9 +16,10 @@ export const scaffolderModuleIrsa = createBackendModule({
     registerInit({
       deps: {
         scaffolderActions: scaffolderActionsExtensionPoint,
+        irsa: irsaServiceRef,
       },
-      async init({ scaffolderActions }) {
-        scaffolderActions.addActions(createIrsaCreateAction());
+      async init({ scaffolderActions, irsa }) {
+        scaffolderActions.addActions(createIrsaCreateAction({ irsa }));
       },
     });
   },

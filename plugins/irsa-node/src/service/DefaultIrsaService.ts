@@ -7,9 +7,12 @@ import { CompoundEntityRef, parseEntityRef } from '@backstage/catalog-model';
 import { ResponseError } from '@backstage/errors';
 import {
   IrsaBackendClient,
+  type AuditEventPage,
   type EntityBinding,
   type EntityBindings,
   type HealthStatus,
+  type ProvisionRequest,
+  type ProvisionResult,
   type TypedResponse,
   type VerifyRequest,
 } from '@irsa-backstage/plugin-irsa-common';
@@ -61,6 +64,42 @@ export class DefaultIrsaService implements IrsaService {
     return body(
       await this.client.verifyBinding(
         { body: request },
+        { token: await this.tokenFor(options.credentials) },
+      ),
+    );
+  }
+
+  async planProvisioning(
+    request: ProvisionRequest,
+    options: { credentials: BackstageCredentials },
+  ): Promise<ProvisionResult> {
+    return body(
+      await this.client.planProvisioning(
+        { body: request },
+        { token: await this.tokenFor(options.credentials) },
+      ),
+    );
+  }
+
+  async applyProvisioning(
+    request: ProvisionRequest,
+    options: { credentials: BackstageCredentials },
+  ): Promise<ProvisionResult> {
+    return body(
+      await this.client.applyProvisioning(
+        { body: request },
+        { token: await this.tokenFor(options.credentials) },
+      ),
+    );
+  }
+
+  async listAuditEvents(
+    query: { entityRef?: string; limit?: number; cursor?: string },
+    options: { credentials: BackstageCredentials },
+  ): Promise<AuditEventPage> {
+    return body(
+      await this.client.listAuditEvents(
+        { query },
         { token: await this.tokenFor(options.credentials) },
       ),
     );

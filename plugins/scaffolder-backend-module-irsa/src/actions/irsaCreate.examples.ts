@@ -3,7 +3,8 @@ import yaml from 'yaml';
 
 export const examples: TemplateExample[] = [
   {
-    description: 'A read-only S3 role for a new service account of the component',
+    description:
+      'A read-only S3 role for a new service account of the component',
     example: yaml.stringify({
       steps: [
         {
@@ -15,7 +16,9 @@ export const examples: TemplateExample[] = [
             cluster: 'demo-east',
             namespace: 'payments',
             serviceAccount: 'payments-reporter',
-            managedPolicyArns: ['arn:aws:iam::aws:policy/AmazonS3ReadOnlyAccess'],
+            managedPolicyArns: [
+              'arn:aws:iam::aws:policy/AmazonS3ReadOnlyAccess',
+            ],
           },
         },
       ],

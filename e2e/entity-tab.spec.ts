@@ -1,29 +1,9 @@
-import { expect, Page, test } from '@playwright/test';
+import { expect, test } from '@playwright/test';
+import { openIrsaTab, signInAsGuest } from './helpers';
 
-async function signInAsGuest(page: Page) {
-  await page.goto('/');
-  const enter = page.getByRole('button', { name: 'Enter' });
-  await expect(enter).toBeVisible();
-  await enter.click();
-}
-
-async function openIrsaTab(page: Page, component: string) {
-  // The catalog is the landing page; the demo components come from catalog-info.yaml.
-  // It lists the guest's own components first: list all of them, other teams' included.
-  await page.getByRole('menuitem', { name: /^All \d+$/ }).click();
-  const link = page.getByRole('link', { name: component, exact: true });
-  await expect(link).toBeVisible();
-  await link.click();
-  await expect(page).toHaveURL(new RegExp(`/catalog/default/component/${component}$`));
-  const tab = page
-    .getByRole('navigation', { name: 'Content navigation' })
-    .getByRole('link', { name: 'IRSA', exact: true });
-  await expect(tab).toBeVisible();
-  await tab.click();
-  await expect(page).toHaveURL(new RegExp(`/catalog/default/component/${component}/irsa$`));
-}
-
-test('a guest signs in, opens a demo component and sees its IRSA tab', async ({ page }) => {
+test('a guest signs in, opens a demo component and sees its IRSA tab', async ({
+  page,
+}) => {
   await signInAsGuest(page);
   await openIrsaTab(page, 'payments-api');
 
@@ -42,27 +22,47 @@ test('a guest signs in, opens a demo component and sees its IRSA tab', async ({ 
 
   // Discovery: the seeded service account, its role in moto, and a positive verdict.
   const binding = page.getByTestId('irsa-binding-payments-payments-api');
-  await expect(binding).toContainText('arn:aws:iam::123456789012:role/irsa-demo-payments-api');
-  await expect(binding.getByTestId('irsa-verdict')).toHaveText(/^Pods can assume this role/);
+  await expect(binding).toContainText(
+    'arn:aws:iam::123456789012:role/irsa-demo-payments-api',
+  );
+  await expect(binding.getByTestId('irsa-verdict')).toHaveText(
+    /^Pods can assume this role/,
+  );
 
-  await page.screenshot({ path: 'e2e-screenshots/irsa-entity-tab.png', fullPage: true });
+  await page.screenshot({
+    path: 'e2e-screenshots/irsa-entity-tab.png',
+    fullPage: true,
+  });
 });
 
-test('the tab explains why orders-worker cannot assume its role and offers the fix', async ({ page }) => {
+test('the tab explains why orders-worker cannot assume its role and offers the fix', async ({
+  page,
+}) => {
   await signInAsGuest(page);
   await openIrsaTab(page, 'orders-worker');
 
   const binding = page.getByTestId('irsa-binding-orders-orders-worker');
-  await expect(binding.getByTestId('irsa-verdict')).toHaveText(/^Pods cannot assume this role/);
+  await expect(binding.getByTestId('irsa-verdict')).toHaveText(
+    /^Pods cannot assume this role/,
+  );
   const finding = binding.getByTestId('irsa-finding-TRUST_SUB_MISMATCH');
-  await expect(finding).toContainText('system:serviceaccount:orders:orders-worker');
+  await expect(finding).toContainText(
+    'system:serviceaccount:orders:orders-worker',
+  );
   // the corrected trust policy names the right namespace
-  await expect(binding).toContainText('"system:serviceaccount:orders:orders-worker"');
+  await expect(binding).toContainText(
+    '"system:serviceaccount:orders:orders-worker"',
+  );
 
-  await page.screenshot({ path: 'e2e-screenshots/irsa-denied-verdict.png', fullPage: true });
+  await page.screenshot({
+    path: 'e2e-screenshots/irsa-denied-verdict.png',
+    fullPage: true,
+  });
 });
 
-test('billing-exporter shows the misspelt role annotation key and the right one', async ({ page }) => {
+test('billing-exporter shows the misspelt role annotation key and the right one', async ({
+  page,
+}) => {
   await signInAsGuest(page);
   await openIrsaTab(page, 'billing-exporter');
 
@@ -72,5 +72,8 @@ test('billing-exporter shows the misspelt role annotation key and the right one'
   await expect(finding).toContainText('eks.amazonaws.com/role-arn');
   await expect(binding.getByTestId('irsa-severity-high').first()).toBeVisible();
 
-  await page.screenshot({ path: 'e2e-screenshots/irsa-annotation-key-typo.png', fullPage: true });
+  await page.screenshot({
+    path: 'e2e-screenshots/irsa-annotation-key-typo.png',
+    fullPage: true,
+  });
 });

@@ -1,6 +1,7 @@
 /**
- * Common types, permissions and the pure trust / permission analysis of the
- * IRSA plugin. Isomorphic: no Node-only APIs, the frontend imports it too.
+ * Common types, permissions, and the pure trust / permission analysis and
+ * permission simulator of the IRSA plugin. Isomorphic: no Node-only APIs, the
+ * frontend imports it too.
  *
  * @packageDocumentation
  */
@@ -94,6 +95,24 @@ export type {
   PermissionPolicyInput,
 } from './permissions-analysis/analyzePermissions';
 export type { AccessLevel } from './permissions-analysis/accessLevels';
+
+export {
+  simulatePermission,
+  validateSimulationInput,
+} from './simulate/simulatePermission';
+export { SimulationInputError } from './simulate/types';
+export type {
+  SimulatePermissionInput,
+  SimulatePermissionResult,
+  SimulationBoundaryInput,
+  SimulationContext,
+  SimulationDecision,
+  SimulationInputProblem,
+  SimulationPolicyInput,
+  SimulationPolicyRef,
+  SimulationReason,
+  SimulationStatementRef,
+} from './simulate/types';
 
 export { analyzeServiceAccount } from './discovery/analyzeServiceAccount';
 export type {

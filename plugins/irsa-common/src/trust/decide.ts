@@ -9,17 +9,16 @@
  * known here: an Allow conditioned on them is assumed to apply, a Deny is
  * not, so `allowed` never hides a refusal the policy makes certain.
  */
-import {
-  compareConditionTokens,
-  evaluateConditionEntry,
-  isEqualsOperator,
-} from '../policy/conditions';
 import type {
   ParsedCondition,
   ParsedPrincipal,
   ParsedStatement,
 } from '../policy/parse';
-import { substituteVariables } from '../policy/variables';
+import {
+  conditionOutcome,
+  ConditionOutcome,
+  statementCoversAction,
+} from '../policy/statementMatch';
 import type { WildcardCompiler } from '../policy/wildcard';
 import { WEB_IDENTITY_ACTION } from './canonical';
 import { parseOidcProviderArn } from './issuer';
@@ -36,7 +35,7 @@ export interface ConditionResult {
   condition: ParsedCondition;
   kind: ConditionKeyKind;
   actual?: string[];
-  outcome: 'matched' | 'not-matched' | 'unknown';
+  outcome: ConditionOutcome;
 }
 
 /** How one statement fared. */
@@ -113,10 +112,7 @@ export function actionMatches(
   statement: ParsedStatement,
   compile: WildcardCompiler,
 ): boolean {
-  const hit = statement.actions.some(pattern =>
-    compile(pattern, true)(WEB_IDENTITY_ACTION_LOWER),
-  );
-  return statement.actionElement === 'Action' ? hit : !hit;
+  return statementCoversAction(statement, WEB_IDENTITY_ACTION_LOWER, compile);
 }
 
 function evaluateCondition(
@@ -128,54 +124,18 @@ function evaluateCondition(
     return { condition, kind, outcome: 'unknown' };
   }
   const actual = requestValuesFor(kind, context);
-  if (condition.usesVariables) {
-    const outcome = outcomeWithVariables(condition, actual, context);
-    return { condition, kind, actual, outcome };
-  }
-  const matched = evaluateConditionEntry(
-    condition.operator,
-    condition.values,
-    actual,
-    undefined,
-    context.cache.matcher,
-  );
-  return {
+  // A resolver only for the few conditions with variables: this runs for
+  // every condition of every verdict.
+  const resolve = condition.usesVariables
+    ? variableResolver(context.issuerLower, context)
+    : undefined;
+  const outcome = conditionOutcome(
     condition,
-    kind,
     actual,
-    outcome: matched ? 'matched' : 'not-matched',
-  };
-}
-
-/**
- * The outcome of an entry whose values use policy variables. A value with an
- * unknown variable may or may not match: the entry is evaluated both ways,
- * and known only when they agree (each value's match moves the result one
- * way only).
- */
-function outcomeWithVariables(
-  condition: ParsedCondition,
-  actual: string[] | undefined,
-  context: TrustContext,
-): ConditionResult['outcome'] {
-  const { operator, values } = condition;
-  const resolve = variableResolver(context.issuerLower, context);
-  const wildcards = !isEqualsOperator(operator.base);
-  const substituted = values.map(v =>
-    substituteVariables(v, resolve, wildcards),
+    context.cache.matcher,
+    resolve,
   );
-  const evaluate = (assumeUnknownMatches: boolean) =>
-    evaluateConditionEntry(operator, values, actual, requestValue =>
-      substituted.some(
-        s =>
-          s !== undefined &&
-          (assumeUnknownMatches || !s.unknown) &&
-          compareConditionTokens(operator.base, requestValue, s.tokens),
-      ),
-    );
-  const possibly = evaluate(true);
-  if (possibly !== evaluate(false)) return 'unknown';
-  return possibly ? 'matched' : 'not-matched';
+  return { condition, kind, actual, outcome };
 }
 
 /** Evaluates every part of one statement against the request. */

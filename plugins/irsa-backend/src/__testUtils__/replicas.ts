@@ -30,11 +30,13 @@ export function databasePrefix(): string {
 
 /**
  * Starts one replica and waits until it answers /api/irsa/health. `appConfig` is merged under
- * the backend's own keys (port, base URL, PostgreSQL connection and prefix).
+ * the backend's own keys (port, base URL, and the database: the shared PostgreSQL with the
+ * given prefix, or `database` as given, e.g. an in-memory SQLite for a single process).
  */
 export async function startReplica(options: {
-  postgres: string;
-  prefix: string;
+  postgres?: string;
+  prefix?: string;
+  database?: Record<string, unknown>;
   appConfig: Record<string, unknown>;
   entities: object[];
   timeoutMs?: number;
@@ -46,7 +48,7 @@ export async function startReplica(options: {
     backend: {
       baseUrl,
       listen: { host: '127.0.0.1', port },
-      database: {
+      database: options.database ?? {
         client: 'pg',
         connection: options.postgres,
         prefix: options.prefix,

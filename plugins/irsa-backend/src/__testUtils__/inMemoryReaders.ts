@@ -81,6 +81,16 @@ export class InMemoryIamReader extends RecordingReader implements IamReader {
     return this.read('listOidcProviders', accountId, () => this.estate.oidcProviders?.[accountId] ?? []);
   }
 
+  readTrustPolicy({ arn }: RoleRef) {
+    return this.read('readTrustPolicy', arn, () => this.estate.roles?.find(r => r.arn === arn)?.trustPolicy);
+  }
+
+  readOidcProvider(accountId: string, arn: string) {
+    return this.read('readOidcProvider', arn, () =>
+      this.estate.oidcProviders?.[accountId]?.find(p => p.arn === arn),
+    );
+  }
+
   readClusterIssuer({ accountId, region, eksClusterName }: EksClusterRef) {
     const key = `${accountId}/${region}/${eksClusterName}`;
     return this.read('readClusterIssuer', key, () => {

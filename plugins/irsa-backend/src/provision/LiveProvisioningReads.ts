@@ -1,3 +1,4 @@
+import { buildOidcProviderArn } from '@irsa-backstage/plugin-irsa-common';
 import { ClusterConfig } from '../service/config';
 import { ClusterService } from '../service/ClusterService';
 import { IamReader, RoleRef } from '../service/IamReader';
@@ -24,12 +25,25 @@ export class LiveProvisioningReads implements ProvisioningReads {
     return this.clusters.getIssuer(cluster);
   }
 
-  oidcProviders(accountId: string) {
-    return this.iam.listOidcProviders(accountId);
+  /**
+   * One call in the usual case: the provider at the ARN IAM derives from the
+   * issuer. Only when there is none there (a provider not created yet, or
+   * registered under another spelling of the URL) are all of them listed.
+   */
+  async oidcProviders(accountId: string, issuer: string) {
+    const provider = await this.iam.readOidcProvider(
+      accountId,
+      buildOidcProviderArn(accountId, issuer),
+    );
+    return provider ? [provider] : this.iam.listOidcProviders(accountId);
   }
 
   role(role: RoleRef) {
     return this.iam.readRole(role);
+  }
+
+  trustPolicy(role: RoleRef) {
+    return this.iam.readTrustPolicy(role);
   }
 
   async namespaceExists(cluster: ClusterConfig, namespace: string) {

@@ -48,6 +48,7 @@ function world(initial: { roles?: RoleDetails[]; namespaces?: string[] }) {
     issuer: async () => EAST_ISSUER,
     oidcProviders: async () => estate.oidcProviders![ACCOUNT],
     role: async ({ roleName }) => roles.get(roleName),
+    trustPolicy: async ({ roleName }) => roles.get(roleName)?.trustPolicy,
     namespaceExists: async (_c, ns) => namespaces.has(ns),
     serviceAccount: async () => undefined,
   };

@@ -228,19 +228,19 @@ export class ProvisionExecutor {
 
       // 5. Verify against the role as it now is.
       current = `verify the trust of ${request.roleArn}`;
-      const [after, providers] = await Promise.all([
-        this.reads.role({
+      const [trustPolicy, providers] = await Promise.all([
+        this.reads.trustPolicy({
           arn: request.roleArn,
           accountId: cluster.accountId,
           roleName: request.roleName,
         }),
-        this.reads.oidcProviders(cluster.accountId),
+        this.reads.oidcProviders(cluster.accountId, plan.issuer),
       ]);
-      if (!after) {
+      if (trustPolicy === undefined) {
         throw new Error(`Role ${request.roleArn} cannot be read back`);
       }
       const verdict = analyzeTrust({
-        trustPolicy: after.trustPolicy,
+        trustPolicy,
         roleArn: request.roleArn,
         serviceAccount: { namespace, name, audience: request.audience },
         oidcIssuer: plan.issuer,

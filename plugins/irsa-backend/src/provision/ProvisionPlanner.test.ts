@@ -32,6 +32,8 @@ function reads(state: {
     oidcProviders: async () =>
       state.providers === false ? [] : estate.oidcProviders![ACCOUNT],
     role: async ({ roleName }) => state.roles?.find(r => r.name === roleName),
+    trustPolicy: async ({ roleName }) =>
+      state.roles?.find(r => r.name === roleName)?.trustPolicy,
     namespaceExists: async (_c, ns) =>
       (state.namespaces ?? ['payments']).includes(ns),
     serviceAccount: async (_c, { namespace, name }) =>

@@ -35,8 +35,11 @@ export const KUBERNETES_ID_LABEL = 'backstage.io/kubernetes-id';
 /** What planning reads; every read is fresh (no cache may hide a change). */
 export interface ProvisioningReads {
   issuer(cluster: ClusterConfig): Promise<string>;
-  oidcProviders(accountId: string): Promise<OidcProvider[]>;
+  /** The account's OIDC providers that may be the issuer's (at least its own, when it exists). */
+  oidcProviders(accountId: string, issuer: string): Promise<OidcProvider[]>;
   role(role: RoleRef): Promise<RoleDetails | undefined>;
+  /** The role's trust policy only: what verifying an apply needs. */
+  trustPolicy(role: RoleRef): Promise<string | undefined>;
   namespaceExists(cluster: ClusterConfig, namespace: string): Promise<boolean>;
   serviceAccount(
     cluster: ClusterConfig,
@@ -86,10 +89,10 @@ export class ProvisionPlanner {
     const changes: ProvisionChange[] = [];
     const saRef = `${cluster.name}/${namespace}/${name}`;
 
-    // Reads, all at once.
-    const [issuer, providers, role, namespaceExists] = await Promise.all([
-      this.reads.issuer(cluster),
-      this.reads.oidcProviders(cluster.accountId),
+    // Reads, all at once (the issuer is cached per cluster).
+    const issuer = await this.reads.issuer(cluster);
+    const [providers, role, namespaceExists] = await Promise.all([
+      this.reads.oidcProviders(cluster.accountId, issuer),
       this.reads.role({ arn: roleArn, accountId: cluster.accountId, roleName }),
       this.reads.namespaceExists(cluster, namespace),
     ]);

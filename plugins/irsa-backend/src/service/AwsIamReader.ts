@@ -66,6 +66,32 @@ export class AwsIamReader implements IamReader {
     );
   }
 
+  async readTrustPolicy({ accountId, roleName }: RoleRef): Promise<string | undefined> {
+    const iam = await this.aws.iam(accountId);
+    try {
+      const { Role } = await iam.send(new GetRoleCommand({ RoleName: roleName }));
+      return Role?.AssumeRolePolicyDocument;
+    } catch (e) {
+      if (e instanceof NoSuchEntityException) return undefined;
+      throw e;
+    }
+  }
+
+  async readOidcProvider(accountId: string, arn: string): Promise<OidcProvider | undefined> {
+    const iam = await this.aws.iam(accountId);
+    try {
+      const provider = await iam.send(
+        new GetOpenIDConnectProviderCommand({ OpenIDConnectProviderArn: arn }),
+      );
+      return { arn, clientIds: provider.ClientIDList ?? [] };
+    } catch (e) {
+      if ((e as Error)?.name === 'NoSuchEntityException' || (e as Error)?.name === 'NoSuchEntity') {
+        return undefined;
+      }
+      throw e;
+    }
+  }
+
   async readClusterIssuer({ accountId, region, eksClusterName }: EksClusterRef): Promise<string | undefined> {
     const eks = await this.aws.eks(accountId, region);
     const res = await eks.send(new DescribeClusterCommand({ name: eksClusterName }));

@@ -26,8 +26,14 @@ export interface IamReader {
    */
   readRole(role: RoleRef): Promise<RoleDetails | undefined>;
 
+  /** Only the role's trust policy (one call); `undefined` when the role does not exist. */
+  readTrustPolicy(role: RoleRef): Promise<string | undefined>;
+
   /** The IAM OIDC providers of an account, with their client IDs (audiences). */
   listOidcProviders(accountId: string): Promise<OidcProvider[]>;
+
+  /** One IAM OIDC provider by ARN; `undefined` when the account has none there. */
+  readOidcProvider(accountId: string, arn: string): Promise<OidcProvider | undefined>;
 
   /** The OIDC issuer URL of an EKS cluster; `undefined` when EKS reports none. */
   readClusterIssuer(cluster: EksClusterRef): Promise<string | undefined>;

@@ -48,7 +48,10 @@ function world(initial: { roles?: RoleDetails[]; namespaces?: string[] }) {
     issuer: async () => EAST_ISSUER,
     oidcProviders: async () => estate.oidcProviders![ACCOUNT],
     role: async ({ roleName }) => roles.get(roleName),
-    trustPolicy: async ({ roleName }) => roles.get(roleName)?.trustPolicy,
+    trustPolicy: async ({ roleName }) => {
+      if (failAt.has('readTrustPolicy')) throw new Error('GetRole throttled');
+      return roles.get(roleName)?.trustPolicy;
+    },
     namespaceExists: async (_c, ns) => namespaces.has(ns),
     serviceAccount: async () => undefined,
   };
@@ -108,9 +111,6 @@ function world(initial: { roles?: RoleDetails[]; namespaces?: string[] }) {
       serviceAccounts.add(`${sa.namespace}/${sa.name}`);
     }),
     patchServiceAccount: write('patchServiceAccount', () => {}),
-    deleteServiceAccount: write('deleteServiceAccount', sa => {
-      serviceAccounts.delete(`${sa.namespace}/${sa.name}`);
-    }),
   };
   return {
     roles,
@@ -155,6 +155,19 @@ describe('ProvisionExecutor', () => {
       'failed at "create service account demo-east/payments/payments-api": createServiceAccount refused',
     );
     expect(w.roles.size).toBe(0);
+  });
+
+  it('undoes nothing when only the verification fails: every write was made, and it says so', async () => {
+    const w = world({});
+    w.failAt('readTrustPolicy');
+    const error = await w.run().catch(e => e);
+    expect(error).toBeInstanceOf(ProvisionApplyError);
+    expect(error.undone).toEqual([]);
+    expect(error.message).toMatch(
+      /^Provisioned \(create arn:.*\), but verifying the trust of arn:aws:iam::\d+:role\/irsa-payments-api failed: GetRole throttled\. Nothing was undone/,
+    );
+    expect(w.roles.size).toBe(1);
+    expect(w.serviceAccounts.has('payments/payments-api')).toBe(true);
   });
 
   it('deletes a namespace it created, not one that existed', async () => {

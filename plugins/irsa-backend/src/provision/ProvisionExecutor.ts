@@ -46,11 +46,72 @@ function errorMessage(e: unknown): string {
 }
 
 /**
+ * What one run wrote, in order, with how to undo each write that created
+ * something; undoes them in reverse when a later write fails.
+ */
+class UndoLog {
+  private readonly done: Step[] = [];
+  private current = '';
+
+  /** Runs a write; `undo` only for writes that created what did not exist. */
+  async step(
+    description: string,
+    write: () => Promise<unknown>,
+    undo?: () => Promise<void>,
+  ): Promise<void> {
+    this.current = description;
+    await write();
+    this.done.push({ description, undo });
+  }
+
+  /** Undoes what this run created, newest first, and throws what happened. */
+  async rollback(error: unknown): Promise<never> {
+    if (this.done.length === 0) throw error;
+    const undone: string[] = [];
+    const notUndone: string[] = [];
+    for (const s of [...this.done].reverse()) {
+      if (!s.undo) {
+        notUndone.push(`${s.description} (it changed what existed before)`);
+        continue;
+      }
+      try {
+        await s.undo();
+        undone.push(s.description);
+      } catch (u) {
+        notUndone.push(`${s.description} (undo failed: ${errorMessage(u)})`);
+      }
+    }
+    throw new ProvisionApplyError(
+      `Provisioning failed at "${this.current}": ${errorMessage(
+        error,
+      )}. Undone, in reverse: ${undone.length ? undone.join('; ') : 'nothing'}${
+        notUndone.length ? `. Not undone: ${notUndone.join('; ')}` : ''
+      }`,
+      this.current,
+      undone,
+      notUndone,
+      error,
+    );
+  }
+}
+
+type Run = {
+  request: ValidatedProvisionRequest;
+  plan: ProvisionPlan;
+  role: RoleTarget;
+  log: UndoLog;
+  has: (target: string, action?: string) => boolean;
+};
+
+/**
  * Executes a plan in its order (OIDC provider, role, policies, namespace,
  * service account), then reads the role back and analyses its trust. Keeps a
- * list of what this run created; when a step fails it undoes that list in
+ * list of what this run created; when a write fails it undoes that list in
  * reverse — only what this run created, never what existed before — and
  * throws a {@link ProvisionApplyError} saying what failed and what was undone.
+ * The service account is the last write, so no undo ever has to delete one
+ * that a later step refused; a failed verification undoes nothing (every
+ * write succeeded) and says so.
  */
 export class ProvisionExecutor {
   constructor(
@@ -62,172 +123,185 @@ export class ProvisionExecutor {
     request: ValidatedProvisionRequest,
     plan: ProvisionPlan,
   ): Promise<ProvisionResult> {
-    const { cluster, namespace, serviceAccount: name } = request;
     const changes = plan.result.changes;
-    const has = (target: string, action?: string) =>
-      changes.some(
-        c =>
-          c.target === target && (action === undefined || c.action === action),
-      );
-    const role: RoleTarget = {
-      accountId: cluster.accountId,
-      roleName: request.roleName,
+    const run: Run = {
+      request,
+      plan,
+      role: {
+        accountId: request.cluster.accountId,
+        roleName: request.roleName,
+      },
+      log: new UndoLog(),
+      has: (target, action) =>
+        changes.some(
+          c =>
+            c.target === target &&
+            (action === undefined || c.action === action),
+        ),
     };
-    const sa = { cluster, namespace, name };
-    const done: Step[] = [];
-    let current = '';
-    const step = async (
-      description: string,
-      write: () => Promise<unknown>,
-      undo?: () => Promise<void>,
-    ) => {
-      current = description;
-      await write();
-      done.push({ description, undo });
-    };
-
     try {
-      // 1. The OIDC provider, when planned.
-      if (has('oidc-provider', 'create')) {
-        let arn = plan.oidcProviderArn;
-        await step(
-          `create OIDC provider ${plan.oidcProviderArn}`,
-          async () => {
-            arn = await this.writes.createOidcProvider(
-              cluster.accountId,
-              `https://${normalizeIssuer(plan.issuer)}`,
-              request.audience,
-            );
-          },
-          () => this.writes.deleteOidcProvider(cluster.accountId, arn),
-        );
-      }
+      await this.writeOidcProvider(run);
+      await (plan.role ? this.updateRole(run) : this.createRole(run));
+      await this.writeKubernetes(run);
+    } catch (e) {
+      return run.log.rollback(e);
+    }
+    return this.verify(run);
+  }
 
-      // 2. and 3. The role and its policies.
-      if (!plan.role) {
-        await step(
-          `create role ${request.roleArn}`,
-          () =>
-            this.writes.createRole(role, {
-              path: request.rolePath,
-              trustPolicy: plan.trustPolicy,
-              permissionsBoundaryArn: request.permissionsBoundaryArn,
-              tags: request.tags,
-            }),
-          () => this.writes.deleteRole(role),
+  private async writeOidcProvider({ request, plan, log, has }: Run) {
+    if (!has('oidc-provider', 'create')) return;
+    const { accountId } = request.cluster;
+    let arn = plan.oidcProviderArn;
+    await log.step(
+      `create OIDC provider ${plan.oidcProviderArn}`,
+      async () => {
+        arn = await this.writes.createOidcProvider(
+          accountId,
+          `https://${normalizeIssuer(plan.issuer)}`,
+          request.audience,
         );
-        for (const arn of request.managedPolicyArns) {
-          await step(
-            `attach ${arn}`,
-            () => this.writes.attachPolicy(role, arn),
-            () => this.writes.detachPolicy(role, arn),
-          );
-        }
-        if (request.inlinePolicy) {
-          const doc = request.inlinePolicy;
-          await step(
-            `put inline policy ${INLINE_POLICY_NAME}`,
-            () => this.writes.putInlinePolicy(role, INLINE_POLICY_NAME, doc),
-            () => this.writes.deleteInlinePolicy(role, INLINE_POLICY_NAME),
-          );
-        }
-      } else {
-        const existing = plan.role;
-        const tags = existing.tags ?? {};
-        const wrongTags = Object.fromEntries(
-          Object.entries(request.tags).filter(([k, v]) => tags[k] !== v),
-        );
-        // Changes to a role that existed are not undone: its former state is not ours to restore blindly.
-        if (Object.keys(wrongTags).length > 0) {
-          await step(`tag role ${request.roleArn}`, () =>
-            this.writes.tagRole(role, wrongTags),
-          );
-        }
-        const boundary = request.permissionsBoundaryArn;
-        if (boundary && existing.permissionsBoundaryArn !== boundary) {
-          await step(`set permissions boundary ${boundary}`, () =>
-            this.writes.putPermissionsBoundary(role, boundary),
-          );
-        }
-        if (has('trust-policy', 'update')) {
-          await step(`update the trust policy of ${request.roleArn}`, () =>
-            this.writes.updateTrustPolicy(role, plan.trustPolicy),
-          );
-        }
-        const attached = (existing.attachedPolicies ?? []).map(p => p.arn);
-        for (const arn of request.managedPolicyArns.filter(
-          a => !attached.includes(a),
-        )) {
-          await step(
-            `attach ${arn}`,
-            () => this.writes.attachPolicy(role, arn),
-            () => this.writes.detachPolicy(role, arn),
-          );
-        }
-        if (request.exclusive) {
-          for (const arn of attached.filter(
-            a => !request.managedPolicyArns.includes(a),
-          )) {
-            await step(`detach ${arn}`, () =>
-              this.writes.detachPolicy(role, arn),
-            );
-          }
-        }
-        const inline = existing.inlinePolicies ?? [];
-        const ours = inline.find(p => p.name === INLINE_POLICY_NAME);
-        if (request.inlinePolicy && has('inline-policy', 'put')) {
-          const doc = request.inlinePolicy;
-          await step(
-            `${ours ? 'replace' : 'put'} inline policy ${INLINE_POLICY_NAME}`,
-            () => this.writes.putInlinePolicy(role, INLINE_POLICY_NAME, doc),
-            ours
-              ? undefined
-              : () => this.writes.deleteInlinePolicy(role, INLINE_POLICY_NAME),
-          );
-        }
-        if (request.exclusive) {
-          for (const p of inline.filter(
-            i => i.name !== INLINE_POLICY_NAME || !request.inlinePolicy,
-          )) {
-            await step(`delete inline policy ${p.name}`, () =>
-              this.writes.deleteInlinePolicy(role, p.name),
-            );
-          }
-        }
-      }
+      },
+      () => this.writes.deleteOidcProvider(accountId, arn),
+    );
+  }
 
-      // 4. The namespace and the service account.
-      if (has('namespace', 'create')) {
-        await step(
-          `create namespace ${namespace}`,
-          () => this.writes.createNamespace(cluster, namespace),
-          () => this.writes.deleteNamespace(cluster, namespace),
-        );
-      }
-      const saRef = `${cluster.name}/${namespace}/${name}`;
-      if (has('service-account', 'create')) {
-        await step(
-          `create service account ${saRef}`,
-          () =>
-            this.writes.createServiceAccount(
-              sa,
-              plan.serviceAccountAnnotations,
-              plan.serviceAccountLabels,
-            ),
-          () => this.writes.deleteServiceAccount(sa),
-        );
-      } else if (has('service-account', 'annotate')) {
-        await step(`annotate service account ${saRef}`, () =>
-          this.writes.patchServiceAccount(
-            sa,
-            plan.serviceAccountAnnotations,
-            plan.serviceAccountLabels,
-          ),
-        );
-      }
+  private async createRole({ request, plan, role, log }: Run) {
+    await log.step(
+      `create role ${request.roleArn}`,
+      () =>
+        this.writes.createRole(role, {
+          path: request.rolePath,
+          trustPolicy: plan.trustPolicy,
+          permissionsBoundaryArn: request.permissionsBoundaryArn,
+          tags: request.tags,
+        }),
+      () => this.writes.deleteRole(role),
+    );
+    for (const arn of request.managedPolicyArns) {
+      await this.attach(log, role, arn);
+    }
+    if (request.inlinePolicy) {
+      const doc = request.inlinePolicy;
+      await log.step(
+        `put inline policy ${INLINE_POLICY_NAME}`,
+        () => this.writes.putInlinePolicy(role, INLINE_POLICY_NAME, doc),
+        () => this.writes.deleteInlinePolicy(role, INLINE_POLICY_NAME),
+      );
+    }
+  }
 
-      // 5. Verify against the role as it now is.
-      current = `verify the trust of ${request.roleArn}`;
+  private attach(log: UndoLog, role: RoleTarget, arn: string) {
+    return log.step(
+      `attach ${arn}`,
+      () => this.writes.attachPolicy(role, arn),
+      () => this.writes.detachPolicy(role, arn),
+    );
+  }
+
+  /** Changes to a role that existed are not undone: its former state is not ours to restore blindly. */
+  private async updateRole(run: Run) {
+    const { request, plan, role, log, has } = run;
+    const existing = plan.role!;
+    const tags = existing.tags ?? {};
+    const wrongTags = Object.fromEntries(
+      Object.entries(request.tags).filter(([k, v]) => tags[k] !== v),
+    );
+    if (Object.keys(wrongTags).length > 0) {
+      await log.step(`tag role ${request.roleArn}`, () =>
+        this.writes.tagRole(role, wrongTags),
+      );
+    }
+    const boundary = request.permissionsBoundaryArn;
+    if (boundary && existing.permissionsBoundaryArn !== boundary) {
+      await log.step(`set permissions boundary ${boundary}`, () =>
+        this.writes.putPermissionsBoundary(role, boundary),
+      );
+    }
+    if (has('trust-policy', 'update')) {
+      await log.step(`update the trust policy of ${request.roleArn}`, () =>
+        this.writes.updateTrustPolicy(role, plan.trustPolicy),
+      );
+    }
+    await this.updateManagedPolicies(run);
+    await this.updateInlinePolicies(run);
+  }
+
+  private async updateManagedPolicies({ request, plan, role, log }: Run) {
+    const attached = (plan.role!.attachedPolicies ?? []).map(p => p.arn);
+    for (const arn of request.managedPolicyArns.filter(
+      a => !attached.includes(a),
+    )) {
+      await this.attach(log, role, arn);
+    }
+    if (!request.exclusive) return;
+    for (const arn of attached.filter(
+      a => !request.managedPolicyArns.includes(a),
+    )) {
+      await log.step(`detach ${arn}`, () =>
+        this.writes.detachPolicy(role, arn),
+      );
+    }
+  }
+
+  private async updateInlinePolicies({ request, plan, role, log, has }: Run) {
+    const inline = plan.role!.inlinePolicies ?? [];
+    const ours = inline.find(p => p.name === INLINE_POLICY_NAME);
+    if (request.inlinePolicy && has('inline-policy', 'put')) {
+      const doc = request.inlinePolicy;
+      await log.step(
+        `${ours ? 'replace' : 'put'} inline policy ${INLINE_POLICY_NAME}`,
+        () => this.writes.putInlinePolicy(role, INLINE_POLICY_NAME, doc),
+        ours
+          ? undefined
+          : () => this.writes.deleteInlinePolicy(role, INLINE_POLICY_NAME),
+      );
+    }
+    if (!request.exclusive) return;
+    for (const p of inline.filter(
+      i => i.name !== INLINE_POLICY_NAME || !request.inlinePolicy,
+    )) {
+      await log.step(`delete inline policy ${p.name}`, () =>
+        this.writes.deleteInlinePolicy(role, p.name),
+      );
+    }
+  }
+
+  /** The namespace (when asked for), then the service account: the last write. */
+  private async writeKubernetes({ request, plan, log, has }: Run) {
+    const { cluster, namespace, serviceAccount: name } = request;
+    if (has('namespace', 'create')) {
+      await log.step(
+        `create namespace ${namespace}`,
+        () => this.writes.createNamespace(cluster, namespace),
+        () => this.writes.deleteNamespace(cluster, namespace),
+      );
+    }
+    const sa = { cluster, namespace, name };
+    const saRef = `${cluster.name}/${namespace}/${name}`;
+    if (has('service-account', 'create')) {
+      await log.step(`create service account ${saRef}`, () =>
+        this.writes.createServiceAccount(
+          sa,
+          plan.serviceAccountAnnotations,
+          plan.serviceAccountLabels,
+        ),
+      );
+    } else if (has('service-account', 'annotate')) {
+      await log.step(`annotate service account ${saRef}`, () =>
+        this.writes.patchServiceAccount(
+          sa,
+          plan.serviceAccountAnnotations,
+          plan.serviceAccountLabels,
+        ),
+      );
+    }
+  }
+
+  /** Reads the role back and analyses its trust as IAM now has it. */
+  private async verify({ request, plan }: Run): Promise<ProvisionResult> {
+    const { cluster, namespace, serviceAccount: name } = request;
+    try {
       const [trustPolicy, providers] = await Promise.all([
         this.reads.trustPolicy({
           arn: request.roleArn,
@@ -249,30 +323,17 @@ export class ProvisionExecutor {
       });
       return { ...plan.result, verdict };
     } catch (e) {
-      if (done.length === 0) throw e;
-      const undone: string[] = [];
-      const notUndone: string[] = [];
-      for (const s of [...done].reverse()) {
-        if (!s.undo) {
-          notUndone.push(`${s.description} (it changed what existed before)`);
-          continue;
-        }
-        try {
-          await s.undo();
-          undone.push(s.description);
-        } catch (u) {
-          notUndone.push(`${s.description} (undo failed: ${errorMessage(u)})`);
-        }
-      }
       throw new ProvisionApplyError(
-        `Provisioning failed at "${current}": ${errorMessage(
+        `Provisioned (${plan.result.changes
+          .map(c => c.detail)
+          .join('; ')}), but verifying the trust of ${
+          request.roleArn
+        } failed: ${errorMessage(
           e,
-        )}. Undone, in reverse: ${
-          undone.length ? undone.join('; ') : 'nothing'
-        }${notUndone.length ? `. Not undone: ${notUndone.join('; ')}` : ''}`,
-        current,
-        undone,
-        notUndone,
+        )}. Nothing was undone: every change was made; apply the same request again to verify.`,
+        `verify the trust of ${request.roleArn}`,
+        [],
+        [],
         e,
       );
     }

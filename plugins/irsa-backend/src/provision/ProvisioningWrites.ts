@@ -78,7 +78,6 @@ export interface ProvisioningWrites {
     annotations: Record<string, string>,
     labels: Record<string, string>,
   ): Promise<void>;
-  deleteServiceAccount(sa: ServiceAccountTarget): Promise<void>;
 }
 
 /** Loaded at first use, like KubernetesClientFactory does (the package is ESM-only). */
@@ -267,13 +266,5 @@ export class LiveProvisioningWrites implements ProvisioningWrites {
       },
       setHeaderOptions('Content-Type', PatchStrategy.MergePatch),
     );
-  }
-
-  async deleteServiceAccount(sa: ServiceAccountTarget) {
-    const core = await this.kube.core(sa.cluster);
-    await core.deleteNamespacedServiceAccount({
-      name: sa.name,
-      namespace: sa.namespace,
-    });
   }
 }

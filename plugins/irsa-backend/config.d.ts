@@ -88,14 +88,20 @@ export interface Config {
         allowRiskyPolicies?: boolean;
       };
     };
-    /** The Kubernetes clusters whose service accounts the plugin discovers and provisions. */
+    /**
+     * The Kubernetes clusters whose service accounts the plugin discovers and provisions.
+     * An entry without `url` is the cluster of the same name under the Kubernetes plugin's
+     * `kubernetes.clusterLocatorMethods` (`type: config`): its URL, CA, `authProvider`
+     * (`serviceAccount` or `aws`), token and `authMetadata` are used from there, and only
+     * what IRSA needs (account, region, a non-EKS issuer) is given here.
+     */
     clusters?: Array<{
       /** Name used in the API, in `irsa.backstage.io/service-accounts` annotations and in the UI. */
       name: string;
       /** AWS account of the cluster (and, by default, of the roles its workloads use). */
       accountId: string;
-      /** AWS region of the cluster. */
-      region: string;
+      /** AWS region of the cluster; read from an EKS API server URL when absent. */
+      region?: string;
       /** EKS cluster name; the OIDC issuer is read with DescribeCluster. Defaults to `name`. */
       eksClusterName?: string;
       /**
@@ -110,8 +116,11 @@ export interface Config {
        * roles in it). Must be a role in `accountId`; clusters of one account must agree.
        */
       awsRoleArn?: string;
-      /** Kubernetes API server URL. */
-      url: string;
+      /**
+       * Kubernetes API server URL. Absent: the cluster of this name in
+       * `kubernetes.clusterLocatorMethods` (type `config`) supplies the connection.
+       */
+      url?: string;
       /** PEM file of the API server's CA. */
       caFile?: string;
       /** Skip TLS verification of the API server (development only). */

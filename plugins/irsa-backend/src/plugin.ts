@@ -12,6 +12,7 @@ import { BindingDiscovery } from './service/BindingDiscovery';
 import { ClusterService } from './service/ClusterService';
 import { KubernetesApiReader } from './service/KubernetesApiReader';
 import { KubernetesClientFactory } from './service/KubernetesClientFactory';
+import { KubernetesTokens } from './service/KubernetesTokens';
 import { readIrsaConfig } from './service/config';
 import { createRouter } from './service/router';
 import { LiveProvisioningReads } from './provision/LiveProvisioningReads';
@@ -67,7 +68,10 @@ export const irsaPlugin = createBackendPlugin({
         // The IAM and Kubernetes reads, each behind a small interface.
         const awsClients = AwsClientFactory.fromConfig(config, irsaConfig);
         const iam = new AwsIamReader(awsClients);
-        const kubeClients = KubernetesClientFactory.fromConfig(irsaConfig);
+        const kubeClients = KubernetesClientFactory.fromConfig(
+          irsaConfig,
+          new KubernetesTokens(accountId => awsClients.credentialsFor(accountId)),
+        );
         const kube = new KubernetesApiReader(kubeClients);
         const clusters = new ClusterService(irsaConfig, iam, cache, logger);
         const discovery = new BindingDiscovery(

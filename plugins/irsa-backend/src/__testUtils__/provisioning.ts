@@ -12,6 +12,9 @@ export const provisioningCluster: ClusterConfig = {
   eksClusterName: 'demo-east',
   url: 'https://east.invalid',
   skipTLSVerify: false,
+  authProvider: 'serviceAccount',
+  authMetadata: {},
+  connectionFrom: 'irsa',
 };
 
 /** The component the requests provision for. */

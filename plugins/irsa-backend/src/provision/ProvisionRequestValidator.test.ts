@@ -12,6 +12,9 @@ const cluster: ClusterConfig = {
   eksClusterName: 'demo-east',
   url: 'https://127.0.0.1:6443',
   skipTLSVerify: true,
+  authProvider: 'serviceAccount',
+  authMetadata: {},
+  connectionFrom: 'irsa',
 };
 
 function validator(guardrails: object = {}) {

@@ -94,6 +94,11 @@ export class AwsClientFactory {
     );
   }
 
+  /** The credentials the clients of `accountId` use (e.g. to sign an EKS token). */
+  credentialsFor(accountId: string) {
+    return this.credentials.forAccount(accountId);
+  }
+
   /** A copy of the call counts so far. */
   callCounts(): AwsCallCounts {
     return { ...this.counts };

@@ -1,7 +1,7 @@
-import fs from 'node:fs/promises';
 import type * as K8s from '@kubernetes/client-node';
 import { ClusterConfig, DEFAULTS, IrsaConfig } from './config';
 import { Listed } from './KubernetesReader';
+import { KubernetesTokens } from './KubernetesTokens';
 import { deadline } from './limits';
 
 /**
@@ -32,13 +32,15 @@ type ListPage<T> = { items: T[]; metadata?: { _continue?: string } };
 
 /**
  * Kubernetes API clients per configured cluster, as the backend's own
- * (restricted) identity. The token file is re-read for every client so that
- * rotated tokens are picked up. Every call is cut off in time, and lists are
+ * (restricted) identity, authenticated as {@link KubernetesTokens} says. Every call is cut off in time, and lists are
  * read page by page up to a maximum.
  */
 export class KubernetesClientFactory {
-  static fromConfig(irsa: IrsaConfig): KubernetesClientFactory {
-    return new KubernetesClientFactory({ timeoutMs: irsa.timeouts.kubernetesMs, ...irsa.kubernetes });
+  static fromConfig(irsa: IrsaConfig, tokens?: KubernetesTokens): KubernetesClientFactory {
+    return new KubernetesClientFactory(
+      { timeoutMs: irsa.timeouts.kubernetesMs, ...irsa.kubernetes },
+      tokens,
+    );
   }
 
   constructor(
@@ -47,6 +49,7 @@ export class KubernetesClientFactory {
       pageSize: DEFAULTS.pageSize,
       maxItems: DEFAULTS.maxItems,
     },
+    private readonly tokens: KubernetesTokens = new KubernetesTokens(),
   ) {
     // Loading the client takes seconds on a busy machine; do it now, at start-up,
     // rather than inside the first request's time limit.
@@ -59,9 +62,7 @@ export class KubernetesClientFactory {
    * the cluster) or, without one, after irsa.timeouts.kubernetesMs of its own.
    */
   async core(cluster: ClusterConfig, signal?: AbortSignal): Promise<K8s.CoreV1Api> {
-    const token = cluster.serviceAccountTokenFile
-      ? (await fs.readFile(cluster.serviceAccountTokenFile, 'utf8')).trim()
-      : cluster.serviceAccountToken;
+    const token = await this.tokens.tokenFor(cluster);
     const kc = new (k8s().KubeConfig)();
     kc.loadFromOptions({
       clusters: [
@@ -69,6 +70,7 @@ export class KubernetesClientFactory {
           name: cluster.name,
           server: cluster.url,
           caFile: cluster.caFile,
+          caData: cluster.caData,
           skipTLSVerify: cluster.skipTLSVerify,
         },
       ],

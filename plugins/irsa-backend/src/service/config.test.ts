@@ -75,3 +75,86 @@ describe('readIrsaConfig', () => {
     ).toThrow(/'prod' and 'other' are both in account 111122223333 but name different awsRoleArn/);
   });
 });
+
+describe("clusters from the Kubernetes plugin's configuration", () => {
+  const kubernetes = (clusters: object[]) => ({
+    serviceLocatorMethod: { type: 'multiTenant' },
+    clusterLocatorMethods: [
+      { type: 'catalog' },
+      { type: 'config', clusters },
+    ],
+  });
+  const readBoth = (irsaClusters: object[], kubeClusters: object[]) =>
+    readIrsaConfig(
+      new ConfigReader({ irsa: { clusters: irsaClusters }, kubernetes: kubernetes(kubeClusters) }),
+    ).clusters;
+
+  it('takes the connection of the cluster of the same name, and only the account from irsa', () => {
+    const [c] = readBoth(
+      [{ name: 'demo-east', accountId: '123456789012', region: 'us-east-1' }],
+      [
+        {
+          name: 'demo-east',
+          url: 'https://127.0.0.1:16443',
+          authProvider: 'serviceAccount',
+          serviceAccountToken: 'token-text',
+          caData: 'LS0tLS1CRUdJTg==',
+          skipMetricsLookup: true,
+        },
+      ],
+    );
+    expect(c).toMatchObject({
+      name: 'demo-east',
+      accountId: '123456789012',
+      region: 'us-east-1',
+      url: 'https://127.0.0.1:16443',
+      authProvider: 'serviceAccount',
+      serviceAccountToken: 'token-text',
+      caData: 'LS0tLS1CRUdJTg==',
+      connectionFrom: 'kubernetes',
+    });
+  });
+
+  it("reads an EKS cluster's region from its URL and its EKS name from authMetadata", () => {
+    const [c] = readBoth(
+      [{ name: 'prod', accountId: '111122223333' }],
+      [
+        {
+          name: 'prod',
+          url: 'https://ABCDEF0123.gr7.eu-west-2.eks.amazonaws.com',
+          authProvider: 'aws',
+          authMetadata: {
+            'kubernetes.io/aws-assume-role': 'arn:aws:iam::111122223333:role/k8s-reader',
+            'kubernetes.io/x-k8s-aws-id': 'prod-euw2',
+          },
+        },
+      ],
+    );
+    expect(c).toMatchObject({
+      region: 'eu-west-2',
+      eksClusterName: 'prod-euw2',
+      authProvider: 'aws',
+      authMetadata: { 'kubernetes.io/aws-assume-role': 'arn:aws:iam::111122223333:role/k8s-reader' },
+    });
+  });
+
+  it('names what is missing or unsupported', () => {
+    expect(() => readBoth([{ name: 'nowhere', accountId: '111122223333', region: 'us-east-1' }], [])).toThrow(
+      "irsa.clusters[0] has no url, and kubernetes.clusterLocatorMethods has no type: config cluster named 'nowhere'",
+    );
+    expect(() =>
+      readBoth(
+        [{ name: 'gke', accountId: '111122223333', region: 'us-east-1' }],
+        [{ name: 'gke', url: 'https://10.0.0.1', authProvider: 'google' }],
+      ),
+    ).toThrow("kubernetes cluster 'gke'.authProvider 'google' is not supported by the IRSA plugin (serviceAccount, aws)");
+    expect(() =>
+      readBoth([{ name: 'onprem', accountId: '111122223333' }], [{ name: 'onprem', url: 'https://10.0.0.1:6443' }]),
+    ).toThrow('irsa.clusters[0].region is required: the API server URL https://10.0.0.1:6443 is not an EKS one');
+  });
+
+  it('still takes a complete cluster from irsa.clusters alone', () => {
+    const [c] = readBoth([cluster({ serviceAccountTokenFile: '/var/run/token' })], []);
+    expect(c).toMatchObject({ url: 'https://127.0.0.1:6443', authProvider: 'serviceAccount', connectionFrom: 'irsa' });
+  });
+});

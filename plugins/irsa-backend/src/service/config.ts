@@ -1,7 +1,14 @@
 import { Config } from '@backstage/config';
 import { parseRoleArn } from '@irsa-backstage/plugin-irsa-common';
 
-/** A cluster as configured under `irsa.clusters` (see config.d.ts). */
+/** How the backend authenticates to a cluster's API server, as the Kubernetes plugin names it. */
+export type KubernetesAuthProvider = 'serviceAccount' | 'aws';
+
+/**
+ * A cluster as configured under `irsa.clusters`, its connection either there
+ * (`url` ...) or from the Kubernetes plugin's `kubernetes.clusterLocatorMethods`
+ * (see config.d.ts).
+ */
 export interface ClusterConfig {
   name: string;
   accountId: string;
@@ -11,9 +18,15 @@ export interface ClusterConfig {
   awsRoleArn?: string;
   url: string;
   caFile?: string;
+  caData?: string;
   skipTLSVerify: boolean;
+  authProvider: KubernetesAuthProvider;
+  /** The Kubernetes plugin's `authMetadata` (e.g. `kubernetes.io/aws-assume-role`). */
+  authMetadata: Record<string, string>;
   serviceAccountTokenFile?: string;
   serviceAccountToken?: string;
+  /** Where the connection came from: `irsa.clusters` or `kubernetes.clusterLocatorMethods`. */
+  connectionFrom: 'irsa' | 'kubernetes';
 }
 
 /** How the backend talks to AWS. */
@@ -67,8 +80,9 @@ const ACCOUNT_ID = /^\d{12}$/;
  */
 export function readIrsaConfig(root: Config): IrsaConfig {
   const irsa = root.getOptionalConfig('irsa');
+  const kubernetesClusters = readKubernetesPluginClusters(root);
   const clusters = (irsa?.getOptionalConfigArray('clusters') ?? []).map(
-    (c, index) => readCluster(c, `irsa.clusters[${index}]`),
+    (c, index) => readCluster(c, `irsa.clusters[${index}]`, kubernetesClusters),
   );
   checkClusterNames(clusters);
   checkAccountRoles(clusters);
@@ -86,7 +100,11 @@ export function readIrsaConfig(root: Config): IrsaConfig {
   };
 }
 
-function readCluster(c: Config, key: string): ClusterConfig {
+function readCluster(
+  c: Config,
+  key: string,
+  kubernetesClusters: Map<string, Config>,
+): ClusterConfig {
   const name = c.getString('name');
   const accountId = c.getString('accountId');
   if (!ACCOUNT_ID.test(accountId)) {
@@ -102,24 +120,103 @@ function readCluster(c: Config, key: string): ClusterConfig {
       `${key}.awsRoleArn must be an IAM role ARN in the cluster's account ${accountId}, got '${awsRoleArn}'`,
     );
   }
+  const connection = c.has('url')
+    ? readConnection(c, key, 'irsa')
+    : kubernetesConnection(name, key, kubernetesClusters);
+  const region = c.getOptionalString('region') ?? eksRegion(connection.url);
+  if (!region) {
+    throw new Error(
+      `${key}.region is required: the API server URL ${connection.url} is not an EKS one to read it from`,
+    );
+  }
+  return {
+    name,
+    accountId,
+    region,
+    eksClusterName:
+      c.getOptionalString('eksClusterName') ??
+      connection.authMetadata['kubernetes.io/x-k8s-aws-id'] ??
+      name,
+    oidcIssuer,
+    awsRoleArn,
+    ...connection,
+  };
+}
+
+type Connection = Pick<
+  ClusterConfig,
+  | 'url'
+  | 'caFile'
+  | 'caData'
+  | 'skipTLSVerify'
+  | 'authProvider'
+  | 'authMetadata'
+  | 'serviceAccountTokenFile'
+  | 'serviceAccountToken'
+  | 'connectionFrom'
+>;
+
+const AUTH_PROVIDERS: KubernetesAuthProvider[] = ['serviceAccount', 'aws'];
+
+/** The connection keys of a cluster entry (ours, or the Kubernetes plugin's). */
+function readConnection(c: Config, key: string, from: 'irsa' | 'kubernetes'): Connection {
+  const authProvider = c.getOptionalString('authProvider') ?? 'serviceAccount';
+  if (!AUTH_PROVIDERS.includes(authProvider as KubernetesAuthProvider)) {
+    throw new Error(
+      `${key}.authProvider '${authProvider}' is not supported by the IRSA plugin (${AUTH_PROVIDERS.join(', ')})`,
+    );
+  }
   const serviceAccountTokenFile = c.getOptionalString('serviceAccountTokenFile');
   const serviceAccountToken = c.getOptionalString('serviceAccountToken');
   if (serviceAccountTokenFile && serviceAccountToken) {
     throw new Error(`${key}: set serviceAccountTokenFile or serviceAccountToken, not both`);
   }
+  // Read whole: its keys (`kubernetes.io/aws-assume-role`) are not valid config keys.
+  const metadata = c.getOptional<Record<string, unknown>>('authMetadata') ?? {};
   return {
-    name,
-    accountId,
-    region: c.getString('region'),
-    eksClusterName: c.getOptionalString('eksClusterName') ?? name,
-    oidcIssuer,
-    awsRoleArn,
     url: c.getString('url'),
     caFile: c.getOptionalString('caFile'),
+    caData: c.getOptionalString('caData'),
     skipTLSVerify: c.getOptionalBoolean('skipTLSVerify') ?? false,
+    authProvider: authProvider as KubernetesAuthProvider,
+    authMetadata: Object.fromEntries(
+      Object.entries(metadata).map(([k, v]) => [k, String(v)]),
+    ),
     serviceAccountTokenFile,
     serviceAccountToken,
+    connectionFrom: from,
   };
+}
+
+/** `type: config` clusters of the Kubernetes plugin, by name. */
+function readKubernetesPluginClusters(root: Config): Map<string, Config> {
+  const clusters = new Map<string, Config>();
+  const methods = root.getOptionalConfigArray('kubernetes.clusterLocatorMethods') ?? [];
+  for (const method of methods.filter(m => m.getString('type') === 'config')) {
+    for (const cluster of method.getOptionalConfigArray('clusters') ?? []) {
+      clusters.set(cluster.getString('name'), cluster);
+    }
+  }
+  return clusters;
+}
+
+function kubernetesConnection(
+  name: string,
+  key: string,
+  kubernetesClusters: Map<string, Config>,
+): Connection {
+  const cluster = kubernetesClusters.get(name);
+  if (!cluster) {
+    throw new Error(
+      `${key} has no url, and kubernetes.clusterLocatorMethods has no type: config cluster named '${name}'`,
+    );
+  }
+  return readConnection(cluster, `kubernetes cluster '${name}'`, 'kubernetes');
+}
+
+/** The region in an EKS API server URL (`https://<id>.<shard>.<region>.eks.amazonaws.com`). */
+function eksRegion(url: string): string | undefined {
+  return /^https:\/\/[^/]+\.([a-z]{2}(?:-gov)?-[a-z]+-\d)\.eks\.amazonaws\.com(?:[:/]|$)/.exec(url)?.[1];
 }
 
 function readAws(irsa: Config | undefined): AwsSettings {

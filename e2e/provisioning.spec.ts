@@ -1,21 +1,25 @@
-import { expect, Page, test } from '@playwright/test';
-import { openIrsaTab, signInAsGuest } from './helpers';
-
-const BACKEND = process.env.PLAYWRIGHT_BACKEND_URL ?? 'http://localhost:7007';
+import { expect, test } from '@playwright/test';
+import {
+  createSandboxScratch,
+  loadSettings,
+} from '@irsa-backstage/sandbox-test-utils';
+import { BACKEND, guestToken, openIrsaTab, signInAsGuest } from './helpers';
 
 /** A name of this run, so that a rerun against the same sandbox starts fresh. */
 const serviceAccount = `payments-reporter-${Date.now().toString(36)}`;
 
-/** The signed-in guest's Backstage token, as the app itself obtains it. */
-async function guestToken(page: Page): Promise<string> {
-  return page.evaluate(async backend => {
-    const res = await fetch(`${backend}/api/auth/guest/refresh`, {
-      credentials: 'include',
-      headers: { 'x-requested-with': 'XMLHttpRequest' },
-    });
-    return (await res.json()).backstageIdentity.token as string;
-  }, BACKEND);
-}
+// What the template created is removed again, so the sandbox keeps only its seeded estate.
+test.afterAll(async () => {
+  const scratch = createSandboxScratch(loadSettings(), 'e2e');
+  try {
+    const sa = scratch.readServiceAccount('payments', serviceAccount);
+    scratch.trackRole(sa.metadata.annotations['eks.amazonaws.com/role-arn']);
+  } catch {
+    // the run did not get as far as the service account
+  }
+  scratch.trackServiceAccount('payments', serviceAccount);
+  await scratch.cleanup();
+});
 
 test('the guest runs the IRSA template for payments-api and the tab shows the new binding, allowed', async ({
   page,

@@ -29,6 +29,8 @@ export interface SandboxScratch {
   roleExists(name: string): Promise<boolean>;
   /** Remembers a role (by name or ARN) for cleanup. */
   trackRole(nameOrArn: string): void;
+  /** Remembers a service account made in a namespace the test did not create, for cleanup. */
+  trackServiceAccount(namespace: string, name: string): void;
   cleanup(): Promise<void>;
 }
 
@@ -43,6 +45,7 @@ export function createSandboxScratch(
   const run = randomBytes(3).toString('hex');
   const namespaces: string[] = [];
   const roles = new Set<string>();
+  const serviceAccounts: Array<[string, string]> = [];
   const iam = new IAMClient({
     endpoint: s.AWS_ENDPOINT_URL,
     region: 'us-east-1',
@@ -86,7 +89,11 @@ export function createSandboxScratch(
       ),
     roleExists,
     trackRole: nameOrArn => roles.add(roleNameOf(nameOrArn)),
+    trackServiceAccount: (ns, name) => serviceAccounts.push([ns, name]),
     async cleanup() {
+      for (const [ns, name] of serviceAccounts) {
+        kubectl(['delete', 'serviceaccount', '-n', ns, name, '--ignore-not-found']);
+      }
       for (const name of roles) {
         if (await roleExists(name)) await deleteRole(iam, name);
       }

@@ -1,5 +1,8 @@
 import { JsonValue } from '@backstage/types';
-import { AttachedPolicy, RoleDetails } from '@irsa-backstage/plugin-irsa-common';
+import {
+  AttachedPolicy,
+  RoleDetails,
+} from '@irsa-backstage/plugin-irsa-common';
 import { IamReader, PolicyRef, RoleRef } from './IamReader';
 import { ReadThroughCache } from './ReadThroughCache';
 
@@ -32,9 +35,13 @@ export async function cachedManagedPolicy(
   iam: IamReader,
   policy: PolicyRef,
 ): Promise<AttachedPolicy | undefined> {
-  const value = await cache.get(`policy:${policy.arn}`, MANAGED_POLICY_TTL_MS, async () => {
-    const read = await iam.readManagedPolicy(policy);
-    return (read ?? null) as JsonValue;
-  });
+  const value = await cache.get(
+    `policy:${policy.arn}`,
+    MANAGED_POLICY_TTL_MS,
+    async () => {
+      const read = await iam.readManagedPolicy(policy);
+      return (read ?? null) as JsonValue;
+    },
+  );
   return (value ?? undefined) as AttachedPolicy | undefined;
 }

@@ -12,6 +12,7 @@ import { BindingDiscovery } from './service/BindingDiscovery';
 import { ClusterService } from './service/ClusterService';
 import { KubernetesApiReader } from './service/KubernetesApiReader';
 import { KubernetesClientFactory } from './service/KubernetesClientFactory';
+import { IamPermissionSimulation } from './service/PermissionSimulation';
 import { readIrsaConfig } from './service/config';
 import { createRouter } from './service/router';
 import { LiveProvisioningReads } from './provision/LiveProvisioningReads';
@@ -112,6 +113,13 @@ export const irsaPlugin = createBackendPlugin({
             catalog,
             clusters,
             discovery,
+            simulation: new IamPermissionSimulation(
+              discovery,
+              kube,
+              iam,
+              cache,
+              logger,
+            ),
             provisioning,
             audit: new AuditTrail(store, permissions, userInfo, catalog, auth),
           }),

@@ -980,9 +980,11 @@ export const spec = {
           },
           namespace: {
             type: 'string',
+            description: "The service account's namespace.",
           },
           serviceAccount: {
             type: 'string',
+            description: "The service account's name.",
           },
           roleArn: {
             type: 'string',
@@ -1028,6 +1030,7 @@ export const spec = {
           },
           name: {
             type: 'string',
+            description: "The policy's name (inline policies have only this).",
           },
           arn: {
             type: 'string',
@@ -1052,9 +1055,11 @@ export const spec = {
           },
           sid: {
             type: 'string',
+            description: "The statement's Sid, when it has one.",
           },
           effect: {
             type: 'string',
+            description: "The statement's Effect.",
             enum: ['Allow', 'Deny'],
           },
           missingContextKeys: {

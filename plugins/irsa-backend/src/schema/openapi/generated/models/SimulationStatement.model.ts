@@ -15,7 +15,13 @@ export interface SimulationStatement {
    * Index in the policy\'s Statement list (0-based).
    */
   statementIndex: number;
+  /**
+   * The statement\'s Sid, when it has one.
+   */
   sid?: string;
+  /**
+   * The statement\'s Effect.
+   */
   effect: SimulationStatementEffectEnum;
   /**
    * For a statement whose conditions could not be decided: the context keys it needs, as the policy spells them.

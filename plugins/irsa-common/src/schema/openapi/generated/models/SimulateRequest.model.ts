@@ -14,7 +14,13 @@ export interface SimulateRequest {
    * A cluster name from irsa.clusters.
    */
   cluster?: string;
+  /**
+   * The service account\'s namespace.
+   */
   namespace?: string;
+  /**
+   * The service account\'s name.
+   */
   serviceAccount?: string;
   /**
    * The role to simulate, instead of naming the service account; with the service account, the role its annotation must name.

@@ -13,6 +13,9 @@ export interface SimulationPolicy {
    * An identity policy (attached managed or inline), or the permissions boundary.
    */
   kind: SimulationPolicyKindEnum;
+  /**
+   * The policy\'s name (inline policies have only this).
+   */
   name?: string;
   /**
    * The managed policy\'s ARN (managed policies and boundaries).

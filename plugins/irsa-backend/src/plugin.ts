@@ -13,6 +13,7 @@ import { ClusterService } from './service/ClusterService';
 import { KubernetesApiReader } from './service/KubernetesApiReader';
 import { KubernetesClientFactory } from './service/KubernetesClientFactory';
 import { KubernetesTokens } from './service/KubernetesTokens';
+import { IamPermissionSimulation } from './service/PermissionSimulation';
 import { readIrsaConfig } from './service/config';
 import { createRouter } from './service/router';
 import { LiveProvisioningReads } from './provision/LiveProvisioningReads';
@@ -116,6 +117,13 @@ export const irsaPlugin = createBackendPlugin({
             catalog,
             clusters,
             discovery,
+            simulation: new IamPermissionSimulation(
+              discovery,
+              kube,
+              iam,
+              cache,
+              logger,
+            ),
             provisioning,
             audit: new AuditTrail(store, permissions, userInfo, catalog, auth),
           }),

@@ -12,6 +12,8 @@ import type {
   HealthStatus,
   ProvisionRequest,
   ProvisionResult,
+  SimulateRequest,
+  SimulationResult,
   VerifyRequest,
 } from '@irsa-backstage/plugin-irsa-common';
 import { DefaultIrsaService } from './service/DefaultIrsaService';
@@ -48,6 +50,17 @@ export interface IrsaService {
     request: VerifyRequest,
     options: { credentials: BackstageCredentials },
   ): Promise<EntityBinding>;
+  /**
+   * `POST /simulate`: may the binding's role perform `action` on `resource`?
+   * The decision, its reason and the deciding statements, for the role the
+   * service account's annotation names (or `roleArn`). Needs a user's
+   * credentials with `irsa.inventory.read`, or `irsa.binding.read` on
+   * `entityRef` when the binding is one of that entity's.
+   */
+  simulatePermission(
+    request: SimulateRequest,
+    options: { credentials: BackstageCredentials },
+  ): Promise<SimulationResult>;
   /**
    * `POST /provision/plan`: the changes provisioning would make, read from
    * IAM and Kubernetes; writes nothing. Needs `irsa.binding.create` on the

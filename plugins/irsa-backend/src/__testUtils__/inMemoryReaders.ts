@@ -3,9 +3,9 @@
  * record every read, fail the reads a test names, and can hold their answers back so that
  * concurrent requests overlap. Nothing here talks to a server.
  */
-import { PodLike, RoleDetails, ServiceAccountLike } from '@irsa-backstage/plugin-irsa-common';
+import { AttachedPolicy, PodLike, RoleDetails, ServiceAccountLike } from '@irsa-backstage/plugin-irsa-common';
 import { ClusterConfig } from '../service/config';
-import { EksClusterRef, IamReader, OidcProvider, RoleRef } from '../service/IamReader';
+import { EksClusterRef, IamReader, OidcProvider, PolicyRef, RoleRef } from '../service/IamReader';
 import { KubernetesReader, LabelQuery, Listed, ObjectRef } from '../service/KubernetesReader';
 import { LabelRequirement, parseLabelSelector } from '../service/labelSelector';
 
@@ -62,6 +62,8 @@ abstract class RecordingReader {
 /** What an in-memory AWS holds, for {@link InMemoryIamReader}. */
 export interface IamEstate {
   roles?: RoleDetails[];
+  /** Managed policies read on their own (permissions boundaries), with their documents. */
+  managedPolicies?: AttachedPolicy[];
   /** By account id. */
   oidcProviders?: Record<string, OidcProvider[]>;
   /** By `<accountId>/<region>/<eksClusterName>`. */
@@ -75,6 +77,10 @@ export class InMemoryIamReader extends RecordingReader implements IamReader {
 
   readRole({ arn }: RoleRef) {
     return this.read('readRole', arn, () => this.estate.roles?.find(r => r.arn === arn));
+  }
+
+  readManagedPolicy({ arn }: PolicyRef) {
+    return this.read('readManagedPolicy', arn, () => this.estate.managedPolicies?.find(p => p.arn === arn));
   }
 
   listOidcProviders(accountId: string) {

@@ -15,6 +15,8 @@ import {
   PolicyDocument,
   RoleDetails,
   SEVERITIES,
+  simulatePermission,
+  SimulationResult,
   sortFindings,
 } from '@irsa-backstage/plugin-irsa-common';
 import { spec } from './openapi/generated/router';
@@ -225,6 +227,61 @@ describe('the OpenAPI contract', () => {
       expect(binding.findings.some(f => f.policyArn)).toBe(true);
       expect(binding.findings.some(f => f.suggestedTrustPolicy)).toBe(true);
       expect(validateAgainstSpec('EntityBinding', binding)).toEqual([]);
+    });
+  });
+
+  describe('validates what the permission simulator returns, with the role ARN', () => {
+    const identityPolicies = [
+      {
+        kind: 'managed' as const,
+        arn: 'arn:aws:iam::aws:policy/AdministratorAccess',
+        name: 'AdministratorAccess',
+        document: encodeURIComponent(JSON.stringify(adminPolicy)),
+      },
+      {
+        kind: 'inline' as const,
+        name: 'office',
+        document: {
+          Version: '2012-10-17',
+          Statement: [
+            {
+              Sid: 'NotFromOutside',
+              Effect: 'Deny',
+              Action: 'sqs:*',
+              Resource: '*',
+              Condition: { NotIpAddress: { 'aws:SourceIp': '10.0.0.0/8' } },
+            },
+          ],
+        } as PolicyDocument,
+      },
+    ];
+    const permissionsBoundary = {
+      arn: `arn:aws:iam::${ACCOUNT}:policy/boundary`,
+      name: 'boundary',
+      document: JSON.stringify({
+        Version: '2012-10-17',
+        Statement: [
+          { Effect: 'Allow', Action: ['s3:*', 'sqs:*'], Resource: '*' },
+        ],
+      }),
+    };
+    it.each([
+      ['allowed', 's3:GetObject'],
+      ['explicit-deny', 's3:DeleteBucket'],
+      ['boundary', 'ec2:RunInstances'],
+      ['undecided-conditions', 'sqs:SendMessage'],
+    ])('%s', (reason, action) => {
+      const result: SimulationResult = {
+        roleArn: ROLE_ARN,
+        ...simulatePermission({
+          action,
+          resource: '*',
+          identityPolicies,
+          permissionsBoundary,
+        }),
+      };
+      expect(result.reason).toBe(reason);
+      expect(validateAgainstSpec('SimulationResult', result)).toEqual([]);
     });
   });
 

@@ -11,9 +11,9 @@ import {
   paginateListAttachedRolePolicies,
   paginateListRolePolicies,
 } from '@aws-sdk/client-iam';
-import { RoleDetails } from '@irsa-backstage/plugin-irsa-common';
+import { AttachedPolicy, RoleDetails } from '@irsa-backstage/plugin-irsa-common';
 import { AwsClientFactory } from './AwsClientFactory';
-import { EksClusterRef, IamReader, OidcProvider, RoleRef } from './IamReader';
+import { EksClusterRef, IamReader, OidcProvider, PolicyRef, RoleRef } from './IamReader';
 
 /**
  * The {@link IamReader} of the plugin: IAM and EKS through the AWS SDK clients
@@ -51,6 +51,16 @@ export class AwsIamReader implements IamReader {
       permissionsBoundaryArn: role.PermissionsBoundary?.PermissionsBoundaryArn,
       tags: Object.fromEntries((role.Tags ?? []).map(t => [t.Key!, t.Value ?? ''])),
     };
+  }
+
+  async readManagedPolicy({ arn, accountId }: PolicyRef): Promise<AttachedPolicy | undefined> {
+    const iam = await this.aws.iam(accountId);
+    try {
+      return await this.managedPolicy(iam, arn);
+    } catch (e) {
+      if (e instanceof NoSuchEntityException) return undefined;
+      throw e;
+    }
   }
 
   async listOidcProviders(accountId: string): Promise<OidcProvider[]> {
@@ -103,21 +113,22 @@ export class AwsIamReader implements IamReader {
     for await (const page of paginateListAttachedRolePolicies({ client: iam }, { RoleName: roleName })) {
       attached.push(...(page.AttachedPolicies ?? []));
     }
-    return Promise.all(
-      attached.map(async p => {
-        const policy = await iam.send(new GetPolicyCommand({ PolicyArn: p.PolicyArn! }));
-        const versionId = policy.Policy?.DefaultVersionId;
-        const version = versionId
-          ? await iam.send(new GetPolicyVersionCommand({ PolicyArn: p.PolicyArn!, VersionId: versionId }))
-          : undefined;
-        return {
-          arn: p.PolicyArn!,
-          name: p.PolicyName,
-          defaultVersionId: versionId,
-          document: version?.PolicyVersion?.Document,
-        };
-      }),
-    );
+    return Promise.all(attached.map(p => this.managedPolicy(iam, p.PolicyArn!, p.PolicyName)));
+  }
+
+  /** A managed policy and its default version's document (GetPolicy, GetPolicyVersion). */
+  private async managedPolicy(iam: IAMClient, arn: string, name?: string): Promise<AttachedPolicy> {
+    const policy = await iam.send(new GetPolicyCommand({ PolicyArn: arn }));
+    const versionId = policy.Policy?.DefaultVersionId;
+    const version = versionId
+      ? await iam.send(new GetPolicyVersionCommand({ PolicyArn: arn, VersionId: versionId }))
+      : undefined;
+    return {
+      arn,
+      name: name ?? policy.Policy?.PolicyName,
+      defaultVersionId: versionId,
+      document: version?.PolicyVersion?.Document,
+    };
   }
 
   private async inlinePolicies(iam: IAMClient, roleName: string) {

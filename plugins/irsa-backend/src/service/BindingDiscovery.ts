@@ -3,7 +3,6 @@ import {
   stringifyEntityRef,
 } from '@backstage/catalog-model';
 import { CacheService, LoggerService } from '@backstage/backend-plugin-api';
-import { JsonValue } from '@backstage/types';
 import {
   AnalysisCache,
   analyzePermissions,
@@ -14,10 +13,10 @@ import {
   EntityBindings,
   parseRoleArn,
   ROLE_ARN_ANNOTATION,
-  RoleDetails,
   ServiceAccountLike,
   sortFindings,
 } from '@irsa-backstage/plugin-irsa-common';
+import { cachedRole } from './cachedReads';
 import { ClusterService } from './ClusterService';
 import { ClusterConfig } from './config';
 import { EntityLinks, readEntityLinks } from './entityLinks';
@@ -25,9 +24,6 @@ import { IamReader, OidcProvider } from './IamReader';
 import { KubernetesReader, ObjectRef } from './KubernetesReader';
 import { runAsOneRequest } from './limits';
 import { describeError, ReadThroughCache } from './ReadThroughCache';
-
-/** A role is re-read after this; short, so a fixed trust policy shows up quickly. */
-const ROLE_TTL_MS = 60 * 1000;
 
 type Target = {
   cluster: ClusterConfig;
@@ -202,7 +198,7 @@ export class BindingDiscovery {
       const arn = roleArn ? parseRoleArn(roleArn) : undefined;
       const [pods, role] = await Promise.all([
         this.kube.listPodsOf(cluster, { namespace, name }),
-        arn ? this.readRole(roleArn!, arn.accountId, arn.roleName) : undefined,
+        arn ? cachedRole(this.cache, this.iam, { arn: roleArn!, accountId: arn.accountId, roleName: arn.roleName }) : undefined,
       ]);
       if (pods.truncated) {
         binding.error = `Only the first ${pods.items.length} pods running as ${namespace}/${name} were read (irsa.kubernetes.maxItems); pod findings may be incomplete`;
@@ -250,20 +246,6 @@ export class BindingDiscovery {
       binding.error = `Could not analyse ${cluster.name}/${namespace}/${name}: ${describeError(e)}`;
     }
     return binding;
-  }
-
-  /** The role, cached briefly; `null` in the cache means "does not exist". */
-  private async readRole(
-    roleArn: string,
-    accountId: string,
-    roleName: string,
-  ): Promise<RoleDetails | undefined> {
-    const role = await this.cache.get(`role:${roleArn}`, ROLE_TTL_MS, async () => {
-      const details = await this.iam.readRole({ arn: roleArn, accountId, roleName });
-      // RoleDetails is plain JSON (strings, arrays, records) as read from IAM.
-      return (details ?? null) as JsonValue;
-    });
-    return (role ?? undefined) as RoleDetails | undefined;
   }
 }
 

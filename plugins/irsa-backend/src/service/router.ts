@@ -1,5 +1,6 @@
 import {
   AuditorService,
+  BackstageCredentials,
   HttpAuthService,
   LoggerService,
   PermissionsService,
@@ -22,6 +23,11 @@ import { ProvisionService } from '../provision/ProvisionService';
 import { BindingDiscovery } from './BindingDiscovery';
 import { ClusterService } from './ClusterService';
 import { IrsaConfig } from './config';
+import {
+  PermissionSimulation,
+  readEntityRef,
+  readSimulateRequest,
+} from './PermissionSimulation';
 
 /** @internal */
 export interface RouterOptions {
@@ -33,6 +39,7 @@ export interface RouterOptions {
   catalog: CatalogService;
   clusters: ClusterService;
   discovery: BindingDiscovery;
+  simulation: PermissionSimulation;
   provisioning: ProvisionService;
   audit: AuditTrail;
 }
@@ -139,6 +146,63 @@ export async function createRouter(
         roleArn,
       }),
     );
+  });
+
+  /**
+   * Who may simulate what: irsa.inventory.read any binding (`estate`);
+   * otherwise irsa.binding.read on the request's entityRef, for that entity's
+   * bindings only (the simulation checks that the binding is one of them).
+   * Decided before the request is validated, so that a refused caller learns
+   * nothing of the clusters.
+   */
+  async function simulationScope(
+    rawEntityRef: string | undefined,
+    credentials: BackstageCredentials,
+  ): Promise<'estate' | { entityRef: string }> {
+    const read =
+      rawEntityRef === undefined ? undefined : readEntityRef(rawEntityRef);
+    const entityRef = read && 'entityRef' in read ? read.entityRef : undefined;
+    const [inventory, binding] = await permissions.authorize(
+      [
+        { permission: irsaInventoryReadPermission },
+        ...(entityRef
+          ? [{ permission: irsaBindingReadPermission, resourceRef: entityRef }]
+          : []),
+      ],
+      { credentials },
+    );
+    if (inventory.result === AuthorizeResult.ALLOW) return 'estate';
+    if (read && 'problem' in read) {
+      // Only the reference's syntax, which tells nothing of this installation.
+      throw new InputError(`entityRef: ${read.problem}`);
+    }
+    if (!entityRef) {
+      throw new NotAllowedError(
+        'You may not simulate IRSA bindings of the whole estate (irsa.inventory.read); name the entity whose binding it is in entityRef',
+      );
+    }
+    if (binding?.result !== AuthorizeResult.ALLOW) {
+      throw new NotAllowedError(
+        `You may not read the IRSA bindings of ${entityRef}`,
+      );
+    }
+    return { entityRef };
+  }
+
+  router.post('/simulate', async (req, res) => {
+    // A person's question, as on the entity tab; not for other backends.
+    const credentials = await httpAuth.credentials(req, { allow: ['user'] });
+    const scope = await simulationScope(req.body.entityRef, credentials);
+    // Every wrong field at once, before anything is read.
+    const target = readSimulateRequest(req.body, options.config.clusters);
+    let entity;
+    if (scope !== 'estate') {
+      entity = await catalog.getEntityByRef(scope.entityRef, { credentials });
+      if (!entity) {
+        throw new NotFoundError(`No entity ${scope.entityRef} in the catalog`);
+      }
+    }
+    res.json(await options.simulation.simulate(target, { entity }));
   });
 
   router.post('/provision/plan', async (req, res) => {

@@ -124,4 +124,32 @@ describe('DefaultIrsaService', () => {
       body: { error: { name: 'InputError' } },
     });
   });
+
+  it('asks POST /simulate on behalf of the user, whose bad request is named field by field', async () => {
+    const service = await startWithIrsa();
+    // Through the real route: the user is authorized, then every wrong field is named.
+    await expect(
+      service.simulatePermission(
+        {
+          cluster: 'nowhere',
+          namespace: 'payments',
+          serviceAccount: 'payments-api',
+          action: 's3:Get*',
+          resource: '*',
+        },
+        user,
+      ),
+    ).rejects.toMatchObject({
+      name: 'ResponseError',
+      statusCode: 400,
+      body: {
+        error: {
+          name: 'InputError',
+          message: expect.stringMatching(
+            /^cluster: no cluster "nowhere" is configured; action: /,
+          ),
+        },
+      },
+    });
+  });
 });

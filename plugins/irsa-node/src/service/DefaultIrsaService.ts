@@ -13,6 +13,8 @@ import {
   type HealthStatus,
   type ProvisionRequest,
   type ProvisionResult,
+  type SimulateRequest,
+  type SimulationResult,
   type TypedResponse,
   type VerifyRequest,
 } from '@irsa-backstage/plugin-irsa-common';
@@ -63,6 +65,18 @@ export class DefaultIrsaService implements IrsaService {
   ): Promise<EntityBinding> {
     return body(
       await this.client.verifyBinding(
+        { body: request },
+        { token: await this.tokenFor(options.credentials) },
+      ),
+    );
+  }
+
+  async simulatePermission(
+    request: SimulateRequest,
+    options: { credentials: BackstageCredentials },
+  ): Promise<SimulationResult> {
+    return body(
+      await this.client.simulatePermission(
         { body: request },
         { token: await this.tokenFor(options.credentials) },
       ),

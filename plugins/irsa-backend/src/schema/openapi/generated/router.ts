@@ -969,6 +969,163 @@ export const spec = {
         required: ['cluster', 'namespace', 'serviceAccount'],
         additionalProperties: false,
       },
+      SimulateRequest: {
+        type: 'object',
+        description:
+          "May this binding perform action on resource? The binding is named by its service account (cluster, namespace and serviceAccount together: the role is the one its eks.amazonaws.com/role-arn annotation names) or by roleArn alone; with both, roleArn must be the role the annotation names (409 otherwise). Without irsa.inventory.read the caller needs irsa.binding.read on entityRef, and the service account (or, with roleArn alone, a binding using the role) must be one of that entity's bindings.",
+        properties: {
+          cluster: {
+            type: 'string',
+            description: 'A cluster name from irsa.clusters.',
+          },
+          namespace: {
+            type: 'string',
+            description: "The service account's namespace.",
+          },
+          serviceAccount: {
+            type: 'string',
+            description: "The service account's name.",
+          },
+          roleArn: {
+            type: 'string',
+            description:
+              'The role to simulate, instead of naming the service account; with the service account, the role its annotation must name.',
+          },
+          entityRef: {
+            type: 'string',
+            description:
+              'The catalog entity the binding belongs to, e.g. component:default/payments-api; needed by callers without irsa.inventory.read (irsa.binding.read on it is checked instead).',
+          },
+          action: {
+            type: 'string',
+            description:
+              'One action, service:Action without wildcards, e.g. s3:GetObject.',
+          },
+          resource: {
+            type: 'string',
+            description:
+              'One resource ARN without wildcards, or "*" for an action on no particular resource.',
+          },
+          context: {
+            type: 'object',
+            description:
+              "The request's condition keys (compared case-insensitively) to a value or a list of values. A key left out is not known: conditions on it are undecided (except under ...IfExists and Null), and the decision may be unknown. An empty list says the request carries no value for the key.",
+            additionalProperties: {
+              $ref: '#/components/schemas/StringOrStrings',
+            },
+          },
+        },
+        required: ['action', 'resource'],
+        additionalProperties: false,
+      },
+      SimulationPolicy: {
+        type: 'object',
+        description: 'The policy a statement belongs to.',
+        properties: {
+          kind: {
+            type: 'string',
+            description:
+              'An identity policy (attached managed or inline), or the permissions boundary.',
+            enum: ['managed', 'inline', 'boundary'],
+          },
+          name: {
+            type: 'string',
+            description: "The policy's name (inline policies have only this).",
+          },
+          arn: {
+            type: 'string',
+            description:
+              "The managed policy's ARN (managed policies and boundaries).",
+          },
+        },
+        required: ['kind'],
+        additionalProperties: false,
+      },
+      SimulationStatement: {
+        type: 'object',
+        description:
+          'A statement that decided the simulation, or on which an unknown decision hangs.',
+        properties: {
+          policy: {
+            $ref: '#/components/schemas/SimulationPolicy',
+          },
+          statementIndex: {
+            type: 'integer',
+            description: "Index in the policy's Statement list (0-based).",
+          },
+          sid: {
+            type: 'string',
+            description: "The statement's Sid, when it has one.",
+          },
+          effect: {
+            type: 'string',
+            description: "The statement's Effect.",
+            enum: ['Allow', 'Deny'],
+          },
+          missingContextKeys: {
+            type: 'array',
+            description:
+              'For a statement whose conditions could not be decided: the context keys it needs, as the policy spells them.',
+            items: {
+              type: 'string',
+            },
+          },
+        },
+        required: ['policy', 'statementIndex', 'effect'],
+        additionalProperties: false,
+      },
+      SimulationResult: {
+        type: 'object',
+        description:
+          "The simulator's answer for one request by the role, from its managed and inline policies and its permissions boundary (SCPs, resource-based and session policies are out of scope).",
+        properties: {
+          roleArn: {
+            type: 'string',
+            description: 'The role simulated.',
+          },
+          decision: {
+            type: 'string',
+            description:
+              'unknown when the decision depends on condition keys the context does not give.',
+            enum: ['allowed', 'denied', 'unknown'],
+          },
+          reason: {
+            type: 'string',
+            description:
+              'allowed; explicit-deny (a Deny statement applies); implicit-deny (no identity-policy statement allows); boundary (the identity policies allow, the permissions boundary does not); undecided-conditions (the decision is unknown).',
+            enum: [
+              'allowed',
+              'explicit-deny',
+              'implicit-deny',
+              'boundary',
+              'undecided-conditions',
+            ],
+          },
+          deciding: {
+            type: 'array',
+            description:
+              'allowed: the identity and boundary Allow statements that apply; explicit-deny: the Deny statements that apply; boundary: the identity Allow statements that apply; implicit-deny: none; undecided-conditions: the statements the decision hangs on.',
+            items: {
+              $ref: '#/components/schemas/SimulationStatement',
+            },
+          },
+          missingContextKeys: {
+            type: 'array',
+            description:
+              'With undecided-conditions: every context key the decision needs.',
+            items: {
+              type: 'string',
+            },
+          },
+          explanation: {
+            type: 'string',
+            description:
+              'One or two sentences saying why, naming policies and statements.',
+          },
+        },
+        required: ['roleArn', 'decision', 'reason', 'deciding', 'explanation'],
+        additionalProperties: false,
+      },
       ProvisionRequest: {
         type: 'object',
         description:
@@ -1304,6 +1461,44 @@ export const spec = {
               'application/json': {
                 schema: {
                   $ref: '#/components/schemas/EntityBinding',
+                },
+              },
+            },
+          },
+          default: {
+            $ref: '#/components/responses/ErrorResponse',
+          },
+        },
+        security: [
+          {
+            JWT: [],
+          },
+        ],
+      },
+    },
+    '/simulate': {
+      post: {
+        operationId: 'SimulatePermission',
+        description:
+          "May this binding perform action on resource? Simulates one request by the role of a service account (or a given roleArn) from its managed and inline policies and its permissions boundary, with the deciding statements. Needs a user with irsa.inventory.read, or irsa.binding.read on entityRef when the binding is one of that entity's.",
+        requestBody: {
+          required: true,
+          content: {
+            'application/json': {
+              schema: {
+                $ref: '#/components/schemas/SimulateRequest',
+              },
+            },
+          },
+        },
+        responses: {
+          '200': {
+            description:
+              'The decision, why, and the statements that decided it.',
+            content: {
+              'application/json': {
+                schema: {
+                  $ref: '#/components/schemas/SimulationResult',
                 },
               },
             },

@@ -11,6 +11,8 @@ import { EntityBindings } from '../models/EntityBindings.model';
 import { HealthStatus } from '../models/HealthStatus.model';
 import { ProvisionRequest } from '../models/ProvisionRequest.model';
 import { ProvisionResult } from '../models/ProvisionResult.model';
+import { SimulateRequest } from '../models/SimulateRequest.model';
+import { SimulationResult } from '../models/SimulationResult.model';
 import { VerifyRequest } from '../models/VerifyRequest.model';
 
 /**
@@ -64,6 +66,13 @@ export type PlanProvisioning = {
 /**
  * @public
  */
+export type SimulatePermission = {
+  body: SimulateRequest;
+  response: SimulationResult | Error;
+};
+/**
+ * @public
+ */
 export type VerifyBinding = {
   body: VerifyRequest;
   response: EntityBinding | Error;
@@ -81,6 +90,8 @@ export type EndpointMap = {
   '#get|/clusters': ListClusters;
 
   '#post|/provision/plan': PlanProvisioning;
+
+  '#post|/simulate': SimulatePermission;
 
   '#post|/verify': VerifyBinding;
 };

@@ -16,6 +16,8 @@ import { EntityBindings } from '../models/EntityBindings.model';
 import { HealthStatus } from '../models/HealthStatus.model';
 import { ProvisionRequest } from '../models/ProvisionRequest.model';
 import { ProvisionResult } from '../models/ProvisionResult.model';
+import { SimulateRequest } from '../models/SimulateRequest.model';
+import { SimulationResult } from '../models/SimulationResult.model';
 import { VerifyRequest } from '../models/VerifyRequest.model';
 
 /**
@@ -74,6 +76,12 @@ export type ListClusters = {};
  */
 export type PlanProvisioning = {
   body: ProvisionRequest;
+};
+/**
+ * @public
+ */
+export type SimulatePermission = {
+  body: SimulateRequest;
 };
 /**
  * @public
@@ -238,6 +246,31 @@ export class DefaultApiClient {
     const baseUrl = await this.discoveryApi.getBaseUrl(pluginId);
 
     const uriTemplate = `/provision/plan`;
+
+    const uri = parser.parse(uriTemplate).expand({});
+
+    return await this.fetchApi.fetch(`${baseUrl}${uri}`, {
+      headers: {
+        'Content-Type': 'application/json',
+        ...(options?.token && { Authorization: `Bearer ${options?.token}` }),
+      },
+      method: 'POST',
+      body: JSON.stringify(request.body),
+    });
+  }
+
+  /**
+   * May this binding perform action on resource? Simulates one request by the role of a service account (or a given roleArn) from its managed and inline policies and its permissions boundary, with the deciding statements. Needs a user with irsa.inventory.read, or irsa.binding.read on entityRef when the binding is one of that entity\'s.
+   * @param simulateRequest -
+   */
+  public async simulatePermission(
+    // @ts-ignore
+    request: SimulatePermission,
+    options?: RequestOptions,
+  ): Promise<TypedResponse<SimulationResult>> {
+    const baseUrl = await this.discoveryApi.getBaseUrl(pluginId);
+
+    const uriTemplate = `/simulate`;
 
     const uri = parser.parse(uriTemplate).expand({});
 

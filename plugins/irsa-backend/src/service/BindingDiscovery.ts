@@ -5,18 +5,15 @@ import {
 import { CacheService, LoggerService } from '@backstage/backend-plugin-api';
 import {
   AnalysisCache,
-  analyzePermissions,
-  analyzeServiceAccount,
-  analyzeTrust,
   createAnalysisCache,
   EntityBinding,
   EntityBindings,
   parseRoleArn,
   ROLE_ARN_ANNOTATION,
   ServiceAccountLike,
-  sortFindings,
 } from '@irsa-backstage/plugin-irsa-common';
 import { cachedRole } from './cachedReads';
+import { analyzeBinding } from './analyzeBinding';
 import { ClusterService } from './ClusterService';
 import { ClusterConfig } from './config';
 import { EntityLinks, readEntityLinks } from './entityLinks';
@@ -204,44 +201,28 @@ export class BindingDiscovery {
         binding.error = `Only the first ${pods.items.length} pods running as ${namespace}/${name} were read (irsa.kubernetes.maxItems); pod findings may be incomplete`;
       }
 
-      const sa = analyzeServiceAccount({
+      const [issuer, providers] = role
+        ? await Promise.all([
+            this.clusters.getIssuer(cluster),
+            this.clusters.getOidcProviders(arn!.accountId).catch((): OidcProvider[] | null => null),
+          ])
+        : [undefined, null];
+      const analysis = analyzeBinding({
         serviceAccount,
         pods: pods.items,
+        role,
         roleExists: arn ? role !== undefined : undefined,
+        issuer,
+        providers,
+        cache: this.analysisCache,
       });
-      binding.pods = sa.pods.map(p => ({ name: p.name, injectedRoleArn: p.injectedRoleArn }));
-      binding.findings = sa.findings;
-      if (!role || !arn) {
-        return binding;
+      binding.pods = analysis.pods;
+      binding.findings = analysis.findings;
+      if (role) {
+        binding.role = role;
+        binding.verdict = analysis.verdict;
+        binding.permissions = analysis.permissions;
       }
-      binding.role = role;
-
-      const [issuer, providers] = await Promise.all([
-        this.clusters.getIssuer(cluster),
-        this.clusters.getOidcProviders(arn.accountId).catch((): OidcProvider[] | null => null),
-      ]);
-      binding.verdict = analyzeTrust({
-        trustPolicy: role.trustPolicy,
-        roleArn: role.arn,
-        serviceAccount: { namespace, name, audience: sa.audience },
-        oidcIssuer: issuer,
-        oidcProviders: providers,
-        cache: this.analysisCache,
-      });
-      binding.permissions = analyzePermissions({
-        policies: [
-          ...role.attachedPolicies
-            .filter(p => p.document !== undefined)
-            .map(p => ({ arn: p.arn, name: p.name, document: p.document! })),
-          ...role.inlinePolicies.map(p => ({ name: p.name, document: p.document })),
-        ],
-        cache: this.analysisCache,
-      });
-      binding.findings = sortFindings([
-        ...sa.findings,
-        ...binding.verdict.findings,
-        ...binding.permissions.findings,
-      ]);
     } catch (e) {
       binding.error = `Could not analyse ${cluster.name}/${namespace}/${name}: ${describeError(e)}`;
     }

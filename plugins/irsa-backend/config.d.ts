@@ -23,6 +23,21 @@ export interface Config {
         perProcess?: number;
       };
     };
+    /**
+     * The estate-wide inventory (`GET /bindings`): a task of the scheduler, run by one
+     * replica per interval, reads IAM in bulk per account and every cluster's service
+     * accounts and pods, and stores the bindings in the plugin database.
+     */
+    inventory?: {
+      /** Minutes between refreshes. Default 10. */
+      frequencyMinutes?: number;
+      /** Seconds after start-up before the first refresh. Default 10. */
+      initialDelaySeconds?: number;
+      /** Service accounts (or pods) one cluster may have; more fails that cluster. Default 100000. */
+      maxObjects?: number;
+      /** Milliseconds reading one cluster's service accounts and pods may take. Default 120000. */
+      clusterTimeoutMs?: number;
+    };
     /** How the backend reads Kubernetes lists (service accounts, pods). */
     kubernetes?: {
       /** `limit` of one list page; lists are read page by page with `continue`. 1 to 5000, default 250. */

@@ -5,6 +5,9 @@ import {
 import { catalogServiceRef } from '@backstage/plugin-catalog-node';
 import { irsaPermissions } from '@irsa-backstage/plugin-irsa-common';
 import { AuditTrail } from './audit/AuditTrail';
+import { IamInventoryReader } from './inventory/IamInventoryReader';
+import { InventoryService } from './inventory/InventoryService';
+import { InventoryStore } from './inventory/InventoryStore';
 import { DatabaseIrsaStore } from './database/DatabaseIrsaStore';
 import { AwsClientFactory } from './service/AwsClientFactory';
 import { AwsIamReader } from './service/AwsIamReader';
@@ -47,6 +50,7 @@ export const irsaPlugin = createBackendPlugin({
         permissionsRegistry: coreServices.permissionsRegistry,
         userInfo: coreServices.userInfo,
         auth: coreServices.auth,
+        scheduler: coreServices.scheduler,
       },
       async init({
         logger,
@@ -61,6 +65,7 @@ export const irsaPlugin = createBackendPlugin({
         permissionsRegistry,
         userInfo,
         auth,
+        scheduler,
       }) {
         const irsaConfig = readIrsaConfig(config);
         // Created at start-up so migrations run before the first request.
@@ -69,9 +74,12 @@ export const irsaPlugin = createBackendPlugin({
         // The IAM and Kubernetes reads, each behind a small interface.
         const awsClients = AwsClientFactory.fromConfig(config, irsaConfig);
         const iam = new AwsIamReader(awsClients);
+        const kubeTokens = new KubernetesTokens(accountId =>
+          awsClients.credentialsFor(accountId),
+        );
         const kubeClients = KubernetesClientFactory.fromConfig(
           irsaConfig,
-          new KubernetesTokens(accountId => awsClients.credentialsFor(accountId)),
+          kubeTokens,
         );
         const kube = new KubernetesApiReader(kubeClients);
         const clusters = new ClusterService(irsaConfig, iam, cache, logger);
@@ -107,6 +115,36 @@ export const irsaPlugin = createBackendPlugin({
             store,
           },
         );
+        const inventory = new InventoryService({
+          clusters,
+          iam: new IamInventoryReader(awsClients),
+          // The whole estate, cluster-wide: larger bounds than a page view's.
+          kube: new KubernetesClientFactory(
+            {
+              timeoutMs: irsaConfig.inventory.clusterTimeoutMs,
+              pageSize: 500,
+              maxItems: irsaConfig.inventory.maxObjects,
+            },
+            kubeTokens,
+          ),
+          store: new InventoryStore(await database.getClient()),
+          catalog,
+          auth,
+          permissions,
+          userInfo,
+          logger,
+        });
+        // Scheduled globally: one replica runs it per interval.
+        await scheduler.scheduleTask({
+          id: 'irsa-inventory-refresh',
+          frequency: { minutes: irsaConfig.inventory.frequencyMinutes },
+          initialDelay: { seconds: irsaConfig.inventory.initialDelaySeconds },
+          timeout: { minutes: 30 },
+          scope: 'global',
+          fn: async () => {
+            await inventory.refresh();
+          },
+        });
         httpRouter.use(
           await createRouter({
             logger,
@@ -125,6 +163,7 @@ export const irsaPlugin = createBackendPlugin({
               logger,
             ),
             provisioning,
+            inventory,
             audit: new AuditTrail(store, permissions, userInfo, catalog, auth),
           }),
         );

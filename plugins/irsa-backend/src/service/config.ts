@@ -53,9 +53,20 @@ export interface TimeoutSettings {
   kubernetesMs: number;
 }
 
+/** The scheduled estate-wide inventory. */
+export interface InventorySettings {
+  frequencyMinutes: number;
+  initialDelaySeconds: number;
+  /** Service accounts, or pods, one cluster may have; more is an error for that cluster. */
+  maxObjects: number;
+  /** How long reading one cluster's service accounts and pods may take. */
+  clusterTimeoutMs: number;
+}
+
 /** The plugin's configuration, read and checked once at start-up. */
 export interface IrsaConfig {
   aws: AwsSettings;
+  inventory: InventorySettings;
   kubernetes: KubernetesSettings;
   timeouts: TimeoutSettings;
   clusters: ClusterConfig[];
@@ -88,6 +99,12 @@ export function readIrsaConfig(root: Config): IrsaConfig {
   checkAccountRoles(clusters);
   return {
     aws: readAws(irsa),
+    inventory: {
+      frequencyMinutes: integer(irsa, 'inventory.frequencyMinutes', 10, 1, 1_440),
+      initialDelaySeconds: integer(irsa, 'inventory.initialDelaySeconds', 10, 0, 3_600),
+      maxObjects: integer(irsa, 'inventory.maxObjects', 100_000, 1, 10_000_000),
+      clusterTimeoutMs: integer(irsa, 'inventory.clusterTimeoutMs', 120_000, 100, 3_600_000),
+    },
     kubernetes: {
       pageSize: integer(irsa, 'kubernetes.pageSize', DEFAULTS.pageSize, 1, 5_000),
       maxItems: integer(irsa, 'kubernetes.maxItems', DEFAULTS.maxItems, 1, 100_000),

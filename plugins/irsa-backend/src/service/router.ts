@@ -19,6 +19,7 @@ import {
 import express from 'express';
 import { createOpenApiRouter } from '../schema/openapi';
 import { AuditTrail, ProvisionTarget } from '../audit/AuditTrail';
+import { InventoryService } from '../inventory/InventoryService';
 import { ProvisionService } from '../provision/ProvisionService';
 import { BindingDiscovery } from './BindingDiscovery';
 import { ClusterService } from './ClusterService';
@@ -42,6 +43,7 @@ export interface RouterOptions {
   simulation: PermissionSimulation;
   provisioning: ProvisionService;
   audit: AuditTrail;
+  inventory: InventoryService;
 }
 
 /**
@@ -251,6 +253,11 @@ export async function createRouter(
       await auditorEvent.fail({ error: e as Error });
       throw e;
     }
+  });
+
+  router.get('/bindings', async (req, res) => {
+    const credentials = await httpAuth.credentials(req);
+    res.json(await options.inventory.list(req.query, credentials));
   });
 
   router.get('/audit', async (req, res) => {

@@ -13,6 +13,7 @@ import {
 } from '@backstage/plugin-permission-common';
 import express from 'express';
 import request from 'supertest';
+import { InventoryService } from '../inventory/InventoryService';
 import { AuditTrail } from '../audit/AuditTrail';
 import { ProvisionService } from '../provision/ProvisionService';
 import { validateAgainstSpec } from '../schema/__testUtils__/validateAgainstSpec';
@@ -108,6 +109,7 @@ async function app(grants: Grants) {
     // not used by /simulate
     provisioning: {} as ProvisionService,
     audit: {} as AuditTrail,
+    inventory: {} as InventoryService,
   });
   const server = express()
     .use(router)

@@ -1327,6 +1327,127 @@ export const spec = {
         required: ['items'],
         additionalProperties: false,
       },
+      InventoryBinding: {
+        type: 'object',
+        description:
+          "One binding of the estate-wide inventory: an annotated service account with its role, a role that trusts a known cluster's issuer, or a role tagged backstage.io/entity-ref; with its owner from the catalog and its findings, as of the last refresh.",
+        properties: {
+          id: {
+            type: 'string',
+          },
+          source: {
+            type: 'string',
+            enum: ['annotation', 'trust', 'tag'],
+            description:
+              "annotation: a service account names the role; trust: the role trusts a known cluster's issuer; tag: the role's backstage.io/entity-ref tag names the entity.",
+          },
+          cluster: {
+            type: 'string',
+          },
+          namespace: {
+            type: 'string',
+          },
+          serviceAccount: {
+            type: 'string',
+          },
+          serviceAccountExists: {
+            type: 'boolean',
+          },
+          roleArn: {
+            type: 'string',
+          },
+          roleExists: {
+            type: 'boolean',
+          },
+          entityRef: {
+            type: 'string',
+          },
+          owner: {
+            type: 'string',
+            description:
+              "The entity's owner from the catalog; absent when the binding is unowned.",
+          },
+          allowed: {
+            type: 'boolean',
+            description:
+              "Whether the service account's pods can assume the role (absent when unknown).",
+          },
+          severity: {
+            $ref: '#/components/schemas/Severity',
+          },
+          findings: {
+            type: 'array',
+            items: {
+              $ref: '#/components/schemas/Finding',
+            },
+          },
+          stale: {
+            type: 'boolean',
+            description:
+              'True when its account or cluster failed in the last refresh (last good data).',
+          },
+          refreshedAt: {
+            type: 'string',
+            description: 'When this binding was last read, ISO 8601.',
+          },
+        },
+        required: ['id', 'source', 'findings', 'stale', 'refreshedAt'],
+        additionalProperties: false,
+      },
+      InventorySource: {
+        type: 'object',
+        description:
+          'One AWS account or cluster the inventory reads, and how its last refresh went.',
+        properties: {
+          kind: {
+            type: 'string',
+            enum: ['account', 'cluster'],
+          },
+          name: {
+            type: 'string',
+          },
+          refreshedAt: {
+            type: 'string',
+            description: 'The last successful read, ISO 8601.',
+          },
+          stale: {
+            type: 'boolean',
+          },
+          error: {
+            type: 'string',
+          },
+        },
+        required: ['kind', 'name', 'stale'],
+        additionalProperties: false,
+      },
+      InventoryPage: {
+        type: 'object',
+        description: 'A page of the inventory, and when it was last refreshed.',
+        properties: {
+          items: {
+            type: 'array',
+            items: {
+              $ref: '#/components/schemas/InventoryBinding',
+            },
+          },
+          nextCursor: {
+            type: 'string',
+          },
+          refreshedAt: {
+            type: 'string',
+            description:
+              'When the last refresh ended, ISO 8601; absent before the first one.',
+          },
+          sources: {
+            type: 'array',
+            items: {
+              $ref: '#/components/schemas/InventorySource',
+            },
+          },
+        },
+        required: ['items', 'sources'],
+        additionalProperties: false,
+      },
     },
     securitySchemes: {
       JWT: {
@@ -1633,6 +1754,98 @@ export const spec = {
               'application/json': {
                 schema: {
                   $ref: '#/components/schemas/AuditEventPage',
+                },
+              },
+            },
+          },
+          default: {
+            $ref: '#/components/responses/ErrorResponse',
+          },
+        },
+        security: [
+          {
+            JWT: [],
+          },
+        ],
+      },
+    },
+    '/bindings': {
+      get: {
+        operationId: 'ListInventoryBindings',
+        description:
+          'The estate-wide inventory from the plugin database (any replica answers the same), refreshed by a scheduled task. Holders of irsa.inventory.read see every binding; other users see the bindings owned by them or their groups.',
+        parameters: [
+          {
+            name: 'owner',
+            in: 'query',
+            required: false,
+            description: 'An owner entity ref, or `none` for unowned bindings.',
+            schema: {
+              type: 'string',
+            },
+          },
+          {
+            name: 'cluster',
+            in: 'query',
+            required: false,
+            schema: {
+              type: 'string',
+            },
+          },
+          {
+            name: 'namespace',
+            in: 'query',
+            required: false,
+            schema: {
+              type: 'string',
+            },
+          },
+          {
+            name: 'severity',
+            in: 'query',
+            required: false,
+            description:
+              'Bindings whose highest finding is this severe or more.',
+            schema: {
+              $ref: '#/components/schemas/Severity',
+            },
+          },
+          {
+            name: 'code',
+            in: 'query',
+            required: false,
+            description: 'Bindings with this finding code.',
+            schema: {
+              $ref: '#/components/schemas/FindingCode',
+            },
+          },
+          {
+            name: 'limit',
+            in: 'query',
+            required: false,
+            description: 'Page size, 1 to 500 (default 50).',
+            schema: {
+              type: 'integer',
+              minimum: 1,
+              maximum: 500,
+            },
+          },
+          {
+            name: 'cursor',
+            in: 'query',
+            required: false,
+            schema: {
+              type: 'string',
+            },
+          },
+        ],
+        responses: {
+          '200': {
+            description: 'One page of the inventory.',
+            content: {
+              'application/json': {
+                schema: {
+                  $ref: '#/components/schemas/InventoryPage',
                 },
               },
             },

@@ -8,9 +8,12 @@ import { AuditEventPage } from '../models/AuditEventPage.model';
 import { ClusterList } from '../models/ClusterList.model';
 import { EntityBinding } from '../models/EntityBinding.model';
 import { EntityBindings } from '../models/EntityBindings.model';
+import { FindingCode } from '../models/FindingCode.model';
 import { HealthStatus } from '../models/HealthStatus.model';
+import { InventoryPage } from '../models/InventoryPage.model';
 import { ProvisionRequest } from '../models/ProvisionRequest.model';
 import { ProvisionResult } from '../models/ProvisionResult.model';
+import { Severity } from '../models/Severity.model';
 import { SimulateRequest } from '../models/SimulateRequest.model';
 import { SimulationResult } from '../models/SimulationResult.model';
 import { VerifyRequest } from '../models/VerifyRequest.model';
@@ -59,6 +62,21 @@ export type ListClusters = {
 /**
  * @public
  */
+export type ListInventoryBindings = {
+  query: {
+    owner?: string;
+    cluster?: string;
+    namespace?: string;
+    severity?: Severity;
+    code?: FindingCode;
+    limit?: number;
+    cursor?: string;
+  };
+  response: InventoryPage | Error;
+};
+/**
+ * @public
+ */
 export type PlanProvisioning = {
   body: ProvisionRequest;
   response: ProvisionResult | Error;
@@ -88,6 +106,8 @@ export type EndpointMap = {
   '#get|/audit': ListAuditEvents;
 
   '#get|/clusters': ListClusters;
+
+  '#get|/bindings': ListInventoryBindings;
 
   '#post|/provision/plan': PlanProvisioning;
 

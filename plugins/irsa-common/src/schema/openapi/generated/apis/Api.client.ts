@@ -13,9 +13,12 @@ import { AuditEventPage } from '../models/AuditEventPage.model';
 import { ClusterList } from '../models/ClusterList.model';
 import { EntityBinding } from '../models/EntityBinding.model';
 import { EntityBindings } from '../models/EntityBindings.model';
+import { FindingCode } from '../models/FindingCode.model';
 import { HealthStatus } from '../models/HealthStatus.model';
+import { InventoryPage } from '../models/InventoryPage.model';
 import { ProvisionRequest } from '../models/ProvisionRequest.model';
 import { ProvisionResult } from '../models/ProvisionResult.model';
+import { Severity } from '../models/Severity.model';
 import { SimulateRequest } from '../models/SimulateRequest.model';
 import { SimulationResult } from '../models/SimulationResult.model';
 import { VerifyRequest } from '../models/VerifyRequest.model';
@@ -71,6 +74,20 @@ export type ListAuditEvents = {
  * @public
  */
 export type ListClusters = {};
+/**
+ * @public
+ */
+export type ListInventoryBindings = {
+  query: {
+    owner?: string;
+    cluster?: string;
+    namespace?: string;
+    severity?: Severity;
+    code?: FindingCode;
+    limit?: number;
+    cursor?: string;
+  };
+};
 /**
  * @public
  */
@@ -224,6 +241,38 @@ export class DefaultApiClient {
     const uriTemplate = `/clusters`;
 
     const uri = parser.parse(uriTemplate).expand({});
+
+    return await this.fetchApi.fetch(`${baseUrl}${uri}`, {
+      headers: {
+        'Content-Type': 'application/json',
+        ...(options?.token && { Authorization: `Bearer ${options?.token}` }),
+      },
+      method: 'GET',
+    });
+  }
+
+  /**
+   * The estate-wide inventory from the plugin database (any replica answers the same), refreshed by a scheduled task. Holders of irsa.inventory.read see every binding; other users see the bindings owned by them or their groups.
+   * @param owner - An owner entity ref, or &#x60;none&#x60; for unowned bindings.
+   * @param cluster -
+   * @param namespace -
+   * @param severity - Bindings whose highest finding is this severe or more.
+   * @param code - Bindings with this finding code.
+   * @param limit - Page size, 1 to 500 (default 50).
+   * @param cursor -
+   */
+  public async listInventoryBindings(
+    // @ts-ignore
+    request: ListInventoryBindings,
+    options?: RequestOptions,
+  ): Promise<TypedResponse<InventoryPage>> {
+    const baseUrl = await this.discoveryApi.getBaseUrl(pluginId);
+
+    const uriTemplate = `/bindings{?owner,cluster,namespace,severity,code,limit,cursor}`;
+
+    const uri = parser.parse(uriTemplate).expand({
+      ...request.query,
+    });
 
     return await this.fetchApi.fetch(`${baseUrl}${uri}`, {
       headers: {

@@ -43,7 +43,10 @@ export function analyzeBinding(input: {
     pods: input.pods,
     roleExists: input.roleExists,
   });
-  const pods = sa.pods.map(p => ({ name: p.name, injectedRoleArn: p.injectedRoleArn }));
+  const pods = sa.pods.map(p => ({
+    name: p.name,
+    injectedRoleArn: p.injectedRoleArn,
+  }));
   if (!role || input.issuer === undefined) {
     return { pods, findings: sa.findings };
   }
@@ -51,7 +54,11 @@ export function analyzeBinding(input: {
   const verdict = analyzeTrust({
     trustPolicy: role.trustPolicy,
     roleArn: role.arn,
-    serviceAccount: { namespace: namespace!, name: name!, audience: sa.audience },
+    serviceAccount: {
+      namespace: namespace!,
+      name: name!,
+      audience: sa.audience,
+    },
     oidcIssuer: input.issuer,
     oidcProviders: input.providers,
     cache,
@@ -61,12 +68,19 @@ export function analyzeBinding(input: {
     pods,
     verdict,
     permissions,
-    findings: sortFindings([...sa.findings, ...verdict.findings, ...permissions.findings]),
+    findings: sortFindings([
+      ...sa.findings,
+      ...verdict.findings,
+      ...permissions.findings,
+    ]),
   };
 }
 
 /** What the role's identity policies allow, with their findings. */
-export function analyzeRolePermissions(role: RoleDetails, cache: AnalysisCache) {
+export function analyzeRolePermissions(
+  role: RoleDetails,
+  cache: AnalysisCache,
+) {
   return analyzePermissions({
     policies: [
       ...role.attachedPolicies

@@ -10,6 +10,7 @@ import { AwsClientFactory } from './service/AwsClientFactory';
 import { AwsIamReader } from './service/AwsIamReader';
 import { BindingDiscovery } from './service/BindingDiscovery';
 import { ClusterService } from './service/ClusterService';
+import { InformerKubernetesReader } from './service/InformerKubernetesReader';
 import { KubernetesApiReader } from './service/KubernetesApiReader';
 import { KubernetesClientFactory } from './service/KubernetesClientFactory';
 import { KubernetesTokens } from './service/KubernetesTokens';
@@ -47,6 +48,7 @@ export const irsaPlugin = createBackendPlugin({
         permissionsRegistry: coreServices.permissionsRegistry,
         userInfo: coreServices.userInfo,
         auth: coreServices.auth,
+        lifecycle: coreServices.lifecycle,
       },
       async init({
         logger,
@@ -61,6 +63,7 @@ export const irsaPlugin = createBackendPlugin({
         permissionsRegistry,
         userInfo,
         auth,
+        lifecycle,
       }) {
         const irsaConfig = readIrsaConfig(config);
         // Created at start-up so migrations run before the first request.
@@ -73,7 +76,12 @@ export const irsaPlugin = createBackendPlugin({
           irsaConfig,
           new KubernetesTokens(accountId => awsClients.credentialsFor(accountId)),
         );
-        const kube = new KubernetesApiReader(kubeClients);
+        const liveKube = new KubernetesApiReader(kubeClients);
+        // Views read Kubernetes from watches in memory; until a cluster is
+        // synced, from the API servers.
+        const kube = new InformerKubernetesReader(kubeClients, liveKube, logger);
+        kube.start(irsaConfig.clusters);
+        lifecycle.addShutdownHook(() => kube.stop());
         const clusters = new ClusterService(irsaConfig, iam, cache, logger);
         const discovery = new BindingDiscovery(
           clusters,
@@ -86,7 +94,8 @@ export const irsaPlugin = createBackendPlugin({
         const provisioningReads = new LiveProvisioningReads(
           clusters,
           iam,
-          kube,
+          // Plans must not rest on data that may be stale: always the API servers.
+          liveKube,
           kubeClients,
         );
         const provisioning = new ProvisionService(

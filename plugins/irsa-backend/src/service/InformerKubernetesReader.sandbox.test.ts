@@ -49,7 +49,11 @@ async function startRelay(target: URL) {
     restore() {
       cut = false;
     },
-    close: () => new Promise<void>(resolve => server.close(() => resolve())),
+    close() {
+      // Relayed connections (a stopped informer's) must not hold the server open.
+      for (const socket of sockets) socket.destroy();
+      return new Promise<void>(resolve => server.close(() => resolve()));
+    },
   };
 }
 
@@ -120,7 +124,7 @@ describe('InformerKubernetesReader (sandbox)', () => {
     await relay?.close();
     scratch.kubectl(['delete', 'clusterrolebinding,clusterrole', clusterRole, '--ignore-not-found']);
     await scratch.cleanup();
-  });
+  }, 60_000);
 
   function reader() {
     const kube = new KubernetesClientFactory({ timeoutMs: 5000, pageSize: 100, maxItems: 2000 });

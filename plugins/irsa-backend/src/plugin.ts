@@ -13,6 +13,7 @@ import { AwsClientFactory } from './service/AwsClientFactory';
 import { AwsIamReader } from './service/AwsIamReader';
 import { BindingDiscovery } from './service/BindingDiscovery';
 import { ClusterService } from './service/ClusterService';
+import { InformerKubernetesReader } from './service/InformerKubernetesReader';
 import { KubernetesApiReader } from './service/KubernetesApiReader';
 import { KubernetesClientFactory } from './service/KubernetesClientFactory';
 import { KubernetesTokens } from './service/KubernetesTokens';
@@ -51,6 +52,7 @@ export const irsaPlugin = createBackendPlugin({
         userInfo: coreServices.userInfo,
         auth: coreServices.auth,
         scheduler: coreServices.scheduler,
+        lifecycle: coreServices.lifecycle,
       },
       async init({
         logger,
@@ -66,6 +68,7 @@ export const irsaPlugin = createBackendPlugin({
         userInfo,
         auth,
         scheduler,
+        lifecycle,
       }) {
         const irsaConfig = readIrsaConfig(config);
         // Created at start-up so migrations run before the first request.
@@ -81,7 +84,12 @@ export const irsaPlugin = createBackendPlugin({
           irsaConfig,
           kubeTokens,
         );
-        const kube = new KubernetesApiReader(kubeClients);
+        const liveKube = new KubernetesApiReader(kubeClients);
+        // Views read Kubernetes from watches in memory; until a cluster is
+        // synced, from the API servers.
+        const kube = new InformerKubernetesReader(kubeClients, liveKube, logger);
+        kube.start(irsaConfig.clusters);
+        lifecycle.addShutdownHook(() => kube.stop());
         const clusters = new ClusterService(irsaConfig, iam, cache, logger);
         const discovery = new BindingDiscovery(
           clusters,
@@ -94,7 +102,8 @@ export const irsaPlugin = createBackendPlugin({
         const provisioningReads = new LiveProvisioningReads(
           clusters,
           iam,
-          kube,
+          // Plans must not rest on data that may be stale: always the API servers.
+          liveKube,
           kubeClients,
         );
         const provisioning = new ProvisionService(

@@ -7,7 +7,7 @@ import { AttachedPolicy, PodLike, RoleDetails, ServiceAccountLike } from '@irsa-
 import { ClusterConfig } from '../service/config';
 import { EksClusterRef, IamReader, OidcProvider, PolicyRef, RoleRef } from '../service/IamReader';
 import { KubernetesReader, LabelQuery, Listed, ObjectRef } from '../service/KubernetesReader';
-import { LabelRequirement, parseLabelSelector } from '../service/labelSelector';
+import { matchesLabels, parseLabelSelector } from '../service/labelSelector';
 
 /** The bookkeeping both doubles share. */
 abstract class RecordingReader {
@@ -186,28 +186,5 @@ function selects({ labelSelector, namespace }: LabelQuery) {
   }
   return (object: ServiceAccountLike | PodLike) =>
     (namespace === undefined || object.metadata?.namespace === namespace) &&
-    parsed.requirements.every(r => matches(r, object.metadata?.labels ?? {}));
-}
-
-function matches({ key, operator, values }: LabelRequirement, labels: Record<string, string>): boolean {
-  const value = labels[key];
-  switch (operator) {
-    case '=':
-    case '==':
-    case 'in':
-      return value !== undefined && values.includes(value);
-    case '!=':
-    case 'notin':
-      return value === undefined || !values.includes(value);
-    case 'exists':
-      return value !== undefined;
-    case '!exists':
-      return value === undefined;
-    case '<':
-      return value !== undefined && Number(value) < Number(values[0]);
-    case '>':
-      return value !== undefined && Number(value) > Number(values[0]);
-    default:
-      throw new Error(`unknown operator ${operator}`);
-  }
+    matchesLabels(parsed.requirements, object.metadata?.labels ?? {});
 }

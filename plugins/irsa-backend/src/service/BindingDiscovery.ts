@@ -64,6 +64,7 @@ export class BindingDiscovery {
       // Each cluster goes at its own pace: a slow one holds up only its own bindings.
       const perCluster = await Promise.all(
         this.clusters.listClusterConfigs().map(async cluster => {
+          this.reportStaleness(cluster, errors);
           const targets = await this.clusterTargets(cluster, links, errors).catch(e => {
             errors.push({
               cluster: cluster.name,
@@ -76,6 +77,19 @@ export class BindingDiscovery {
       );
       const bindings = perCluster.flat().sort((a, b) => bindingKey(a).localeCompare(bindingKey(b)));
       return { entityRef, bindings, errors };
+    });
+  }
+
+  /** A cluster answered from memory while its watch is down: say how old the data may be. */
+  private reportStaleness(cluster: ClusterConfig, errors: Errors): void {
+    const stale = this.kube.staleness?.(cluster);
+    if (!stale) return;
+    errors.push({
+      cluster: cluster.name,
+      message:
+        `Kubernetes data of cluster ${cluster.name} may be stale: its watch has been down for ` +
+        `${stale.staleSinceSeconds} s (${stale.reason}); service accounts and pods are as read at ` +
+        `${stale.syncedAt.toISOString()}`,
     });
   }
 

@@ -28,7 +28,7 @@ export interface KubernetesClientSettings {
 }
 
 /** One page of a Kubernetes list, as the generated list methods return it. */
-type ListPage<T> = { items: T[]; metadata?: { _continue?: string } };
+type ListPage<T> = { items: T[]; metadata?: { _continue?: string; resourceVersion?: string } };
 
 /**
  * Kubernetes API clients per configured cluster, as the backend's own
@@ -62,6 +62,15 @@ export class KubernetesClientFactory {
    * the cluster) or, without one, after irsa.timeouts.kubernetesMs of its own.
    */
   async core(cluster: ClusterConfig, signal?: AbortSignal): Promise<K8s.CoreV1Api> {
+    return this.coreOf(cluster, await this.kubeConfig(cluster), signal);
+  }
+
+  /**
+   * The connection to a cluster as the backend's identity, with the token
+   * {@link KubernetesTokens} holds now. Shared by the request clients and the
+   * informers, which rebuild it to pick up a new token.
+   */
+  async kubeConfig(cluster: ClusterConfig): Promise<K8s.KubeConfig> {
     const token = await this.tokens.tokenFor(cluster);
     const kc = new (k8s().KubeConfig)();
     kc.loadFromOptions({
@@ -78,6 +87,11 @@ export class KubernetesClientFactory {
       contexts: [{ name: cluster.name, cluster: cluster.name, user: 'irsa-backend' }],
       currentContext: cluster.name,
     });
+    return kc;
+  }
+
+  /** The core API over `kc`; each call is aborted as {@link KubernetesClientFactory.core} says. */
+  coreOf(cluster: ClusterConfig, kc: K8s.KubeConfig, signal?: AbortSignal): K8s.CoreV1Api {
     const timeout: K8s.Middleware = {
       pre: async request => {
         request.setSignal(signal ?? this.requestDeadline(cluster));
@@ -93,6 +107,23 @@ export class KubernetesClientFactory {
         promiseMiddleware: [timeout],
       }),
     );
+  }
+
+  /**
+   * An informer (list, then watch) of `path` over `kc`, listing with `list`.
+   * The watch has no deadline: it is meant to stay open.
+   */
+  informer<T extends K8s.KubernetesObject>(
+    kc: K8s.KubeConfig,
+    path: string,
+    list: K8s.ListPromise<T>,
+  ): K8s.Informer<T> & K8s.ObjectCache<T> {
+    return k8s().makeInformer(kc, path, list);
+  }
+
+  /** Forgets the cluster's cached token, after the API server refused it (401). */
+  forgetToken(cluster: ClusterConfig): void {
+    this.tokens.forget(cluster);
   }
 
   /** A signal that ends the reads of `cluster` after irsa.timeouts.kubernetesMs. */
@@ -125,6 +156,27 @@ export class KubernetesClientFactory {
       }
     } while (token);
     return { items, truncated: false };
+  }
+
+  /**
+   * Reads a whole list page by page, as an informer's initial list: no cap
+   * (the informer holds the cluster's objects anyway), each page bounded in
+   * time by the client. The list's resourceVersion is where the watch starts.
+   */
+  async listEvery<T>(
+    page: (params: { limit: number; _continue?: string }) => Promise<ListPage<T>>,
+  ): Promise<{ items: T[]; metadata: { resourceVersion?: string } }> {
+    const items: T[] = [];
+    let token: string | undefined;
+    let resourceVersion: string | undefined;
+    do {
+      const result = await page({ limit: this.settings.pageSize, ...(token ? { _continue: token } : {}) });
+      items.push(...result.items);
+      // Every page of one list is the same snapshot, at the same resourceVersion.
+      resourceVersion = result.metadata?.resourceVersion ?? resourceVersion;
+      token = result.metadata?._continue || undefined;
+    } while (token);
+    return { items, metadata: { resourceVersion } };
   }
 }
 

@@ -13,6 +13,16 @@ export type LabelQuery = { labelSelector: string; namespace?: string };
  */
 export type Listed<T> = { items: T[]; truncated: boolean };
 
+/** Reads of a cluster answered from memory while its watch is down. */
+export type ClusterStaleness = {
+  /** When the data was last read in full. */
+  syncedAt: Date;
+  /** How long the watch has been down: the data may miss what changed since. */
+  staleSinceSeconds: number;
+  /** Why the watch is down. */
+  reason: string;
+};
+
 /**
  * The Kubernetes reads discovery needs, of one configured cluster each.
  * Service accounts and pods are returned as the API server has them
@@ -20,7 +30,8 @@ export type Listed<T> = { items: T[]; truncated: boolean };
  *
  * `KubernetesApiReader` reads them from the API servers, bounded by
  * KubernetesClientFactory (time limits, pagination, irsa.kubernetes.maxItems);
- * tests use an in-memory one.
+ * `InformerKubernetesReader` answers from watches kept in memory; tests use an
+ * in-memory one.
  */
 export interface KubernetesReader {
   /** The service account, or `undefined` when it does not exist. */
@@ -34,4 +45,10 @@ export interface KubernetesReader {
 
   /** The pods running as a service account (`spec.serviceAccountName`). */
   listPodsOf(cluster: ClusterConfig, serviceAccount: ObjectRef): Promise<Listed<PodLike>>;
+
+  /**
+   * Whether the reads of the cluster may be out of date (a reader that
+   * answers from memory, whose watch is down), or undefined when they are not.
+   */
+  staleness?(cluster: ClusterConfig): ClusterStaleness | undefined;
 }

@@ -39,6 +39,11 @@ export class KubernetesTokens {
     );
   }
 
+  /** Drops the cluster's cached EKS token, so that the next one is signed anew. */
+  forget(cluster: ClusterConfig): void {
+    this.eksTokens.delete(cluster.name);
+  }
+
   private async eksToken(cluster: ClusterConfig): Promise<string> {
     const cached = this.eksTokens.get(cluster.name);
     if (cached && cached.until > Date.now()) return cached.token;

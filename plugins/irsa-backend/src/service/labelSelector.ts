@@ -208,3 +208,31 @@ export function validateEntitySelector(selector: string): string | undefined {
     ? undefined
     : 'pins no label to a value (needs at least one "=", "==" or "in" requirement)';
 }
+
+/** Whether labels meet every requirement, as the API server decides. */
+export function matchesLabels(requirements: LabelRequirement[], labels: Record<string, string>): boolean {
+  return requirements.every(r => matchesRequirement(r, labels));
+}
+
+function matchesRequirement({ key, operator, values }: LabelRequirement, labels: Record<string, string>): boolean {
+  const value = labels[key];
+  switch (operator) {
+    case '=':
+    case '==':
+    case 'in':
+      return value !== undefined && values.includes(value);
+    case '!=':
+    case 'notin':
+      return value === undefined || !values.includes(value);
+    case 'exists':
+      return value !== undefined;
+    case '!exists':
+      return value === undefined;
+    case '<':
+      return value !== undefined && Number(value) < Number(values[0]);
+    case '>':
+      return value !== undefined && Number(value) > Number(values[0]);
+    default:
+      throw new Error(`unknown operator ${operator}`);
+  }
+}

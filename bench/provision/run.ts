@@ -17,13 +17,13 @@ import { IAMClient } from '@aws-sdk/client-iam';
 import { STSClient } from '@aws-sdk/client-sts';
 import { mockCredentials } from '@backstage/backend-test-utils';
 import {
+  countingAwsProxy,
   createSandboxScratch,
   loadSettings,
   sandboxAppConfig,
 } from '@irsa-backstage/sandbox-test-utils';
 import type * as K8s from '@kubernetes/client-node';
 import { execFileSync } from 'node:child_process';
-import http from 'node:http';
 import { startReplica } from '../../plugins/irsa-backend/src/__testUtils__/replicas';
 import {
   GuideClients,
@@ -38,66 +38,25 @@ const ITERATIONS = Number(
 const S3_READ = 'arn:aws:iam::aws:policy/AmazonS3ReadOnlyAccess';
 const SQS_READ = 'arn:aws:iam::aws:policy/AmazonSQSReadOnlyAccess';
 const OWNER = 'user:default/bench-owner';
-const KUBE_RESOURCES = new Set(['serviceaccounts', 'namespaces', 'pods', 'events']);
+const KUBE_RESOURCES = new Set([
+  'serviceaccounts',
+  'namespaces',
+  'pods',
+  'events',
+]);
 
 type Counts = Record<string, number>;
 
-/** A loopback proxy to moto that counts AWS API calls by name. */
-async function countingAwsProxy(target: string) {
-  let counts: Counts = {};
-  const upstream = new URL(target);
-  const server = http.createServer((req, res) => {
-    const chunks: Buffer[] = [];
-    req.on('data', c => chunks.push(c));
-    req.on('end', () => {
-      const body = Buffer.concat(chunks);
-      const name = awsCallName(req, body.toString('utf8'));
-      counts[name] = (counts[name] ?? 0) + 1;
-      const forward = http.request(
-        {
-          host: upstream.hostname,
-          port: upstream.port,
-          method: req.method,
-          path: req.url,
-          headers: req.headers,
-        },
-        up => {
-          res.writeHead(up.statusCode ?? 502, up.headers);
-          up.pipe(res);
-        },
-      );
-      forward.on('error', e => res.destroy(e));
-      forward.end(body);
-    });
-  });
-  await new Promise<void>(r => server.listen(0, '127.0.0.1', r));
-  const { port } = server.address() as { port: number };
-  return {
-    url: `http://127.0.0.1:${port}`,
-    take(): Counts {
-      const taken = counts;
-      counts = {};
-      return taken;
-    },
-    close: () => new Promise<void>(r => server.close(() => r())),
-  };
-}
-
-function awsCallName(req: http.IncomingMessage, body: string): string {
-  const action = /(?:^|&)Action=([A-Za-z]+)/.exec(body)?.[1];
-  if (action) return action;
-  const target = req.headers['x-amz-target'];
-  if (typeof target === 'string') return target.split('.').pop()!;
-  if (req.url?.startsWith('/clusters')) return 'DescribeCluster';
-  return `${req.method} ${req.url?.split('?')[0]}`;
-}
-
 /** The kube-apiserver's request counters for the resources provisioning touches. */
 function kubeCounters(kubeconfig: string): Counts {
-  const text = execFileSync('kubectl', ['--kubeconfig', kubeconfig, 'get', '--raw', '/metrics'], {
-    encoding: 'utf8',
-    maxBuffer: 64 * 1024 * 1024,
-  });
+  const text = execFileSync(
+    'kubectl',
+    ['--kubeconfig', kubeconfig, 'get', '--raw', '/metrics'],
+    {
+      encoding: 'utf8',
+      maxBuffer: 64 * 1024 * 1024,
+    },
+  );
   const out: Counts = {};
   for (const line of text.split('\n')) {
     if (!line.startsWith('apiserver_request_total{')) continue;
@@ -137,7 +96,11 @@ async function measure(
   const start = performance.now();
   await op();
   const ms = performance.now() - start;
-  return { ms, aws: proxy.take(), kube: diff(kubeCounters(kubeconfig), before) };
+  return {
+    ms,
+    aws: proxy.take(),
+    kube: diff(kubeCounters(kubeconfig), before),
+  };
 }
 
 async function main() {
@@ -147,7 +110,13 @@ async function main() {
   const config = sandboxAppConfig(s);
   const replica = await startReplica({
     database: { client: 'better-sqlite3', connection: ':memory:' },
-    appConfig: { ...config, irsa: { ...config.irsa, aws: { ...config.irsa.aws, endpoint: proxy.url } } },
+    appConfig: {
+      ...config,
+      irsa: {
+        ...config.irsa,
+        aws: { ...config.irsa.aws, endpoint: proxy.url },
+      },
+    },
     entities: [benchEntity()],
   });
   const guide = guideClients(s, proxy.url);
@@ -182,7 +151,8 @@ async function oneIteration(
   const kc = ctx.s.IRSA_SANDBOX_KUBECONFIG;
   const oursNs = ctx.scratch.namespace(`o${i}`);
   const guideNs = ctx.scratch.namespace(`g${i}`);
-  const apply = (policies: string[]) => () => applyRequest(ctx.replica.baseUrl, oursNs, policies, ctx.scratch);
+  const apply = (policies: string[]) => () =>
+    applyRequest(ctx.replica.baseUrl, oursNs, policies, ctx.scratch);
   const target = {
     eksClusterName: 'demo-east',
     namespace: guideNs,
@@ -192,11 +162,23 @@ async function oneIteration(
   ctx.scratch.trackRole(target.roleName);
   const r = ctx.results;
   r['fresh create'].ours.push(await measure(kc, ctx.proxy, apply([S3_READ])));
-  r['fresh create'].guide.push(await measure(kc, ctx.proxy, () => guideFreshCreate(ctx.guide, target, S3_READ)));
+  r['fresh create'].guide.push(
+    await measure(kc, ctx.proxy, () =>
+      guideFreshCreate(ctx.guide, target, S3_READ),
+    ),
+  );
   r['no-op repeat'].ours.push(await measure(kc, ctx.proxy, apply([S3_READ])));
-  r['no-op repeat'].guide.push(await measure(kc, ctx.proxy, () => guideConfirm(ctx.guide, target)));
-  r['one-policy change'].ours.push(await measure(kc, ctx.proxy, apply([S3_READ, SQS_READ])));
-  r['one-policy change'].guide.push(await measure(kc, ctx.proxy, () => guideAddPolicy(ctx.guide, target, SQS_READ)));
+  r['no-op repeat'].guide.push(
+    await measure(kc, ctx.proxy, () => guideConfirm(ctx.guide, target)),
+  );
+  r['one-policy change'].ours.push(
+    await measure(kc, ctx.proxy, apply([S3_READ, SQS_READ])),
+  );
+  r['one-policy change'].guide.push(
+    await measure(kc, ctx.proxy, () =>
+      guideAddPolicy(ctx.guide, target, SQS_READ),
+    ),
+  );
 }
 
 async function applyRequest(
@@ -207,7 +189,10 @@ async function applyRequest(
 ) {
   const res = await fetch(`${baseUrl}/api/irsa/provision/apply`, {
     method: 'POST',
-    headers: { 'content-type': 'application/json', authorization: mockCredentials.user.header(OWNER) },
+    headers: {
+      'content-type': 'application/json',
+      authorization: mockCredentials.user.header(OWNER),
+    },
     body: JSON.stringify({
       entityRef: 'component:default/bench-svc',
       cluster: 'demo-east',
@@ -217,7 +202,8 @@ async function applyRequest(
     }),
   });
   const body = await res.json();
-  if (!res.ok) throw new Error(`apply answered ${res.status}: ${JSON.stringify(body)}`);
+  if (!res.ok)
+    throw new Error(`apply answered ${res.status}: ${JSON.stringify(body)}`);
   scratch.trackRole(body.roleArn);
   return body;
 }
@@ -226,16 +212,26 @@ function benchEntity() {
   return {
     apiVersion: 'backstage.io/v1alpha1',
     kind: 'Component',
-    metadata: { name: 'bench-svc', namespace: 'default', annotations: { 'backstage.io/kubernetes-id': 'bench-svc' } },
+    metadata: {
+      name: 'bench-svc',
+      namespace: 'default',
+      annotations: { 'backstage.io/kubernetes-id': 'bench-svc' },
+    },
     spec: { type: 'service', owner: OWNER, lifecycle: 'production' },
   };
 }
 
-function guideClients(s: ReturnType<typeof loadSettings>, endpoint: string): GuideClients {
+function guideClients(
+  s: ReturnType<typeof loadSettings>,
+  endpoint: string,
+): GuideClients {
   const aws = {
     endpoint,
     region: 'us-east-1',
-    credentials: { accessKeyId: s.AWS_ACCESS_KEY_ID, secretAccessKey: s.AWS_SECRET_ACCESS_KEY },
+    credentials: {
+      accessKeyId: s.AWS_ACCESS_KEY_ID,
+      secretAccessKey: s.AWS_SECRET_ACCESS_KEY,
+    },
   };
   const k8s = require('@kubernetes/client-node') as typeof K8s;
   const kc = new k8s.KubeConfig();
@@ -271,15 +267,31 @@ function report(results: Record<string, { ours: Sample[]; guide: Sample[] }>) {
     ours: summary(ours),
     guide: summary(guide),
   }));
-  console.log(`\nProvisioning, median of ${ITERATIONS} runs each, side by side in one run\n`);
-  console.log('scenario            | apply ms | guide ms | ms ratio | AWS calls apply/guide | k8s calls apply/guide');
+  console.log(
+    `\nProvisioning, median of ${ITERATIONS} runs each, side by side in one run\n`,
+  );
+  console.log(
+    'scenario            | apply ms | guide ms | ms ratio | AWS calls apply/guide | k8s calls apply/guide',
+  );
   for (const { scenario, ours, guide } of rows) {
     console.log(
-      `${scenario.padEnd(19)} | ${String(ours.medianMs).padStart(8)} | ${String(guide.medianMs).padStart(8)} | ${(ours.medianMs / guide.medianMs).toFixed(2).padStart(8)} | ${`${ours.awsCalls} / ${guide.awsCalls}`.padStart(21)} | ${`${ours.kubeCalls} / ${guide.kubeCalls}`.padStart(21)}`,
+      `${scenario.padEnd(19)} | ${String(ours.medianMs).padStart(8)} | ${String(
+        guide.medianMs,
+      ).padStart(8)} | ${(ours.medianMs / guide.medianMs)
+        .toFixed(2)
+        .padStart(8)} | ${`${ours.awsCalls} / ${guide.awsCalls}`.padStart(
+        21,
+      )} | ${`${ours.kubeCalls} / ${guide.kubeCalls}`.padStart(21)}`,
     );
   }
   for (const { scenario, ours, guide } of rows) {
-    console.log(`\n${scenario}\n  apply: AWS ${JSON.stringify(ours.aws)} k8s ${JSON.stringify(ours.kube)}\n  guide: AWS ${JSON.stringify(guide.aws)} k8s ${JSON.stringify(guide.kube)}`);
+    console.log(
+      `\n${scenario}\n  apply: AWS ${JSON.stringify(
+        ours.aws,
+      )} k8s ${JSON.stringify(ours.kube)}\n  guide: AWS ${JSON.stringify(
+        guide.aws,
+      )} k8s ${JSON.stringify(guide.kube)}`,
+    );
   }
   console.log(`\n${JSON.stringify({ iterations: ITERATIONS, rows })}`);
 }

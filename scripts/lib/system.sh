@@ -51,3 +51,28 @@ irsa_postgres_stop() {
   fi
   rm -rf "$IRSA_PG_DIR"
 }
+
+IRSA_REDIS_PORT="${IRSA_REDIS_PORT:-16379}"
+
+# A throw-away Redis (Debian's redis-server) on loopback, without persistence: the cache that
+# backend replicas share in the two-replica tests.
+irsa_redis_start() {
+  IRSA_REDIS_DIR="$(mktemp -d /tmp/irsa-redis.XXXXXX)"
+  export IRSA_REDIS_DIR
+  redis-server --bind 127.0.0.1 --port "$IRSA_REDIS_PORT" --save '' --appendonly no \
+    --dir "$IRSA_REDIS_DIR" --daemonize yes --pidfile "$IRSA_REDIS_DIR/redis.pid" \
+    --logfile "$IRSA_REDIS_DIR/redis.log" || return 1
+  local i
+  for i in $(seq 1 50); do
+    redis-cli -p "$IRSA_REDIS_PORT" ping 2>/dev/null | grep -q PONG && break
+    sleep 0.2
+  done
+  export IRSA_TEST_REDIS_URL="redis://127.0.0.1:${IRSA_REDIS_PORT}"
+  irsa_log "Redis $(redis-server --version | awk '{print $3}' | cut -d= -f2) on 127.0.0.1:$IRSA_REDIS_PORT"
+}
+
+irsa_redis_stop() {
+  [[ -n "${IRSA_REDIS_DIR:-}" && -d "$IRSA_REDIS_DIR" ]] || return 0
+  redis-cli -p "$IRSA_REDIS_PORT" shutdown nosave >/dev/null 2>&1 || true
+  rm -rf "$IRSA_REDIS_DIR"
+}

@@ -7,3 +7,4 @@
  */
 export * from './settings';
 export * from './scratch';
+export * from './awsProxy';

@@ -92,7 +92,14 @@ export function createSandboxScratch(
     trackServiceAccount: (ns, name) => serviceAccounts.push([ns, name]),
     async cleanup() {
       for (const [ns, name] of serviceAccounts) {
-        kubectl(['delete', 'serviceaccount', '-n', ns, name, '--ignore-not-found']);
+        kubectl([
+          'delete',
+          'serviceaccount',
+          '-n',
+          ns,
+          name,
+          '--ignore-not-found',
+        ]);
       }
       for (const name of roles) {
         if (await roleExists(name)) await deleteRole(iam, name);

@@ -37,6 +37,8 @@ export async function startReplica(options: {
   postgres?: string;
   prefix?: string;
   database?: Record<string, unknown>;
+  /** `backend.cache`, e.g. a Redis shared by the replicas. */
+  cache?: Record<string, unknown>;
   appConfig: Record<string, unknown>;
   entities: object[];
   timeoutMs?: number;
@@ -53,6 +55,7 @@ export async function startReplica(options: {
         connection: options.postgres,
         prefix: options.prefix,
       },
+      ...(options.cache ? { cache: options.cache } : {}),
     },
   };
   const child = spawn(

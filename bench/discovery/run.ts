@@ -1,0 +1,428 @@
+/*
+ * Benchmark of the estate read side (issue: bench/discovery), side by side in one run:
+ *   1. the inventory (GetAccountAuthorizationDetails in bulk + cluster-wide lists) against a
+ *      naive per-role read (ListRoles, then GetRole, ListAttachedRolePolicies, ListRolePolicies,
+ *      GetRolePolicy and GetPolicy + GetPolicyVersion for every role — AwsIamReader.readRole
+ *      per role, bench-only): wall time and AWS calls;
+ *   2. the entity view at 20 concurrent clients on a real backend (a child process): p50 and
+ *      p95 cold and warm, and AWS and Kubernetes calls per view.
+ * Seeds moto with ROLES roles (half used by service accounts of one namespace, a quarter
+ * trusting the cluster without a service account, a quarter tagged for an entity) and the
+ * sandbox's kube-apiserver with SERVICE_ACCOUNTS service accounts; removes them afterwards.
+ *
+ *   source scripts/lib/env.sh && yarn bench:discovery [--roles=2000] [--service-accounts=1000]
+ */
+import {
+  AttachRolePolicyCommand,
+  CreateRoleCommand,
+  IAMClient,
+  paginateListRoles,
+  PutRolePolicyCommand,
+} from '@aws-sdk/client-iam';
+import { mockCredentials, mockServices } from '@backstage/backend-test-utils';
+import { buildIrsaTrustPolicy } from '@irsa-backstage/plugin-irsa-common';
+import {
+  countingAwsProxy,
+  CountingAwsProxy,
+  createSandboxScratch,
+  loadSettings,
+  sandboxAppConfig,
+} from '@irsa-backstage/sandbox-test-utils';
+import { ConfigReader } from '@backstage/config';
+import knexFactory from 'knex';
+import { execFileSync } from 'node:child_process';
+import { DatabaseIrsaStore } from '../../plugins/irsa-backend/src/database/DatabaseIrsaStore';
+import { IamInventoryReader } from '../../plugins/irsa-backend/src/inventory/IamInventoryReader';
+import { InventoryService } from '../../plugins/irsa-backend/src/inventory/InventoryService';
+import { InventoryStore } from '../../plugins/irsa-backend/src/inventory/InventoryStore';
+import { AwsClientFactory } from '../../plugins/irsa-backend/src/service/AwsClientFactory';
+import { AwsIamReader } from '../../plugins/irsa-backend/src/service/AwsIamReader';
+import { ClusterService } from '../../plugins/irsa-backend/src/service/ClusterService';
+import { readIrsaConfig } from '../../plugins/irsa-backend/src/service/config';
+import { KubernetesClientFactory } from '../../plugins/irsa-backend/src/service/KubernetesClientFactory';
+import { memoryCache } from '../../plugins/irsa-backend/src/__testUtils__/services';
+import { startReplica } from '../../plugins/irsa-backend/src/__testUtils__/replicas';
+
+const arg = (name: string, fallback: number) =>
+  Number(
+    new RegExp(`--${name}=(\\d+)`).exec(process.argv.join(' '))?.[1] ??
+      fallback,
+  );
+const ROLES = arg('roles', 2000);
+const SERVICE_ACCOUNTS = arg('service-accounts', 1000);
+const CLIENTS = 20;
+const ROUNDS = 10;
+const S3_READ = 'arn:aws:iam::aws:policy/AmazonS3ReadOnlyAccess';
+const total = (c: Record<string, number>) =>
+  Object.values(c).reduce((a, b) => a + b, 0);
+
+async function main() {
+  const s = loadSettings();
+  const scratch = createSandboxScratch(s, 'disc');
+  const ns = scratch.namespace('estate');
+  const iam = scratch.iam;
+  await removeLeftovers(s);
+  const started = performance.now();
+  await seedRoles(iam, s, ns);
+  for (let i = 0; i < ROLES; i++) scratch.trackRole(`bench-disc-${i}`);
+  seedServiceAccounts(scratch.kubectl, ns);
+  console.log(
+    `seeded ${ROLES} roles and ${SERVICE_ACCOUNTS} service accounts in ${Math.round(
+      performance.now() - started,
+    )} ms`,
+  );
+  const proxy = await countingAwsProxy(s.AWS_ENDPOINT_URL);
+  try {
+    const config = benchConfig(s, proxy.url);
+    const inventory = await measureInventory(config, proxy);
+    const naive = await measureNaive(config, proxy);
+    const views = await measureViews(s, proxy, ns);
+    report({ inventory, naive, views });
+  } finally {
+    await proxy.close();
+    await scratch.cleanup();
+  }
+}
+
+function benchConfig(s: ReturnType<typeof loadSettings>, endpoint: string) {
+  const config = sandboxAppConfig(s);
+  return {
+    ...config,
+    irsa: { ...config.irsa, aws: { ...config.irsa.aws, endpoint } },
+  };
+}
+
+async function seedRoles(
+  iam: IAMClient,
+  s: ReturnType<typeof loadSettings>,
+  ns: string,
+) {
+  for (let i = 0; i < ROLES; i += 20) {
+    await Promise.all(
+      Array.from({ length: Math.min(20, ROLES - i) }, (_, k) =>
+        seedRole(iam, s, ns, i + k),
+      ),
+    );
+  }
+}
+
+async function seedRole(
+  iam: IAMClient,
+  s: ReturnType<typeof loadSettings>,
+  ns: string,
+  i: number,
+) {
+  const name = `bench-disc-${i}`;
+  await iam.send(
+    new CreateRoleCommand({
+      RoleName: name,
+      AssumeRolePolicyDocument: JSON.stringify(
+        buildIrsaTrustPolicy({
+          accountId: '123456789012',
+          oidcIssuer: s.IRSA_SANDBOX_DEMO_EAST_ISSUER,
+          namespace: ns,
+          serviceAccount: `sa-${i}`,
+          audience: 'sts.amazonaws.com',
+        }),
+      ),
+      Tags:
+        i % 4 === 3
+          ? [
+              {
+                Key: 'backstage.io/entity-ref',
+                Value: 'component:default/payments-api',
+              },
+            ]
+          : [],
+    }),
+  );
+  if (i % 2 === 0)
+    await iam.send(
+      new AttachRolePolicyCommand({ RoleName: name, PolicyArn: S3_READ }),
+    );
+  if (i % 3 === 0) {
+    await iam.send(
+      new PutRolePolicyCommand({
+        RoleName: name,
+        PolicyName: 'inline',
+        PolicyDocument: JSON.stringify({
+          Version: '2012-10-17',
+          Statement: [
+            {
+              Effect: 'Allow',
+              Action: ['s3:GetObject', 'sqs:SendMessage'],
+              Resource: '*',
+            },
+          ],
+        }),
+      }),
+    );
+  }
+}
+
+function seedServiceAccounts(
+  kubectl: (args: string[], input?: string) => string,
+  ns: string,
+) {
+  const items = Array.from({ length: SERVICE_ACCOUNTS }, (_, i) => ({
+    apiVersion: 'v1',
+    kind: 'ServiceAccount',
+    metadata: {
+      name: `sa-${i}`,
+      namespace: ns,
+      labels: {
+        'backstage.io/kubernetes-id': i === 0 ? 'payments-api' : `svc-${i}`,
+      },
+      annotations: {
+        'eks.amazonaws.com/role-arn': `arn:aws:iam::123456789012:role/bench-disc-${i}`,
+      },
+    },
+  }));
+  kubectl(
+    ['apply', '-f', '-'],
+    JSON.stringify({ apiVersion: 'v1', kind: 'List', items }),
+  );
+}
+
+/** Roles an interrupted run left behind. */
+async function removeLeftovers(s: ReturnType<typeof loadSettings>) {
+  const cleaner = createSandboxScratch(s, 'disc-old');
+  for await (const page of paginateListRoles({ client: cleaner.iam }, {})) {
+    (page.Roles ?? [])
+      .filter(r => r.RoleName!.startsWith('bench-disc-'))
+      .forEach(r => cleaner.trackRole(r.RoleName!));
+  }
+  await cleaner.cleanup();
+}
+
+/** The inventory's refresh, in this process, over an in-memory SQLite. */
+async function measureInventory(appConfig: object, proxy: CountingAwsProxy) {
+  const config = new ConfigReader(appConfig);
+  const irsa = readIrsaConfig(config);
+  const aws = AwsClientFactory.fromConfig(config, irsa);
+  const knex = knexFactory({
+    client: 'better-sqlite3',
+    connection: ':memory:',
+    useNullAsDefault: true,
+  });
+  await DatabaseIrsaStore.create({ database: mockServices.database({ knex }) });
+  const logger = silentLogger();
+  const inventory = new InventoryService({
+    clusters: new ClusterService(
+      irsa,
+      new AwsIamReader(aws),
+      memoryCache(),
+      logger,
+    ),
+    iam: new IamInventoryReader(aws),
+    kube: new KubernetesClientFactory({
+      timeoutMs: 120_000,
+      pageSize: 500,
+      maxItems: 100_000,
+    }),
+    store: new InventoryStore(knex),
+    catalog: {
+      getEntities: async () => ({ items: [] }),
+      getEntitiesByRefs: async () => ({ items: [] }),
+    } as any,
+    auth: { getOwnServiceCredentials: async () => ({}) } as any,
+    permissions: {} as any,
+    userInfo: {} as any,
+    logger,
+  });
+  proxy.take();
+  const start = performance.now();
+  const { bindings } = await inventory.refresh();
+  const ms = performance.now() - start;
+  await knex.destroy();
+  return { ms, awsCalls: total(proxy.take()), bindings };
+}
+
+function silentLogger(): any {
+  const logger: any = {
+    debug() {},
+    info() {},
+    warn() {},
+    error() {},
+    child: () => logger,
+  };
+  return logger;
+}
+
+/** Bench-only: every role read the way a per-role implementation reads it. */
+async function measureNaive(appConfig: object, proxy: CountingAwsProxy) {
+  const config = new ConfigReader(appConfig);
+  const irsa = readIrsaConfig(config);
+  const aws = AwsClientFactory.fromConfig(config, irsa);
+  const reader = new AwsIamReader(aws);
+  const client = await aws.iam('123456789012');
+  proxy.take();
+  const start = performance.now();
+  const arns: Array<{ arn: string; roleName: string }> = [];
+  for await (const page of paginateListRoles({ client }, {})) {
+    arns.push(
+      ...(page.Roles ?? []).map(r => ({ arn: r.Arn!, roleName: r.RoleName! })),
+    );
+  }
+  for (let i = 0; i < arns.length; i += 8) {
+    await Promise.all(
+      arns
+        .slice(i, i + 8)
+        .map(r => reader.readRole({ ...r, accountId: '123456789012' })),
+    );
+  }
+  return {
+    ms: performance.now() - start,
+    awsCalls: total(proxy.take()),
+    roles: arns.length,
+  };
+}
+
+/** GET /entities/default/component/payments-api/bindings, 20 clients at once, ROUNDS rounds. */
+async function measureViews(
+  s: ReturnType<typeof loadSettings>,
+  proxy: CountingAwsProxy,
+  ns: string,
+) {
+  const replica = await startReplica({
+    database: { client: 'better-sqlite3', connection: ':memory:' },
+    appConfig: {
+      ...benchConfig(s, proxy.url),
+      irsa: {
+        ...benchConfig(s, proxy.url).irsa,
+        inventory: { initialDelaySeconds: 3600 },
+      },
+    },
+    entities: [
+      {
+        apiVersion: 'backstage.io/v1alpha1',
+        kind: 'Component',
+        metadata: {
+          name: 'payments-api',
+          namespace: 'default',
+          annotations: { 'backstage.io/kubernetes-id': 'payments-api' },
+        },
+        spec: {
+          type: 'service',
+          owner: 'group:default/team-payments',
+          lifecycle: 'production',
+        },
+      },
+    ],
+  });
+  const view = async () => {
+    const t = performance.now();
+    const res = await fetch(
+      `${replica.baseUrl}/api/irsa/entities/default/component/payments-api/bindings`,
+      {
+        headers: { authorization: mockCredentials.user.header() },
+      },
+    );
+    await res.json();
+    if (!res.ok) throw new Error(`view answered ${res.status}`);
+    return performance.now() - t;
+  };
+  try {
+    // Let the informers sync, so that warm views are the steady state.
+    await new Promise(r => setTimeout(r, 5_000));
+    proxy.take();
+    const kubeBefore = kubeRequests(s);
+    const cold = await Promise.all(Array.from({ length: CLIENTS }, view));
+    const coldCalls = {
+      aws: total(proxy.take()),
+      kube: kubeRequests(s) - kubeBefore,
+    };
+    const warm: number[] = [];
+    const warmKubeBefore = kubeRequests(s);
+    for (let r = 0; r < ROUNDS; r++)
+      warm.push(...(await Promise.all(Array.from({ length: CLIENTS }, view))));
+    const warmViews = CLIENTS * ROUNDS;
+    return {
+      cold: {
+        ...percentiles(cold),
+        awsCalls: coldCalls.aws,
+        kubeCalls: coldCalls.kube,
+        views: CLIENTS,
+      },
+      warm: {
+        ...percentiles(warm),
+        awsCallsPerView: total(proxy.take()) / warmViews,
+        kubeCallsPerView: (kubeRequests(s) - warmKubeBefore) / warmViews,
+        views: warmViews,
+      },
+      namespace: ns,
+    };
+  } finally {
+    await replica.stop();
+  }
+}
+
+/** The kube-apiserver's resource requests (service accounts, pods) so far. */
+function kubeRequests(s: ReturnType<typeof loadSettings>): number {
+  const text = execFileSync(
+    'kubectl',
+    ['--kubeconfig', s.IRSA_SANDBOX_KUBECONFIG, 'get', '--raw', '/metrics'],
+    {
+      encoding: 'utf8',
+      maxBuffer: 64 * 1024 * 1024,
+    },
+  );
+  return text
+    .split('\n')
+    .filter(
+      l =>
+        l.startsWith('apiserver_request_total{') &&
+        /resource="(serviceaccounts|pods)"/.test(l),
+    )
+    .filter(l => !/verb="WATCH"/.test(l))
+    .reduce((sum, l) => sum + Number(l.split(' ').pop()), 0);
+}
+
+function percentiles(ms: number[]) {
+  const sorted = [...ms].sort((a, b) => a - b);
+  const at = (p: number) =>
+    Math.round(
+      sorted[Math.min(sorted.length - 1, Math.ceil(p * sorted.length) - 1)] *
+        10,
+    ) / 10;
+  return { p50: at(0.5), p95: at(0.95) };
+}
+
+function report(r: { inventory: any; naive: any; views: any }) {
+  console.log(
+    `\nEstate: ${ROLES} roles, ${SERVICE_ACCOUNTS} service accounts (one cluster), one run\n`,
+  );
+  console.log(
+    `inventory (bulk):  ${Math.round(r.inventory.ms)} ms, ${
+      r.inventory.awsCalls
+    } AWS calls, ${r.inventory.bindings} bindings`,
+  );
+  console.log(
+    `naive per role:    ${Math.round(r.naive.ms)} ms, ${
+      r.naive.awsCalls
+    } AWS calls, ${r.naive.roles} roles`,
+  );
+  console.log(
+    `ratio:             ${(r.naive.awsCalls / r.inventory.awsCalls).toFixed(
+      1,
+    )}x fewer AWS calls, ${(r.naive.ms / r.inventory.ms).toFixed(1)}x faster`,
+  );
+  console.log(
+    `view, ${CLIENTS} clients, cold: p50 ${r.views.cold.p50} ms, p95 ${r.views.cold.p95} ms; ${r.views.cold.awsCalls} AWS and ${r.views.cold.kubeCalls} Kubernetes calls for ${r.views.cold.views} views`,
+  );
+  console.log(
+    `view, ${CLIENTS} clients, warm: p50 ${r.views.warm.p50} ms, p95 ${r.views.warm.p95} ms; ${r.views.warm.awsCallsPerView} AWS and ${r.views.warm.kubeCallsPerView} Kubernetes calls per view (${r.views.warm.views} views)`,
+  );
+  console.log(
+    `\n${JSON.stringify({
+      roles: ROLES,
+      serviceAccounts: SERVICE_ACCOUNTS,
+      ...r,
+    })}`,
+  );
+}
+
+main().catch(e => {
+  console.error(e);
+  process.exit(1);
+});

@@ -44,8 +44,6 @@ describe('catalogModuleIrsa', () => {
           data: {
             app: { baseUrl: 'http://localhost:3000' },
             catalog: {
-              // The default rules allow no Resource.
-              rules: [{ allow: ['Component', 'Resource'] }],
               providers: {
                 irsa: {
                   // No initial delay: the test backend's scheduler runs the task at start.

@@ -66,5 +66,7 @@ backend.add(import('@backstage/plugin-mcp-actions-backend'));
 // IRSA for Backstage
 backend.add(import('@irsa-backstage/plugin-irsa-backend'));
 backend.add(import('@irsa-backstage/plugin-scaffolder-backend-module-irsa'));
+// the inventory's IAM roles as catalog Resources, dependencies of their components
+backend.add(import('@irsa-backstage/plugin-catalog-backend-module-irsa'));
 
 backend.start();

@@ -10,6 +10,8 @@ import type {
   EntityBinding,
   EntityBindings,
   HealthStatus,
+  InventoryPage,
+  ListInventoryBindings,
   ProvisionRequest,
   ProvisionResult,
   SimulateRequest,
@@ -88,6 +90,17 @@ export interface IrsaService {
     query: { entityRef?: string; limit?: number; cursor?: string },
     options: { credentials: BackstageCredentials },
   ): Promise<AuditEventPage>;
+  /**
+   * `GET /bindings`: one page of the estate-wide inventory, with
+   * `nextCursor` when there is more. Every binding for holders of
+   * `irsa.inventory.read` (and for plugins' own service credentials, which
+   * Backstage's permissions service allows); a user without it sees the
+   * bindings they or their groups own.
+   */
+  listInventoryBindings(
+    query: ListInventoryBindings['query'],
+    options: { credentials: BackstageCredentials },
+  ): Promise<InventoryPage>;
 }
 
 /**

@@ -111,8 +111,11 @@ function readGranteeRef(value: string, key: string): string {
  * - everything else of the portal stays open, as with the template's
  *   allow-all policy.
  *
- * Services and anonymous callers hold no IRSA permission: each decision is
- * about a person.
+ * Each decision is about a person; anonymous callers hold no IRSA
+ * permission. Services never reach this policy: Backstage's permissions
+ * service answers a plugin's own service credentials itself (allowed unless
+ * their access is restricted), which is how the catalog's IRSA module reads
+ * the inventory (`irsa.inventory.read`) with no grant here.
  */
 export class DemoPermissionPolicy implements PermissionPolicy {
   constructor(

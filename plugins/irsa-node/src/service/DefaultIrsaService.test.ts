@@ -152,4 +152,17 @@ describe('DefaultIrsaService', () => {
       },
     });
   });
+
+  it("pages the inventory as a plugin's own service, passing the query on", async () => {
+    const service = await startWithIrsa();
+    const catalog = { credentials: mockCredentials.service('plugin:catalog') };
+    // Nothing refreshed yet: an empty page without a cursor or refresh time.
+    await expect(
+      service.listInventoryBindings({ limit: 500 }, catalog),
+    ).resolves.toEqual({ items: [], sources: [] });
+    // The query reaches the route's validation: limit is 1 to 500.
+    await expect(
+      service.listInventoryBindings({ limit: 501 }, catalog),
+    ).rejects.toMatchObject({ name: 'ResponseError', statusCode: 400 });
+  });
 });

@@ -11,6 +11,8 @@ import {
   type EntityBinding,
   type EntityBindings,
   type HealthStatus,
+  type InventoryPage,
+  type ListInventoryBindings,
   type ProvisionRequest,
   type ProvisionResult,
   type SimulateRequest,
@@ -113,6 +115,18 @@ export class DefaultIrsaService implements IrsaService {
   ): Promise<AuditEventPage> {
     return body(
       await this.client.listAuditEvents(
+        { query },
+        { token: await this.tokenFor(options.credentials) },
+      ),
+    );
+  }
+
+  async listInventoryBindings(
+    query: ListInventoryBindings['query'],
+    options: { credentials: BackstageCredentials },
+  ): Promise<InventoryPage> {
+    return body(
+      await this.client.listInventoryBindings(
         { query },
         { token: await this.tokenFor(options.credentials) },
       ),

@@ -1,10 +1,8 @@
 /**
  * Access levels of IAM actions, read from the generated table (see
- * scripts/generate-access-levels.js), and wildcard expansion of actions.
+ * scripts/generate-access-levels.js). Wildcard expansion is in actionIndex.ts.
  */
-import type { CacheTables } from '../analysisCache';
 import { ACCESS_LEVEL_TABLE } from '../generated/accessLevels';
-import { compileWildcard, hasWildcard } from '../policy/wildcard';
 import type { AccessLevel } from '../schema/openapi/generated';
 
 // The access levels are part of the API contract (PermissionSummary).
@@ -118,55 +116,4 @@ export function actionInfo(action: string): ActionInfo | undefined {
  */
 export function getActionAccessLevel(action: string): AccessLevel | undefined {
   return actionInfo(action)?.level;
-}
-
-function expand(lower: string): ActionInfo[] {
-  if (!hasWildcard(lower)) {
-    const info = actionInfo(lower);
-    return info ? [info] : [];
-  }
-  const colon = lower.indexOf(':');
-  if (colon === -1) {
-    // No colon (e.g. "*"): the wildcard spans the whole "service:action".
-    const matches = compileWildcard(lower);
-    return allActionInfos().filter(info => matches(info.name));
-  }
-  const serviceMatches = compileWildcard(lower.slice(0, colon));
-  const actionMatches = compileWildcard(lower.slice(colon + 1));
-  const result: ActionInfo[] = [];
-  for (const service of listIamServices()) {
-    if (!serviceMatches(service)) continue;
-    for (const [action, info] of serviceActions(service)!) {
-      if (actionMatches(action)) result.push(info);
-    }
-  }
-  return result;
-}
-
-/**
- * The known actions an Action element value grants (shared table entries):
- * the internal form of {@link expandActionPattern}, through the cache.
- */
-export function expandActionInfos(
-  pattern: string,
-  cache: CacheTables,
-): readonly ActionInfo[] {
-  return cache.actionExpansions.get(pattern.toLowerCase(), expand);
-}
-
-/**
- * The actions an Action element value grants, as lower-case
- * `service:action` names: `s3:Put*` gives every S3 action starting with
- * "Put", `*` every action of every service. Matching is case-insensitive, as
- * in IAM. A literal action the table does not know is returned as it is
- * (lower case).
- *
- * @internal
- */
-export function expandActionPattern(pattern: string): string[] {
-  const infos = expand(pattern.toLowerCase());
-  if (infos.length === 0 && !hasWildcard(pattern)) {
-    return [pattern.toLowerCase()];
-  }
-  return infos.map(info => info.name);
 }

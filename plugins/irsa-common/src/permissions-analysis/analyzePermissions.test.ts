@@ -1,9 +1,6 @@
 import type { PolicyDocument, PolicyStatement } from '../types';
-import {
-  expandActionPattern,
-  getActionAccessLevel,
-  listIamServices,
-} from './accessLevels';
+import { getActionAccessLevel, listIamServices } from './accessLevels';
+import { expandActionPattern } from './actionIndex';
 import { analyzePermissions } from './analyzePermissions';
 
 function doc(...statements: PolicyStatement[]): PolicyDocument {

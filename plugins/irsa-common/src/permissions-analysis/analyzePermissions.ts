@@ -10,12 +10,8 @@ import type {
   PermissionSummary,
 } from '../schema/openapi/generated';
 import type { Finding, FindingCode, PolicyDocument } from '../types';
-import {
-  AccessLevel,
-  ActionInfo,
-  allActionInfos,
-  expandActionInfos,
-} from './accessLevels';
+import { AccessLevel, ActionInfo, allActionInfos } from './accessLevels';
+import { expandActionInfos } from './actionIndex';
 import {
   COMBINED_ESCALATIONS,
   PrivilegeEscalationPath,

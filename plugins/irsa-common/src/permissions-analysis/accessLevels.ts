@@ -24,18 +24,25 @@ export interface ActionInfo {
   level: AccessLevel;
   /** The action supports no resource types: `"*"` is its only possible Resource. */
   resourceless: boolean;
+  /**
+   * Its number, 0 to the table's size - 1: its bit in an ActionSet. Numbered
+   * service by service as they are decoded, so a service's actions have
+   * consecutive numbers, in table order.
+   */
+  id: number;
 }
 
 // The table itself, decoded service by service on first use: constant data of
 // a fixed size, not a cache. It is shared by every analysis because the
 // permission analysis counts actions by the identity of their entries.
 const decodedServices = new Map<string, Map<string, ActionInfo>>();
+let nextId = 0;
 
 function decodeService(
   service: string,
   encoded: string,
 ): Map<string, ActionInfo> {
-  const actions = new Map<string, ActionInfo>();
+  const decoded = new Map<string, Pick<ActionInfo, 'level' | 'resourceless'>>();
   for (const group of encoded.split('|')) {
     const level = LEVEL_BY_CODE[group[0]];
     const resourceless = group[1] === '*';
@@ -46,14 +53,15 @@ function decodeService(
     for (const entry of body.match(/[A-Z][^A-Z]*/g) ?? []) {
       const action =
         previous.slice(0, entry.charCodeAt(0) - 65) + entry.slice(1);
-      actions.set(action, {
-        name: `${service}:${action}`,
-        service,
-        level,
-        resourceless,
-      });
+      decoded.set(action, { level, resourceless });
       previous = action;
     }
+  }
+  // Numbered once the names are known, so that they stay consecutive.
+  const actions = new Map<string, ActionInfo>();
+  for (const [action, { level, resourceless }] of decoded) {
+    const name = `${service}:${action}`;
+    actions.set(action, { name, service, level, resourceless, id: nextId++ });
   }
   return actions;
 }

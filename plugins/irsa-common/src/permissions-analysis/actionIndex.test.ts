@@ -2,7 +2,11 @@ import fc from 'fast-check';
 import { actionPattern } from '../__testUtils__/actionPatterns';
 import { CacheTables } from '../analysisCache';
 import { compileWildcard, hasWildcard } from '../policy/wildcard';
-import { allActionInfos } from './accessLevels';
+import {
+  allActionInfos,
+  listIamServices,
+  serviceActions,
+} from './accessLevels';
 import { expandActionInfos, expandActionPattern } from './actionIndex';
 
 // Property tests scan the whole catalogue many times: room for a busy machine.
@@ -78,5 +82,16 @@ describe('the action index', () => {
       }),
       { numRuns: 100 },
     );
+  });
+
+  it("numbers every action once, each service's consecutively in table order", () => {
+    const all = allActionInfos();
+    expect(new Set(all.map(info => info.id))).toEqual(
+      new Set(all.map((_, i) => i)),
+    );
+    for (const service of listIamServices()) {
+      const ids = [...serviceActions(service)!.values()].map(info => info.id);
+      expect(ids).toEqual(ids.map((_, i) => ids[0] + i));
+    }
   });
 });

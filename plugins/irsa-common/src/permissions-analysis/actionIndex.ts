@@ -1,7 +1,8 @@
 /**
  * An index of the action catalogue (the access-level table, ~22,000
- * actions), built once on first use: each service's actions, and service and
- * action names sorted for prefix look-ups.
+ * actions), built once on first use: each service's actions, service and
+ * action names sorted for prefix look-ups, and what ActionSet needs (see
+ * actionSet.ts).
  *
  * Why: every wildcard pattern was matched against the whole catalogue. With
  * the index `s3:Put*` only looks at the S3 names starting with "put", and
@@ -13,6 +14,7 @@
 import type { CacheTables } from '../analysisCache';
 import { compileWildcard, hasWildcard } from '../policy/wildcard';
 import {
+  AccessLevel,
   ActionInfo,
   actionInfo,
   allActionInfos,
@@ -76,19 +78,35 @@ function literalPrefix(pattern: string): string {
   return pattern.slice(0, end);
 }
 
-interface ServiceEntry {
+export interface ServiceEntry {
   name: string;
-  /** Its actions in table order. */
+  /** Its actions in table order; their ids run from `first` to `end` - 1. */
   actions: readonly ActionInfo[];
   /** Its actions by their name without `service:`. */
   byAction: PrefixIndex<ActionInfo>;
+  first: number;
+  end: number;
 }
 
-interface Catalogue {
+export interface Catalogue {
   all: readonly ActionInfo[];
   /** In table order. */
   services: readonly ServiceEntry[];
   byService: PrefixIndex<ServiceEntry>;
+  /**
+   * The services with actions, by their first id: their ids, and the rank of
+   * their name among them (names sorted as by Array#sort).
+   */
+  byFirstId: { firsts: Int32Array; ends: Int32Array; ranks: Int32Array };
+  /** The names of those services, sorted as by Array#sort. */
+  sortedNames: readonly string[];
+  /** 32-bit words of an ActionSet. */
+  words: number;
+  levels: readonly AccessLevel[];
+  /** Word `w` of level `l`'s actions at `w * levels.length + l`. */
+  levelBits: Uint32Array;
+  /** How many bits each of those words has. */
+  levelCounts: Uint8Array;
 }
 
 let built: Catalogue | undefined;
@@ -96,21 +114,61 @@ let built: Catalogue | undefined;
 function serviceEntry(name: string): ServiceEntry {
   const actions = [...serviceActions(name)!.values()];
   const skip = name.length + 1;
+  const first = actions.length ? actions[0].id : 0;
   return {
     name,
     actions,
     byAction: new PrefixIndex(actions, info => info.name.slice(skip)),
+    first,
+    end: first + actions.length,
+  };
+}
+
+function levelBitsOf(
+  all: readonly ActionInfo[],
+  words: number,
+): Pick<Catalogue, 'levels' | 'levelBits' | 'levelCounts'> {
+  const levels = [...new Set(all.map(info => info.level))];
+  const levelBits = new Uint32Array(words * levels.length);
+  const levelCounts = new Uint8Array(words * levels.length);
+  for (const info of all) {
+    const slot = (info.id >>> 5) * levels.length + levels.indexOf(info.level);
+    levelBits[slot] |= 1 << (info.id & 31);
+    levelCounts[slot]++;
+  }
+  return { levels, levelBits, levelCounts };
+}
+
+function byFirstId(
+  services: readonly ServiceEntry[],
+): Pick<Catalogue, 'byFirstId' | 'sortedNames'> {
+  const withActions = services.filter(service => service.actions.length > 0);
+  const sortedNames = withActions.map(service => service.name).sort();
+  const rank = new Map(sortedNames.map((name, i) => [name, i]));
+  const sorted = withActions.sort((a, b) => a.first - b.first);
+  return {
+    byFirstId: {
+      firsts: Int32Array.from(sorted, service => service.first),
+      ends: Int32Array.from(sorted, service => service.end),
+      ranks: Int32Array.from(sorted, service => rank.get(service.name)!),
+    },
+    sortedNames,
   };
 }
 
 /** The index, built on first use (it decodes the whole table). */
-function catalogue(): Catalogue {
+export function catalogue(): Catalogue {
   if (!built) {
+    const all = allActionInfos();
     const services = listIamServices().map(serviceEntry);
+    const words = (all.length + 31) >>> 5;
     built = {
-      all: allActionInfos(),
+      all,
       services,
       byService: new PrefixIndex(services, service => service.name),
+      ...byFirstId(services),
+      words,
+      ...levelBitsOf(all, words),
     };
   }
   return built;

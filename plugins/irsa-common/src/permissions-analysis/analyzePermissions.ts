@@ -10,8 +10,17 @@ import type {
   PermissionSummary,
 } from '../schema/openapi/generated';
 import type { Finding, FindingCode, PolicyDocument } from '../types';
-import { AccessLevel, ActionInfo, allActionInfos } from './accessLevels';
+import type { AccessLevel, ActionInfo } from './accessLevels';
 import { expandActionInfos } from './actionIndex';
+import {
+  ActionSet,
+  actionsExcept,
+  actionSetOf,
+  countExcept,
+  isSubset,
+  summarizeUnion,
+  unionOf,
+} from './actionSet';
 import {
   COMBINED_ESCALATIONS,
   PrivilegeEscalationPath,
@@ -66,6 +75,18 @@ export interface StatementGrants {
   grants: (action: string) => boolean;
   /** The known actions it grants on its resources (table entries, no duplicates). */
   actions: readonly ActionInfo[];
+  /** The same actions as a set: what several statements grant is merged word by word. */
+  actionSet: ActionSet;
+  /** The access levels of `actions`, in the order they first appear. */
+  levels: readonly AccessLevel[];
+  /** Its write and permissions-management actions that need a resource, if on any resource. */
+  riskyOnAnyResource: readonly ActionInfo[];
+  /** The same as a set, to count what Deny statements leave. */
+  riskySet: ActionSet;
+  /** What its Action element looks like (lower case): `*`, `service:*`. */
+  shape: { everyAction: boolean; serviceWildcards: readonly string[] };
+  /** The single-action escalation paths it grants (before any Deny). */
+  escalations: readonly PrivilegeEscalationPath[];
 }
 
 /** An Allow statement of a policy. */
@@ -126,6 +147,50 @@ function statementGrants(
   return cache.statementGrants.get(statement, s => computeGrants(s, cache));
 }
 
+/**
+ * The known actions a statement grants on its resources, in the order its
+ * patterns list them (NotAction: table order).
+ */
+function grantedActions(
+  statement: ParsedStatement,
+  onResources: (service: string) => boolean,
+  cache: CacheTables,
+): readonly ActionInfo[] {
+  const expansions = statement.actions.map(p => expandActionInfos(p, cache));
+  if (statement.actionElement === 'NotAction') {
+    return actionsExcept(actionSetOf(expansions.flat()), onResources);
+  }
+  // One pattern's expansion holds no duplicates.
+  if (expansions.length === 1) {
+    return expansions[0].filter(info => onResources(info.service));
+  }
+  const unique = new Set<ActionInfo>();
+  for (const infos of expansions) {
+    for (const info of infos) if (onResources(info.service)) unique.add(info);
+  }
+  return [...unique];
+}
+
+/** How the Action element is written, for the findings about its shape. */
+function actionShape(statement: ParsedStatement): StatementGrants['shape'] {
+  const patterns = statement.actions.map(a => a.toLowerCase());
+  return {
+    everyAction: patterns.some(p => p === '*' || p === '*:*'),
+    serviceWildcards: patterns.filter(p => /^[^:*?]+:\*$/.test(p)),
+  };
+}
+
+/** The write and permissions-management actions that take a resource, on `*`. */
+function riskyActions(
+  actions: readonly ActionInfo[],
+  anyResource: boolean,
+): Pick<StatementGrants, 'riskyOnAnyResource' | 'riskySet'> {
+  const risky = anyResource
+    ? actions.filter(info => !info.resourceless && RISKY_LEVELS.has(info.level))
+    : [];
+  return { riskyOnAnyResource: risky, riskySet: actionSetOf(risky) };
+}
+
 function computeGrants(
   statement: ParsedStatement,
   cache: CacheTables,
@@ -136,27 +201,36 @@ function computeGrants(
   const hit = (action: string) => matchers.some(m => m(action));
   const onResources = serviceFilter(statement, cache);
   const serviceOf = (action: string) => action.slice(0, action.indexOf(':'));
-  let actions: ActionInfo[];
-  let test: (action: string) => boolean;
-  if (statement.actionElement === 'Action') {
-    const unique = new Set<ActionInfo>();
-    for (const pattern of statement.actions) {
-      for (const info of expandActionInfos(pattern, cache)) {
-        if (onResources(info.service)) unique.add(info);
-      }
+  const listed = statement.actionElement === 'Action';
+  // For a table action, the same answer as membership in `actions`.
+  const test = (action: string) =>
+    (listed ? hit(action) : !hit(action)) && onResources(serviceOf(action));
+  // Asked about the escalation tables' actions again and again (a bounded
+  // set of names): the answers are kept.
+  const answers = new Map<string, boolean>();
+  const grants = (action: string) => {
+    let answer = answers.get(action);
+    if (answer === undefined) {
+      answer = test(action.toLowerCase());
+      answers.set(action, answer);
     }
-    actions = [...unique];
-    test = action => hit(action) && onResources(serviceOf(action));
-  } else {
-    actions = allActionInfos().filter(
-      info => !hit(info.name) && onResources(info.service),
-    );
-    test = action => !hit(action) && onResources(serviceOf(action));
-  }
+    return answer;
+  };
+  const actions = grantedActions(statement, onResources, cache);
+  const anyResource = coversAnyResource(statement);
   return {
-    anyResource: coversAnyResource(statement),
-    grants: action => test(action.toLowerCase()),
+    anyResource,
+    grants,
     actions,
+    actionSet: actionSetOf(actions),
+    levels: [...new Set(actions.map(info => info.level))],
+    shape: actionShape(statement),
+    ...riskyActions(actions, anyResource),
+    escalations: SINGLE_ACTION_ESCALATIONS.filter(
+      path =>
+        path.actions.every(grants) &&
+        (anyResource || !path.requireAnyResource?.length),
+    ),
   };
 }
 
@@ -186,11 +260,10 @@ function statementFinding(
   });
 }
 
-function list(values: readonly string[]): string {
+/** The first values, and how many more of `total` there are. */
+function list(values: readonly string[], total = values.length): string {
   const shown = values.slice(0, MAX_LISTED).join(', ');
-  return values.length > MAX_LISTED
-    ? `${shown} and ${values.length - MAX_LISTED} more`
-    : shown;
+  return total > MAX_LISTED ? `${shown} and ${total - MAX_LISTED} more` : shown;
 }
 
 function escalationFinding(
@@ -239,8 +312,7 @@ function actionShapeFinding(grant: Grant): {
     );
     return { finding, admin: false };
   }
-  const patterns = statement.actions.map(a => a.toLowerCase());
-  if (patterns.some(p => p === '*' || p === '*:*')) {
+  if (grant.shape.everyAction) {
     const finding = anyResource
       ? statementFinding(
           grant,
@@ -258,7 +330,7 @@ function actionShapeFinding(grant: Grant): {
         );
     return { finding, admin: anyResource };
   }
-  const services = patterns.filter(p => /^[^:*?]+:\*$/.test(p));
+  const services = grant.shape.serviceWildcards;
   if (services.length === 0) return { admin: false };
   const finding = statementFinding(
     grant,
@@ -274,42 +346,55 @@ function actionShapeFinding(grant: Grant): {
 /** Write and permissions-management actions granted on every resource. */
 function writeOnAnyResource(
   grant: Grant,
-  effectiveActions: readonly ActionInfo[],
-): Finding[] {
-  if (!grant.anyResource) return [];
-  const risky = effectiveActions
-    .filter(info => !info.resourceless && RISKY_LEVELS.has(info.level))
-    .map(info => info.name);
-  if (risky.length === 0) return [];
-  return [
-    statementFinding(
-      grant,
-      'PERM_WRITE_ON_ANY_RESOURCE',
-      `allows ${risky.length} write or permissions-management action${
-        risky.length === 1 ? '' : 's'
-      } on every resource: ${list(risky)}.`,
-      'Name the resources (ARNs) these actions need instead of "*".',
-    ),
-  ];
+  denied?: ActionSet,
+): Finding | undefined {
+  const risky = countExcept(grant.riskySet, denied);
+  if (risky === 0) return undefined;
+  // `*` has thousands: they are counted, and only the listed ones named.
+  const named: string[] = [];
+  for (const info of grant.riskyOnAnyResource) {
+    if (named.length === MAX_LISTED) break;
+    if (!denied?.has(info)) named.push(info.name);
+  }
+  return statementFinding(
+    grant,
+    'PERM_WRITE_ON_ANY_RESOURCE',
+    `allows ${risky} write or permissions-management action${
+      risky === 1 ? '' : 's'
+    } on every resource: ${list(named, risky)}.`,
+    'Name the resources (ARNs) these actions need instead of "*".',
+  );
 }
 
-/** The findings about one Allow statement, after the Deny statements. */
-function grantFindings(
+/** What the unconditional Deny statements on every resource take away. */
+interface Denials {
+  statements: readonly StatementGrants[];
+  /** The table actions denied; undefined when there are none. */
+  set?: ActionSet;
+}
+
+/** Whether an action (any case) is denied. */
+function isDenied(denied: Denials, action: string): boolean {
+  for (const deny of denied.statements) if (deny.grants(action)) return true;
+  return false;
+}
+
+/** Adds the findings about one Allow statement, after the Deny statements. */
+function addGrantFindings(
+  findings: Finding[],
   grant: Grant,
-  effectiveActions: readonly ActionInfo[],
-  denied: (action: string) => boolean,
-): Finding[] {
+  denied: Denials,
+): void {
   const shape = actionShapeFinding(grant);
-  const findings = shape.finding ? [shape.finding] : [];
-  if (shape.admin) return findings; // everything else about it is implied
-  const paths = SINGLE_ACTION_ESCALATIONS.filter(
-    path =>
-      path.actions.every(a => grant.grants(a) && !denied(a)) &&
-      (grant.anyResource || !path.requireAnyResource?.length),
-  );
+  if (shape.finding) findings.push(shape.finding);
+  if (shape.admin) return; // everything else about it is implied
+  const paths: PrivilegeEscalationPath[] = [];
+  for (const path of grant.escalations) {
+    if (!path.actions.some(a => isDenied(denied, a))) paths.push(path);
+  }
   if (paths.length > 0) findings.push(escalationFinding(grant, paths));
-  findings.push(...writeOnAnyResource(grant, effectiveActions));
-  return findings;
+  const risky = writeOnAnyResource(grant, denied.set);
+  if (risky) findings.push(risky);
 }
 
 /** The policies' Allow statements, unconditional denials and problems. */
@@ -319,7 +404,7 @@ interface ReadPolicies {
   malformedPolicies: NonNullable<AnalyzePermissionsResult['malformedPolicies']>;
   allows: Grant[];
   /** Deny statements on every resource without conditions: always denied. */
-  denies: Array<(action: string) => boolean>;
+  denies: StatementGrants[];
 }
 
 function readPolicies(
@@ -357,7 +442,7 @@ function readPolicies(
       if (statement.effect === 'Allow') {
         read.allows.push({ ...grants, policy, statement });
       } else if (grants.anyResource && statement.conditions.length === 0) {
-        read.denies.push(grants.grants);
+        read.denies.push(grants);
       }
     }
   }
@@ -385,22 +470,15 @@ export function analyzePermissions(
     input.policies,
     cache,
   );
-  const denied = (action: string) => denies.some(test => test(action));
-  const granted: Array<readonly ActionInfo[]> = [];
-  for (const grant of allows) {
-    const effectiveActions = denies.length
-      ? grant.actions.filter(info => !denied(info.name))
-      : grant.actions;
-    granted.push(effectiveActions);
-    findings.push(...grantFindings(grant, effectiveActions, denied));
-  }
-  // The first statement granting an action (after denies), if any.
-  const grantOf = (action: string) =>
-    allows.find(grant => grant.grants(action) && !denied(action));
-  findings.push(...combinedEscalations(grantOf));
+  const denied: Denials = {
+    statements: denies,
+    set: denies.length ? unionOf(denies.map(d => d.actionSet)) : undefined,
+  };
+  for (const grant of allows) addGrantFindings(findings, grant, denied);
+  addCombinedEscalations(findings, allows, denied);
   return {
     findings: sortFindings(findings),
-    summary: summarize(granted, cache),
+    summary: summarize(allows, denied.set, cache),
     ...(malformedPolicies.length ? { malformedPolicies } : {}),
   };
 }
@@ -409,14 +487,25 @@ export function analyzePermissions(
  * PassRole plus a service that runs code as the passed role, possibly
  * granted by different statements or policies.
  */
-function combinedEscalations(
-  grantOf: (action: string) => Grant | undefined,
-): Finding[] {
-  const findings: Finding[] = [];
+function addCombinedEscalations(
+  findings: Finding[],
+  allows: readonly Grant[],
+  denied: Denials,
+): void {
+  // Every path asks about iam:PassRole: its first grant is looked up once.
+  const passRole = firstGrantOf('iam:passrole', allows, denied);
   for (const path of COMBINED_ESCALATIONS) {
-    const grants = path.actions.map(grantOf);
-    if (grants.some(g => g === undefined)) continue;
-    const first = grants[0]!;
+    const grants: Grant[] = [];
+    for (const action of path.actions) {
+      const grant =
+        action === 'iam:passrole'
+          ? passRole
+          : firstGrantOf(action, allows, denied);
+      if (!grant) break;
+      grants.push(grant);
+    }
+    if (grants.length < path.actions.length) continue;
+    const first = grants[0];
     // "*" on "*" is already PERM_ADMIN.
     if (isAdministrator(first)) continue;
     const finding = escalationFinding(first, [path]);
@@ -425,9 +514,7 @@ function combinedEscalations(
         grants
           .slice(1)
           .filter(g => g !== first)
-          .map(g =>
-            where(g!.policy, g!.statement).replace(/^Policy/, 'policy'),
-          ),
+          .map(g => where(g.policy, g.statement).replace(/^Policy/, 'policy')),
       ),
     ];
     if (others.length) {
@@ -438,24 +525,104 @@ function combinedEscalations(
     }
     findings.push(finding);
   }
-  return findings;
 }
 
+/** The first statement granting an action (after denies), if any. */
+function firstGrantOf(
+  action: string,
+  allows: readonly Grant[],
+  denied: Denials,
+): Grant | undefined {
+  if (isDenied(denied, action)) return undefined;
+  for (const grant of allows) if (grant.grants(action)) return grant;
+  return undefined;
+}
+
+/**
+ * The access levels of the granted actions in the order in which they first
+ * appear, statement by statement: the order of the summary's keys.
+ */
+function levelsInOrder(
+  allows: readonly Grant[],
+  denied: ActionSet | undefined,
+  present: number,
+): AccessLevel[] {
+  // At most five levels: an array is cheaper than a set.
+  const seen: AccessLevel[] = [];
+  const see = (level: AccessLevel) => {
+    if (!seen.includes(level)) seen.push(level);
+  };
+  for (const grant of allows) {
+    // Without denials, each statement's own order says it.
+    if (!denied) grant.levels.forEach(see);
+    else {
+      for (const info of grant.actions) {
+        if (seen.length === present) break;
+        if (!denied.has(info)) see(info.level);
+      }
+    }
+  }
+  return seen;
+}
+
+// Up to this many actions, a set of them is cheaper than word operations.
+const SMALL_UNION = 64;
+
+/** The actions the statements grant, after denials, in the order they list them. */
+function unionInOrder(
+  allows: readonly Grant[],
+  denied: ActionSet | undefined,
+): Set<ActionInfo> {
+  const union = new Set<ActionInfo>();
+  for (const grant of allows) {
+    for (const info of grant.actions) if (!denied?.has(info)) union.add(info);
+  }
+  return union;
+}
+
+/** The statement granting every action the others grant, if any. */
+function coveringGrant(allows: readonly Grant[]): Grant | undefined {
+  let largest: Grant | undefined;
+  for (const grant of allows) {
+    if (!largest || grant.actions.length > largest.actions.length) {
+      largest = grant;
+    }
+  }
+  const cover = largest?.actionSet;
+  return cover && allows.every(grant => isSubset(grant.actionSet, cover))
+    ? largest
+    : undefined;
+}
+
+/** What the Allow statements grant together, after the Deny statements. */
 function summarize(
-  granted: ReadonlyArray<readonly ActionInfo[]>,
+  allows: readonly Grant[],
+  denied: ActionSet | undefined,
   cache: CacheTables,
 ): PermissionSummary {
-  // One statement (the common case): its summary is computed once.
-  if (granted.length === 1) {
-    const summary = cache.permissionSummaries.get(granted[0], countActions);
-    return {
-      actionsByAccessLevel: { ...summary.actionsByAccessLevel },
-      services: [...summary.services],
-    };
+  // Without denials, when one statement grants all the others do (one
+  // statement, or `*` / NotAction beside a few): its summary, computed once.
+  const cover = denied ? undefined : coveringGrant(allows);
+  if (cover) {
+    const summary = cache.permissionSummaries.get(cover.actions, countActions);
+    const actionsByAccessLevel: Partial<Record<AccessLevel, number>> = {};
+    for (const level of levelsInOrder(allows, undefined, 0)) {
+      actionsByAccessLevel[level] = summary.actionsByAccessLevel[level];
+    }
+    return { actionsByAccessLevel, services: [...summary.services] };
   }
-  const union = new Set<ActionInfo>();
-  for (const actions of granted) for (const info of actions) union.add(info);
-  return countActions(union);
+  let total = 0;
+  for (const grant of allows) total += grant.actions.length;
+  if (total <= SMALL_UNION) return countActions(unionInOrder(allows, denied));
+  const { counts, services } = summarizeUnion(
+    allows.map(grant => grant.actionSet),
+    denied,
+  );
+  const actionsByAccessLevel: Partial<Record<AccessLevel, number>> = {};
+  for (const level of levelsInOrder(allows, denied, counts.size)) {
+    actionsByAccessLevel[level] = counts.get(level);
+  }
+  return { actionsByAccessLevel, services };
 }
 
 function countActions(actions: Iterable<ActionInfo>): PermissionSummary {

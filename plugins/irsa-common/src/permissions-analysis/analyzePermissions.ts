@@ -3,7 +3,7 @@
  */
 import { AnalysisCache, cacheTables, CacheTables } from '../analysisCache';
 import { createFinding, sortFindings } from '../findings';
-import type { ParsedStatement } from '../policy/parse';
+import type { ParsedPolicy, ParsedStatement } from '../policy/parse';
 import type { WildcardMatcher } from '../policy/wildcard';
 import type {
   PermissionAnalysis,
@@ -138,13 +138,15 @@ function serviceFilter(
   };
 }
 
-// Parsed statements are shared through the cache, so what they grant is
-// computed once per policy text.
-function statementGrants(
-  statement: ParsedStatement,
+// Parsed policies are shared through the cache, so what their statements
+// grant is computed once per policy text (and looked up once per policy).
+function policyGrants(
+  policy: ParsedPolicy,
   cache: CacheTables,
-): StatementGrants {
-  return cache.statementGrants.get(statement, s => computeGrants(s, cache));
+): readonly StatementGrants[] {
+  return cache.policyGrants.get(policy, p =>
+    p.statements.map(statement => computeGrants(statement, cache)),
+  );
 }
 
 /**
@@ -286,7 +288,7 @@ function isAdministrator(grant: Grant): boolean {
   return (
     grant.anyResource &&
     grant.statement.actionElement === 'Action' &&
-    grant.statement.actions.some(a => a === '*' || a === '*:*')
+    grant.shape.everyAction
   );
 }
 
@@ -437,14 +439,15 @@ function readPolicies(
       read.malformedPolicies.push({ name, arn, problems: parsed.problems });
       continue;
     }
-    for (const statement of parsed.policy.statements) {
-      const grants = statementGrants(statement, cache);
+    const grantsOf = policyGrants(parsed.policy, cache);
+    parsed.policy.statements.forEach((statement, i) => {
+      const grants = grantsOf[i];
       if (statement.effect === 'Allow') {
         read.allows.push({ ...grants, policy, statement });
       } else if (grants.anyResource && statement.conditions.length === 0) {
         read.denies.push(grants);
       }
-    }
+    });
   }
   return read;
 }

@@ -68,8 +68,28 @@ const ADMINISTRATOR_ACCESS =
 const RISKY_LEVELS = new Set<AccessLevel>(['Write', 'Permissions management']);
 const MAX_LISTED = 8;
 
+/** What the unconditional Deny statements on every resource take away. */
+interface Denials {
+  statements: readonly StatementGrants[];
+  /** The table actions denied; undefined when there are none. */
+  set?: ActionSet;
+}
+
+const NO_DENIALS: Denials = { statements: [] };
+
+/**
+ * A finding about one statement, without its policy: the `<what>` of
+ * `Policy "p" statement 0 <what>`.
+ */
+export interface FindingText {
+  code: FindingCode;
+  what: string;
+  hint: string;
+}
+
 /** What an Allow or Deny statement grants, computed once per parsed statement. */
 export interface StatementGrants {
+  statement: ParsedStatement;
   anyResource: boolean;
   /** True when the statement grants the (lower-case) action on its resources. */
   grants: (action: string) => boolean;
@@ -87,12 +107,16 @@ export interface StatementGrants {
   shape: { everyAction: boolean; serviceWildcards: readonly string[] };
   /** The single-action escalation paths it grants (before any Deny). */
   escalations: readonly PrivilegeEscalationPath[];
+  /**
+   * An Allow statement's findings when no Deny statement takes anything
+   * away (the common case): written once, not on every analysis.
+   */
+  findingTexts: readonly FindingText[];
 }
 
 /** An Allow statement of a policy. */
 interface Grant extends StatementGrants {
   policy: PermissionPolicyInput;
-  statement: ParsedStatement;
 }
 
 /** `*`, and ARNs made only of wildcards, mean every resource. */
@@ -193,6 +217,24 @@ function riskyActions(
   return { riskyOnAnyResource: risky, riskySet: actionSetOf(risky) };
 }
 
+/**
+ * `test`, keeping its answers: a statement is asked about the escalation
+ * tables' actions (a bounded set of names) on every analysis.
+ */
+function remembered(
+  test: (action: string) => boolean,
+): (action: string) => boolean {
+  const answers = new Map<string, boolean>();
+  return action => {
+    let answer = answers.get(action);
+    if (answer === undefined) {
+      answer = test(action);
+      answers.set(action, answer);
+    }
+    return answer;
+  };
+}
+
 function computeGrants(
   statement: ParsedStatement,
   cache: CacheTables,
@@ -207,20 +249,11 @@ function computeGrants(
   // For a table action, the same answer as membership in `actions`.
   const test = (action: string) =>
     (listed ? hit(action) : !hit(action)) && onResources(serviceOf(action));
-  // Asked about the escalation tables' actions again and again (a bounded
-  // set of names): the answers are kept.
-  const answers = new Map<string, boolean>();
-  const grants = (action: string) => {
-    let answer = answers.get(action);
-    if (answer === undefined) {
-      answer = test(action.toLowerCase());
-      answers.set(action, answer);
-    }
-    return answer;
-  };
+  const grants = remembered((action: string) => test(action.toLowerCase()));
   const actions = grantedActions(statement, onResources, cache);
   const anyResource = coversAnyResource(statement);
-  return {
+  const facts: Omit<StatementGrants, 'findingTexts'> = {
+    statement,
     anyResource,
     grants,
     actions,
@@ -233,6 +266,11 @@ function computeGrants(
         path.actions.every(grants) &&
         (anyResource || !path.requireAnyResource?.length),
     ),
+  };
+  const allow = statement.effect === 'Allow';
+  return {
+    ...facts,
+    findingTexts: allow ? grantTexts(facts, NO_DENIALS) : [],
   };
 }
 
@@ -247,18 +285,13 @@ function where(
 }
 
 /** A finding about one statement: `Policy "p" statement 0 <what>`. */
-function statementFinding(
-  grant: Grant,
-  code: FindingCode,
-  what: string,
-  hint: string,
-): Finding {
+function statementFinding(grant: Grant, text: FindingText): Finding {
   const { policy, statement } = grant;
-  return createFinding(code, `${where(policy, statement)} ${what}`, {
+  return createFinding(text.code, `${where(policy, statement)} ${text.what}`, {
     statementIndex: statement.index,
     policyName: policy.name,
     policyArn: policy.arn,
-    hint,
+    hint: text.hint,
   });
 }
 
@@ -268,23 +301,24 @@ function list(values: readonly string[], total = values.length): string {
   return total > MAX_LISTED ? `${shown} and ${total - MAX_LISTED} more` : shown;
 }
 
-function escalationFinding(
-  grant: Grant,
+function escalationText(
   paths: readonly PrivilegeEscalationPath[],
-): Finding {
+): FindingText {
   const actions = [...new Set(paths.flatMap(p => p.actions))];
-  return statementFinding(
-    grant,
-    'PERM_PRIVILEGE_ESCALATION',
-    `grants ${list(actions)}, which can ${paths
+  return {
+    code: 'PERM_PRIVILEGE_ESCALATION',
+    what: `grants ${list(actions)}, which can ${paths
       .map(p => p.description)
       .join('; ')}.`,
-    'Remove these actions, or limit them to specific resources and add a permissions boundary; an IRSA role rarely needs to manage IAM.',
-  );
+    hint: 'Remove these actions, or limit them to specific resources and add a permissions boundary; an IRSA role rarely needs to manage IAM.',
+  };
 }
 
+/** The facts about a statement its findings are written from. */
+type StatementFacts = Omit<StatementGrants, 'findingTexts'>;
+
 /** `"*"` (or `"*:*"`) on every resource. */
-function isAdministrator(grant: Grant): boolean {
+function isAdministrator(grant: StatementFacts): boolean {
   return (
     grant.anyResource &&
     grant.statement.actionElement === 'Action' &&
@@ -294,62 +328,52 @@ function isAdministrator(grant: Grant): boolean {
 
 /**
  * The finding about the shape of one Allow statement's Action element, if
- * any: NotAction, `*` (with `admin` when on every resource), `service:*`.
+ * any: NotAction, `*`, `service:*`.
  */
-function actionShapeFinding(grant: Grant): {
-  finding?: Finding;
-  admin: boolean;
-} {
+function actionShapeText(grant: StatementFacts): FindingText | undefined {
   const { statement, anyResource } = grant;
   if (statement.actionElement === 'NotAction') {
-    const finding = statementFinding(
-      grant,
-      'PERM_NOT_ACTION',
-      `allows NotAction ${list(
+    return {
+      code: 'PERM_NOT_ACTION',
+      what: `allows NotAction ${list(
         statement.actions,
       )}: every other action of every service${
         anyResource ? ' on every resource' : ''
       }, including ones AWS adds later.`,
-      'List the actions the workload needs in Action instead.',
-    );
-    return { finding, admin: false };
+      hint: 'List the actions the workload needs in Action instead.',
+    };
   }
   if (grant.shape.everyAction) {
-    const finding = anyResource
-      ? statementFinding(
-          grant,
-          'PERM_ADMIN',
-          'allows "*" on every resource: full administrator access.',
-          'Grant only the actions and resources the workload uses.',
-        )
-      : statementFinding(
-          grant,
-          'PERM_SERVICE_WILDCARD',
-          `allows "*", every action of every service, on ${list(
+    return anyResource
+      ? {
+          code: 'PERM_ADMIN',
+          what: 'allows "*" on every resource: full administrator access.',
+          hint: 'Grant only the actions and resources the workload uses.',
+        }
+      : {
+          code: 'PERM_SERVICE_WILDCARD',
+          what: `allows "*", every action of every service, on ${list(
             statement.resources,
           )}.`,
-          'Grant only the actions the workload uses.',
-        );
-    return { finding, admin: anyResource };
+          hint: 'Grant only the actions the workload uses.',
+        };
   }
   const services = grant.shape.serviceWildcards;
-  if (services.length === 0) return { admin: false };
-  const finding = statementFinding(
-    grant,
-    'PERM_SERVICE_WILDCARD',
-    `allows every action of ${list(services.map(s => s.slice(0, -2)))} (${list(
-      services,
-    )}), including actions AWS adds later.`,
-    'List the actions the workload needs.',
-  );
-  return { finding, admin: false };
+  if (services.length === 0) return undefined;
+  return {
+    code: 'PERM_SERVICE_WILDCARD',
+    what: `allows every action of ${list(
+      services.map(s => s.slice(0, -2)),
+    )} (${list(services)}), including actions AWS adds later.`,
+    hint: 'List the actions the workload needs.',
+  };
 }
 
 /** Write and permissions-management actions granted on every resource. */
-function writeOnAnyResource(
-  grant: Grant,
+function writeOnAnyResourceText(
+  grant: StatementFacts,
   denied?: ActionSet,
-): Finding | undefined {
+): FindingText | undefined {
   const risky = countExcept(grant.riskySet, denied);
   if (risky === 0) return undefined;
   // `*` has thousands: they are counted, and only the listed ones named.
@@ -358,21 +382,13 @@ function writeOnAnyResource(
     if (named.length === MAX_LISTED) break;
     if (!denied?.has(info)) named.push(info.name);
   }
-  return statementFinding(
-    grant,
-    'PERM_WRITE_ON_ANY_RESOURCE',
-    `allows ${risky} write or permissions-management action${
+  return {
+    code: 'PERM_WRITE_ON_ANY_RESOURCE',
+    what: `allows ${risky} write or permissions-management action${
       risky === 1 ? '' : 's'
     } on every resource: ${list(named, risky)}.`,
-    'Name the resources (ARNs) these actions need instead of "*".',
-  );
-}
-
-/** What the unconditional Deny statements on every resource take away. */
-interface Denials {
-  statements: readonly StatementGrants[];
-  /** The table actions denied; undefined when there are none. */
-  set?: ActionSet;
+    hint: 'Name the resources (ARNs) these actions need instead of "*".',
+  };
 }
 
 /** Whether an action (any case) is denied. */
@@ -381,22 +397,32 @@ function isDenied(denied: Denials, action: string): boolean {
   return false;
 }
 
+/** The findings about one Allow statement, after the Deny statements. */
+function grantTexts(grant: StatementFacts, denied: Denials): FindingText[] {
+  const texts: FindingText[] = [];
+  const shape = actionShapeText(grant);
+  if (shape) texts.push(shape);
+  if (isAdministrator(grant)) return texts; // everything else is implied
+  const paths: PrivilegeEscalationPath[] = [];
+  for (const path of grant.escalations) {
+    if (!path.actions.some(a => isDenied(denied, a))) paths.push(path);
+  }
+  if (paths.length > 0) texts.push(escalationText(paths));
+  const risky = writeOnAnyResourceText(grant, denied.set);
+  if (risky) texts.push(risky);
+  return texts;
+}
+
 /** Adds the findings about one Allow statement, after the Deny statements. */
 function addGrantFindings(
   findings: Finding[],
   grant: Grant,
   denied: Denials,
 ): void {
-  const shape = actionShapeFinding(grant);
-  if (shape.finding) findings.push(shape.finding);
-  if (shape.admin) return; // everything else about it is implied
-  const paths: PrivilegeEscalationPath[] = [];
-  for (const path of grant.escalations) {
-    if (!path.actions.some(a => isDenied(denied, a))) paths.push(path);
-  }
-  if (paths.length > 0) findings.push(escalationFinding(grant, paths));
-  const risky = writeOnAnyResource(grant, denied.set);
-  if (risky) findings.push(risky);
+  const texts = denied.statements.length
+    ? grantTexts(grant, denied)
+    : grant.findingTexts;
+  for (const text of texts) findings.push(statementFinding(grant, text));
 }
 
 /** The policies' Allow statements, unconditional denials and problems. */
@@ -443,7 +469,7 @@ function readPolicies(
     parsed.policy.statements.forEach((statement, i) => {
       const grants = grantsOf[i];
       if (statement.effect === 'Allow') {
-        read.allows.push({ ...grants, policy, statement });
+        read.allows.push({ ...grants, policy });
       } else if (grants.anyResource && statement.conditions.length === 0) {
         read.denies.push(grants);
       }
@@ -511,7 +537,7 @@ function addCombinedEscalations(
     const first = grants[0];
     // "*" on "*" is already PERM_ADMIN.
     if (isAdministrator(first)) continue;
-    const finding = escalationFinding(first, [path]);
+    const finding = statementFinding(first, escalationText([path]));
     const others = [
       ...new Set(
         grants

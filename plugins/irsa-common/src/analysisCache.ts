@@ -149,6 +149,8 @@ export class CacheTables implements AnalysisCache {
     readonly ActionInfo[],
     PermissionSummary
   >;
+  /** The summary of what one permission policy grants, analysed alone. */
+  readonly policySummaries: DerivedTable<ParsedPolicy, PermissionSummary>;
 
   constructor(readonly maxEntries: number) {
     const enabled = maxEntries > 0;
@@ -163,6 +165,7 @@ export class CacheTables implements AnalysisCache {
     this.policyGrants = new DerivedTable(enabled);
     this.principalLabels = new DerivedTable(enabled);
     this.permissionSummaries = new DerivedTable(enabled);
+    this.policySummaries = new DerivedTable(enabled);
   }
 
   clear(): void {
@@ -178,6 +181,7 @@ export class CacheTables implements AnalysisCache {
       this.policyGrants,
       this.principalLabels,
       this.permissionSummaries,
+      this.policySummaries,
     ]) {
       table.clear();
     }

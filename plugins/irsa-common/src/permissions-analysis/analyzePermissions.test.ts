@@ -362,6 +362,29 @@ describe('analyzePermissions', () => {
     expect(many.summary?.services).toEqual(['s3']);
   });
 
+  it('gives every caller its own findings and summary, whatever the cache holds', () => {
+    const cache = createAnalysisCache();
+    const policies = [
+      {
+        name: 'p',
+        document: JSON.stringify(
+          doc(
+            { Effect: 'Allow', Action: 'iam:*', Resource: '*' },
+            { Effect: 'Allow', Action: 's3:GetObject', Resource: '*' },
+          ),
+        ),
+      },
+    ];
+    const first = analyzePermissions({ policies, cache });
+    const expected = JSON.stringify(first);
+    first.summary!.services.push('changed');
+    first.summary!.actionsByAccessLevel.Read = -1;
+    first.findings[0].message = 'changed';
+    expect(JSON.stringify(analyzePermissions({ policies, cache }))).toBe(
+      expected,
+    );
+  });
+
   it('reads URL-encoded documents and reports malformed ones without analysing them', () => {
     const result = analyzePermissions({
       policies: [

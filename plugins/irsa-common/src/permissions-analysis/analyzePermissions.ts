@@ -433,6 +433,8 @@ interface ReadPolicies {
   allows: Grant[];
   /** Deny statements on every resource without conditions: always denied. */
   denies: StatementGrants[];
+  /** The policies that could be parsed. */
+  parsed: ParsedPolicy[];
 }
 
 function readPolicies(
@@ -444,6 +446,7 @@ function readPolicies(
     malformedPolicies: [],
     allows: [],
     denies: [],
+    parsed: [],
   };
   for (const policy of policies) {
     if (policy.arn && ADMINISTRATOR_ACCESS.test(policy.arn)) {
@@ -465,6 +468,7 @@ function readPolicies(
       read.malformedPolicies.push({ name, arn, problems: parsed.problems });
       continue;
     }
+    read.parsed.push(parsed.policy);
     const grantsOf = policyGrants(parsed.policy, cache);
     parsed.policy.statements.forEach((statement, i) => {
       const grants = grantsOf[i];
@@ -495,10 +499,8 @@ export function analyzePermissions(
   input: AnalyzePermissionsInput,
 ): AnalyzePermissionsResult {
   const cache = cacheTables(input.cache);
-  const { findings, malformedPolicies, allows, denies } = readPolicies(
-    input.policies,
-    cache,
-  );
+  const read = readPolicies(input.policies, cache);
+  const { findings, malformedPolicies, allows, denies } = read;
   const denied: Denials = {
     statements: denies,
     set: denies.length ? unionOf(denies.map(d => d.actionSet)) : undefined,
@@ -507,7 +509,7 @@ export function analyzePermissions(
   addCombinedEscalations(findings, allows, denied);
   return {
     findings: sortFindings(findings),
-    summary: summarize(allows, denied.set, cache),
+    summary: policiesSummary(read, denied.set, cache),
     ...(malformedPolicies.length ? { malformedPolicies } : {}),
   };
 }
@@ -621,6 +623,25 @@ function coveringGrant(allows: readonly Grant[]): Grant | undefined {
   return cover && allows.every(grant => isSubset(grant.actionSet, cover))
     ? largest
     : undefined;
+}
+
+/**
+ * What the policies grant together. One policy analysed alone (the common
+ * case) has its summary computed once; callers get their own copy.
+ */
+function policiesSummary(
+  read: ReadPolicies,
+  denied: ActionSet | undefined,
+  cache: CacheTables,
+): PermissionSummary {
+  if (read.parsed.length !== 1) return summarize(read.allows, denied, cache);
+  const summary = cache.policySummaries.get(read.parsed[0], () =>
+    summarize(read.allows, denied, cache),
+  );
+  return {
+    actionsByAccessLevel: { ...summary.actionsByAccessLevel },
+    services: [...summary.services],
+  };
 }
 
 /** What the Allow statements grant together, after the Deny statements. */

@@ -25,9 +25,9 @@ export interface ActionInfo {
   /** The action supports no resource types: `"*"` is its only possible Resource. */
   resourceless: boolean;
   /**
-   * Its number, 0 to the table's size - 1: its bit in an ActionSet. Numbered
-   * service by service as they are decoded, so a service's actions have
-   * consecutive numbers, in table order.
+   * Its number, from 0 up: its bit in an ActionSet. Numbered service by
+   * service as they are decoded, so a service's actions have consecutive
+   * numbers, in table order.
    */
   id: number;
 }
@@ -36,7 +36,8 @@ export interface ActionInfo {
 // a fixed size, not a cache. It is shared by every analysis because the
 // permission analysis counts actions by the identity of their entries.
 const decodedServices = new Map<string, Map<string, ActionInfo>>();
-let nextId = 0;
+/** The decoded actions by number. */
+const byId: ActionInfo[] = [];
 
 function decodeService(
   service: string,
@@ -61,9 +62,16 @@ function decodeService(
   const actions = new Map<string, ActionInfo>();
   for (const [action, { level, resourceless }] of decoded) {
     const name = `${service}:${action}`;
-    actions.set(action, { name, service, level, resourceless, id: nextId++ });
+    const info = { name, service, level, resourceless, id: byId.length };
+    actions.set(action, info);
+    byId.push(info);
   }
   return actions;
+}
+
+/** The action numbered `id` (see ActionInfo.id); its service is decoded. */
+export function actionById(id: number): ActionInfo {
+  return byId[id];
 }
 
 /** The actions of a service (lower-case names), or undefined if unknown. */

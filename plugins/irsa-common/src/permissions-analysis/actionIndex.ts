@@ -1,20 +1,19 @@
 /**
  * An index of the action catalogue (the access-level table, ~22,000
- * actions), built once on first use: each service's actions, service and
- * action names sorted for prefix look-ups, and what ActionSet needs (see
- * actionSet.ts).
+ * actions): service names sorted for prefix look-ups, and per service, made
+ * on first use, its actions with their names sorted the same way.
  *
  * Why: every wildcard pattern was matched against the whole catalogue. With
- * the index `s3:Put*` only looks at the S3 names starting with "put", and
- * `*` is the catalogue itself. The expansion is the same as matching the
- * pattern against every `service:action` name (actionIndex.test.ts checks
- * it), and matching stays linear-time: the only matcher is the two-pointer
- * one of policy/wildcard.ts, run on the names a prefix look-up leaves.
+ * the index `s3:Put*` only looks at the S3 names starting with "put" (and
+ * decodes no other service), and `*` is the catalogue itself. The expansion
+ * is the same as matching the pattern against every `service:action` name
+ * (actionIndex.test.ts checks it), and matching stays linear-time: the only
+ * matcher is the two-pointer one of policy/wildcard.ts, run on the names a
+ * prefix look-up leaves.
  */
 import type { CacheTables } from '../analysisCache';
 import { compileWildcard, hasWildcard } from '../policy/wildcard';
 import {
-  AccessLevel,
   ActionInfo,
   actionInfo,
   allActionInfos,
@@ -78,109 +77,45 @@ function literalPrefix(pattern: string): string {
   return pattern.slice(0, end);
 }
 
-export interface ServiceEntry {
-  name: string;
-  /** Its actions in table order; their ids run from `first` to `end` - 1. */
+interface ServiceEntry {
+  /** Its actions in table order. */
   actions: readonly ActionInfo[];
-  /** Its actions by their name without `service:`. */
-  byAction: PrefixIndex<ActionInfo>;
-  first: number;
-  end: number;
+  /** Its actions by their name without `service:`; made on first use. */
+  byAction?: PrefixIndex<ActionInfo>;
 }
 
-export interface Catalogue {
-  all: readonly ActionInfo[];
-  /** In table order. */
-  services: readonly ServiceEntry[];
-  byService: PrefixIndex<ServiceEntry>;
-  /**
-   * The services with actions, by their first id: their ids, and the rank of
-   * their name among them (names sorted as by Array#sort).
-   */
-  byFirstId: { firsts: Int32Array; ends: Int32Array; ranks: Int32Array };
-  /** The names of those services, sorted as by Array#sort. */
-  sortedNames: readonly string[];
-  /** 32-bit words of an ActionSet. */
-  words: number;
-  levels: readonly AccessLevel[];
-  /** Word `w` of level `l`'s actions at `w * levels.length + l`. */
-  levelBits: Uint32Array;
-  /** How many bits each of those words has. */
-  levelCounts: Uint8Array;
+// Constant data derived from the table, made on first use (not a cache).
+let serviceNames: PrefixIndex<string> | undefined;
+const services = new Map<string, ServiceEntry>();
+
+/** The table's services whose name starts with `prefix` and passes `test`. */
+function servicesMatching(
+  prefix: string,
+  test: (name: string) => boolean,
+): string[] {
+  serviceNames ??= new PrefixIndex(listIamServices(), name => name);
+  return serviceNames.select(prefix, test);
 }
 
-let built: Catalogue | undefined;
-
+/** A service of the table, decoded. */
 function serviceEntry(name: string): ServiceEntry {
-  const actions = [...serviceActions(name)!.values()];
-  const skip = name.length + 1;
-  const first = actions.length ? actions[0].id : 0;
-  return {
-    name,
-    actions,
-    byAction: new PrefixIndex(actions, info => info.name.slice(skip)),
-    first,
-    end: first + actions.length,
-  };
-}
-
-function levelBitsOf(
-  all: readonly ActionInfo[],
-  words: number,
-): Pick<Catalogue, 'levels' | 'levelBits' | 'levelCounts'> {
-  const levels = [...new Set(all.map(info => info.level))];
-  const levelBits = new Uint32Array(words * levels.length);
-  const levelCounts = new Uint8Array(words * levels.length);
-  for (const info of all) {
-    const slot = (info.id >>> 5) * levels.length + levels.indexOf(info.level);
-    levelBits[slot] |= 1 << (info.id & 31);
-    levelCounts[slot]++;
+  let entry = services.get(name);
+  if (!entry) {
+    entry = { actions: [...serviceActions(name)!.values()] };
+    services.set(name, entry);
   }
-  return { levels, levelBits, levelCounts };
-}
-
-function byFirstId(
-  services: readonly ServiceEntry[],
-): Pick<Catalogue, 'byFirstId' | 'sortedNames'> {
-  const withActions = services.filter(service => service.actions.length > 0);
-  const sortedNames = withActions.map(service => service.name).sort();
-  const rank = new Map(sortedNames.map((name, i) => [name, i]));
-  const sorted = withActions.sort((a, b) => a.first - b.first);
-  return {
-    byFirstId: {
-      firsts: Int32Array.from(sorted, service => service.first),
-      ends: Int32Array.from(sorted, service => service.end),
-      ranks: Int32Array.from(sorted, service => rank.get(service.name)!),
-    },
-    sortedNames,
-  };
-}
-
-/** The index, built on first use (it decodes the whole table). */
-export function catalogue(): Catalogue {
-  if (!built) {
-    const all = allActionInfos();
-    const services = listIamServices().map(serviceEntry);
-    const words = (all.length + 31) >>> 5;
-    built = {
-      all,
-      services,
-      byService: new PrefixIndex(services, service => service.name),
-      ...byFirstId(services),
-      words,
-      ...levelBitsOf(all, words),
-    };
-  }
-  return built;
+  return entry;
 }
 
 /** A service's actions whose name (without `service:`) matches `pattern`. */
-function serviceMatches(
-  service: ServiceEntry,
-  pattern: string,
-): readonly ActionInfo[] {
-  if (pattern === '*') return service.actions;
-  return service.byAction.select(
+function serviceMatches(name: string, pattern: string): readonly ActionInfo[] {
+  const entry = serviceEntry(name);
+  if (pattern === '*') return entry.actions;
+  const skip = name.length + 1;
+  entry.byAction ??= new PrefixIndex(entry.actions, info =>
+    info.name.slice(skip),
+  );
+  return entry.byAction.select(
     literalPrefix(pattern),
     compileWildcard(pattern),
   );
@@ -195,24 +130,24 @@ function expand(lower: string): readonly ActionInfo[] {
     const info = actionInfo(lower);
     return info ? [info] : [];
   }
-  const index = catalogue();
-  if (lower === '*') return index.all;
+  if (lower === '*') return allActionInfos();
   const colon = lower.indexOf(':');
   if (colon === -1) {
     // The wildcard spans "service:action"; its literal prefix holds no
     // colon, so the names starting with it are those of services starting
     // with it.
     const matches = compileWildcard(lower);
-    return index.byService
-      .select(literalPrefix(lower), () => true)
-      .flatMap(service => service.actions.filter(info => matches(info.name)));
+    return servicesMatching(literalPrefix(lower), () => true).flatMap(name =>
+      serviceEntry(name).actions.filter(info => matches(info.name)),
+    );
   }
   // Names hold one colon: the pattern's first colon must match it.
   const servicePattern = lower.slice(0, colon);
   const actionPattern = lower.slice(colon + 1);
-  return index.byService
-    .select(literalPrefix(servicePattern), compileWildcard(servicePattern))
-    .flatMap(service => serviceMatches(service, actionPattern));
+  return servicesMatching(
+    literalPrefix(servicePattern),
+    compileWildcard(servicePattern),
+  ).flatMap(name => serviceMatches(name, actionPattern));
 }
 
 /**

@@ -6,10 +6,20 @@
  *
  * Why: merging and counting what a policy grants action by action (a Set of
  * ~22,000 entries for `*` or NotAction, on every analysis) was most of the
- * time of a permission analysis; words of bits do 32 actions at a time.
+ * time of a permission analysis. Words of bits unite, subtract and compare
+ * 32 actions at a time, and counting visits only the actions a union holds.
  */
-import type { AccessLevel, ActionInfo } from './accessLevels';
-import { catalogue } from './actionIndex';
+import {
+  AccessLevel,
+  ActionInfo,
+  actionById,
+  listIamServices,
+  serviceActions,
+} from './accessLevels';
+
+// Above any word index, and a small integer: Infinity (a double) in
+// ActionSet.low would change its hidden class and deoptimise its users.
+const NO_WORD = 2 ** 30 - 1;
 
 /**
  * A set of catalogue actions: one bit per ActionInfo.id. Most statements
@@ -39,9 +49,7 @@ export class ActionSet {
 
 /** The set of the given actions. */
 export function actionSetOf(infos: readonly ActionInfo[]): ActionSet {
-  // Not Infinity: a double in `low` would change ActionSet's hidden class
-  // and deoptimise the code using it.
-  let low = catalogue().words;
+  let low = NO_WORD;
   let high = 0;
   for (const info of infos) {
     low = Math.min(low, info.id >>> 5);
@@ -57,7 +65,7 @@ export function actionSetOf(infos: readonly ActionInfo[]): ActionSet {
 
 /** The words the sets hold between them: `low` to `high` - 1 (none: 0, 0). */
 function span(sets: readonly ActionSet[]): { low: number; high: number } {
-  let low = catalogue().words;
+  let low = NO_WORD;
   let high = 0;
   for (const set of sets) {
     if (set.words.length === 0) continue;
@@ -91,9 +99,9 @@ export function actionsExcept(
   keep: (service: string) => boolean,
 ): ActionInfo[] {
   const result: ActionInfo[] = [];
-  for (const service of catalogue().services) {
-    if (!keep(service.name)) continue;
-    for (const info of service.actions) {
+  for (const service of listIamServices()) {
+    if (!keep(service)) continue;
+    for (const info of serviceActions(service)!.values()) {
       if (!excluded.has(info)) result.push(info);
     }
   }
@@ -132,79 +140,21 @@ function wordRanges(sets: readonly ActionSet[]): WordRange[] {
   return merged;
 }
 
-/** How many actions of each access level the ranges of `bits` hold. */
-function countByLevel(
+/** Calls `visit` with each action the ranges of `bits` hold. */
+function forEachAction(
   bits: Uint32Array,
   ranges: readonly WordRange[],
-): Map<AccessLevel, number> {
-  const { levels, levelBits, levelCounts } = catalogue();
-  const counts = new Array<number>(levels.length).fill(0);
+  visit: (info: ActionInfo) => void,
+): void {
   for (const [low, high] of ranges) {
     for (let w = low; w < high; w++) {
-      const word = bits[w];
-      if (word === 0) continue;
-      if (word === 0xffffffff) {
-        // A full word (`*`, NotAction): its counts are known.
-        for (let l = 0; l < levels.length; l++) {
-          counts[l] += levelCounts[w * levels.length + l];
-        }
-        continue;
-      }
-      for (let l = 0; l < levels.length; l++) {
-        const masked = word & levelBits[w * levels.length + l];
-        if (masked !== 0) counts[l] += bitCount(masked);
+      let word = bits[w];
+      while (word !== 0) {
+        visit(actionById(w * 32 + 31 - Math.clz32(word & -word)));
+        word &= word - 1; // the lowest bit off
       }
     }
   }
-  const result = new Map<AccessLevel, number>();
-  levels.forEach((level, l) => counts[l] && result.set(level, counts[l]));
-  return result;
-}
-
-/** The bits of ids `first` to `end` - 1 in word `w`. */
-function rangeMask(w: number, first: number, end: number): number {
-  let mask = -1;
-  if (w === first >>> 5) mask &= -1 << (first & 31);
-  if (w === (end - 1) >>> 5) mask &= -1 >>> (31 - ((end - 1) & 31));
-  return mask;
-}
-
-/** The first of the (ascending) `ends` above `id`. */
-function firstEndingAfter(ends: Int32Array, id: number): number {
-  let low = 0;
-  let high = ends.length;
-  while (low < high) {
-    const middle = (low + high) >>> 1;
-    if (ends[middle] <= id) low = middle + 1;
-    else high = middle;
-  }
-  return low;
-}
-
-/** The names of the services the ranges of `bits` hold actions of, sorted. */
-function servicesIn(bits: Uint32Array, ranges: readonly WordRange[]): string[] {
-  const { byFirstId, sortedNames } = catalogue();
-  const { firsts, ends, ranks } = byFirstId;
-  const found: number[] = [];
-  let s = 0; // services before it end before word w
-  let last = -1; // the last service found
-  for (const [low, high] of ranges) {
-    s = Math.max(s, firstEndingAfter(ends, low << 5));
-    for (let w = low; w < high; w++) {
-      const word = bits[w];
-      if (word === 0) continue;
-      while (ends[s] <= w << 5) s++;
-      for (let t = Math.max(s, last + 1); t < firsts.length; t++) {
-        if (firsts[t] >= (w + 1) << 5) break;
-        if ((word & rangeMask(w, firsts[t], ends[t])) !== 0) {
-          found.push(ranks[t]);
-          last = t;
-        }
-      }
-    }
-  }
-  // Sorting ranks, not names: `*` has hundreds of services.
-  return found.sort((a, b) => a - b).map(rank => sortedNames[rank]);
 }
 
 /** How many actions of `set` are not in `except`. */
@@ -238,29 +188,36 @@ export interface UnionSummary {
   services: string[];
 }
 
-// The union is summarised in one full-size bit set, kept between calls (it
-// is zeroed again before returning, and nothing runs in between): a new one
-// per call made typed-array allocation a good part of an analysis.
-let scratch: Uint32Array | undefined;
+// The union is summarised in one bit set, kept between calls (it is zeroed
+// again before returning, and nothing runs in between): a new one per call
+// made typed-array allocation a good part of an analysis.
+let scratch = new Uint32Array(0);
 
 /** Summarises the actions in any of `sets` and not in `except`. */
 export function summarizeUnion(
   sets: readonly ActionSet[],
   except?: ActionSet,
 ): UnionSummary {
-  const bits = (scratch ??= new Uint32Array(catalogue().words));
   const ranges = wordRanges(sets);
+  const high = ranges.length ? ranges[ranges.length - 1][1] : 0;
+  if (scratch.length < high) scratch = new Uint32Array(high);
+  const bits = scratch;
   try {
     for (const set of sets) addTo(bits, set);
     if (except) {
       const { low, words } = except;
-      for (let i = 0; i < words.length; i++) bits[low + i] &= ~words[i];
+      for (let i = 0; i < words.length && low + i < high; i++) {
+        bits[low + i] &= ~words[i];
+      }
     }
-    return {
-      counts: countByLevel(bits, ranges),
-      services: servicesIn(bits, ranges),
-    };
+    const counts = new Map<AccessLevel, number>();
+    const services = new Set<string>();
+    forEachAction(bits, ranges, info => {
+      counts.set(info.level, (counts.get(info.level) ?? 0) + 1);
+      services.add(info.service);
+    });
+    return { counts, services: [...services].sort() };
   } finally {
-    for (const [low, high] of ranges) bits.fill(0, low, high);
+    for (const [low, end] of ranges) bits.fill(0, low, end);
   }
 }

@@ -5,9 +5,7 @@
  */
 export { analyzeTrust } from '../plugins/irsa-common/src/trust/analyzeTrust';
 export { analyzePermissions } from '../plugins/irsa-common/src/permissions-analysis/analyzePermissions';
-export {
-  expandActionPattern,
-  listIamServices,
-} from '../plugins/irsa-common/src/permissions-analysis/accessLevels';
+export { listIamServices } from '../plugins/irsa-common/src/permissions-analysis/accessLevels';
+export { expandActionPattern } from '../plugins/irsa-common/src/permissions-analysis/actionIndex';
 export { buildIrsaTrustPolicy } from '../plugins/irsa-common/src/trust/canonical';
 export { createAnalysisCache } from '../plugins/irsa-common/src/analysisCache';

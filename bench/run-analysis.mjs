@@ -3,7 +3,8 @@
  * Benchmark of irsa-common's analysis, on one core:
  *   - trust verdicts per second over 10,000 generated (service account, role)
  *     pairs (goal: >= 50,000/s);
- *   - permission analyses per second over 1,000 generated policies;
+ *   - permission analyses per second over 1,000 generated policies (goal:
+ *     >= 20,000/s);
  * each with a shared analysis cache and, side by side, with one that holds
  * nothing (the naive way: parse the policy text on every call, compile a
  * fresh matcher for every wildcard, expand wildcard actions again every
@@ -11,7 +12,7 @@
  *
  * Usage, from the repository root (after `source scripts/lib/env.sh`):
  *   node bench/run-analysis.mjs            # full run, prints a table + JSON
- *   node bench/run-analysis.mjs --check    # also exit 1 below the goal
+ *   node bench/run-analysis.mjs --check    # also exit 1 below either goal
  *   node bench/run-analysis.mjs --quick    # fewer repetitions
  *   node bench/run-analysis.mjs --only=trustFull   # one measure (profiling)
  *
@@ -28,6 +29,7 @@ import { fileURLToPath } from 'node:url';
 const here = dirname(fileURLToPath(import.meta.url));
 const args = new Set(process.argv.slice(2));
 const GOAL_VERDICTS_PER_SECOND = 50_000;
+const GOAL_PERMISSIONS_PER_SECOND = 20_000;
 const PAIRS = 10_000;
 const ROLES = 2_000;
 const POLICIES = 1_000;
@@ -487,12 +489,20 @@ async function main() {
       ).padStart(10)} ${`${(cached / naive).toFixed(1)}x`.padStart(7)}`,
     );
   }
-  const goalMet = results.trustFull >= GOAL_VERDICTS_PER_SECOND;
+  const trustGoalMet = results.trustFull >= GOAL_VERDICTS_PER_SECOND;
+  const permissionsGoalMet = results.permissions >= GOAL_PERMISSIONS_PER_SECOND;
   console.log('');
   console.log(
     `goal: >= ${format(
       GOAL_VERDICTS_PER_SECOND,
-    )} verdicts/s (with explanations): ${goalMet ? 'met' : 'NOT met'}`,
+    )} verdicts/s (with explanations): ${trustGoalMet ? 'met' : 'NOT met'}`,
+  );
+  console.log(
+    `goal: >= ${format(
+      GOAL_PERMISSIONS_PER_SECOND,
+    )} permission analyses/s (cached): ${
+      permissionsGoalMet ? 'met' : 'NOT met'
+    }`,
   );
   console.log(
     JSON.stringify({
@@ -505,7 +515,9 @@ async function main() {
       ),
     }),
   );
-  if (args.has('--check') && !goalMet) process.exitCode = 1;
+  if (args.has('--check') && !(trustGoalMet && permissionsGoalMet)) {
+    process.exitCode = 1;
+  }
 }
 
 main().catch(error => {

@@ -9,6 +9,7 @@ import type { ActionInfo } from './permissions-analysis/accessLevels';
 import type { StatementGrants } from './permissions-analysis/analyzePermissions';
 import {
   parsePolicy,
+  ParsedPolicy,
   ParsedStatement,
   PolicyKind,
   PolicyParseResult,
@@ -139,8 +140,8 @@ export class CacheTables implements AnalysisCache {
     Readonly<RoleArnParts>,
     BoundedTable<ProviderContext>
   >;
-  /** What an Allow or Deny statement of a permission policy grants. */
-  readonly statementGrants: DerivedTable<ParsedStatement, StatementGrants>;
+  /** What each statement of a parsed permission policy grants, in order. */
+  readonly policyGrants: DerivedTable<ParsedPolicy, readonly StatementGrants[]>;
   /** `Type: value` labels of a trust statement's principals. */
   readonly principalLabels: DerivedTable<ParsedStatement, readonly string[]>;
   /** The summary of one statement's granted actions. */
@@ -148,6 +149,8 @@ export class CacheTables implements AnalysisCache {
     readonly ActionInfo[],
     PermissionSummary
   >;
+  /** The summary of what one permission policy grants, analysed alone. */
+  readonly policySummaries: DerivedTable<ParsedPolicy, PermissionSummary>;
 
   constructor(readonly maxEntries: number) {
     const enabled = maxEntries > 0;
@@ -159,9 +162,10 @@ export class CacheTables implements AnalysisCache {
     this.roleArns = new BoundedTable(maxEntries);
     this.providerArns = new BoundedTable(maxEntries);
     this.providers = new DerivedTable(enabled);
-    this.statementGrants = new DerivedTable(enabled);
+    this.policyGrants = new DerivedTable(enabled);
     this.principalLabels = new DerivedTable(enabled);
     this.permissionSummaries = new DerivedTable(enabled);
+    this.policySummaries = new DerivedTable(enabled);
   }
 
   clear(): void {
@@ -174,9 +178,10 @@ export class CacheTables implements AnalysisCache {
       this.roleArns,
       this.providerArns,
       this.providers,
-      this.statementGrants,
+      this.policyGrants,
       this.principalLabels,
       this.permissionSummaries,
+      this.policySummaries,
     ]) {
       table.clear();
     }

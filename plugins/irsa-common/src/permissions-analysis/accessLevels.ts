@@ -1,10 +1,8 @@
 /**
  * Access levels of IAM actions, read from the generated table (see
- * scripts/generate-access-levels.js), and wildcard expansion of actions.
+ * scripts/generate-access-levels.js). Wildcard expansion is in actionIndex.ts.
  */
-import type { CacheTables } from '../analysisCache';
 import { ACCESS_LEVEL_TABLE } from '../generated/accessLevels';
-import { compileWildcard, hasWildcard } from '../policy/wildcard';
 import type { AccessLevel } from '../schema/openapi/generated';
 
 // The access levels are part of the API contract (PermissionSummary).
@@ -26,18 +24,26 @@ export interface ActionInfo {
   level: AccessLevel;
   /** The action supports no resource types: `"*"` is its only possible Resource. */
   resourceless: boolean;
+  /**
+   * Its number, from 0 up: its bit in an ActionSet. Numbered service by
+   * service as they are decoded, so a service's actions have consecutive
+   * numbers, in table order.
+   */
+  id: number;
 }
 
 // The table itself, decoded service by service on first use: constant data of
 // a fixed size, not a cache. It is shared by every analysis because the
 // permission analysis counts actions by the identity of their entries.
 const decodedServices = new Map<string, Map<string, ActionInfo>>();
+/** The decoded actions by number. */
+const byId: ActionInfo[] = [];
 
 function decodeService(
   service: string,
   encoded: string,
 ): Map<string, ActionInfo> {
-  const actions = new Map<string, ActionInfo>();
+  const decoded = new Map<string, Pick<ActionInfo, 'level' | 'resourceless'>>();
   for (const group of encoded.split('|')) {
     const level = LEVEL_BY_CODE[group[0]];
     const resourceless = group[1] === '*';
@@ -48,16 +54,24 @@ function decodeService(
     for (const entry of body.match(/[A-Z][^A-Z]*/g) ?? []) {
       const action =
         previous.slice(0, entry.charCodeAt(0) - 65) + entry.slice(1);
-      actions.set(action, {
-        name: `${service}:${action}`,
-        service,
-        level,
-        resourceless,
-      });
+      decoded.set(action, { level, resourceless });
       previous = action;
     }
   }
+  // Numbered once the names are known, so that they stay consecutive.
+  const actions = new Map<string, ActionInfo>();
+  for (const [action, { level, resourceless }] of decoded) {
+    const name = `${service}:${action}`;
+    const info = { name, service, level, resourceless, id: byId.length };
+    actions.set(action, info);
+    byId.push(info);
+  }
   return actions;
+}
+
+/** The action numbered `id` (see ActionInfo.id); its service is decoded. */
+export function actionById(id: number): ActionInfo {
+  return byId[id];
 }
 
 /** The actions of a service (lower-case names), or undefined if unknown. */
@@ -118,55 +132,4 @@ export function actionInfo(action: string): ActionInfo | undefined {
  */
 export function getActionAccessLevel(action: string): AccessLevel | undefined {
   return actionInfo(action)?.level;
-}
-
-function expand(lower: string): ActionInfo[] {
-  if (!hasWildcard(lower)) {
-    const info = actionInfo(lower);
-    return info ? [info] : [];
-  }
-  const colon = lower.indexOf(':');
-  if (colon === -1) {
-    // No colon (e.g. "*"): the wildcard spans the whole "service:action".
-    const matches = compileWildcard(lower);
-    return allActionInfos().filter(info => matches(info.name));
-  }
-  const serviceMatches = compileWildcard(lower.slice(0, colon));
-  const actionMatches = compileWildcard(lower.slice(colon + 1));
-  const result: ActionInfo[] = [];
-  for (const service of listIamServices()) {
-    if (!serviceMatches(service)) continue;
-    for (const [action, info] of serviceActions(service)!) {
-      if (actionMatches(action)) result.push(info);
-    }
-  }
-  return result;
-}
-
-/**
- * The known actions an Action element value grants (shared table entries):
- * the internal form of {@link expandActionPattern}, through the cache.
- */
-export function expandActionInfos(
-  pattern: string,
-  cache: CacheTables,
-): readonly ActionInfo[] {
-  return cache.actionExpansions.get(pattern.toLowerCase(), expand);
-}
-
-/**
- * The actions an Action element value grants, as lower-case
- * `service:action` names: `s3:Put*` gives every S3 action starting with
- * "Put", `*` every action of every service. Matching is case-insensitive, as
- * in IAM. A literal action the table does not know is returned as it is
- * (lower case).
- *
- * @internal
- */
-export function expandActionPattern(pattern: string): string[] {
-  const infos = expand(pattern.toLowerCase());
-  if (infos.length === 0 && !hasWildcard(pattern)) {
-    return [pattern.toLowerCase()];
-  }
-  return infos.map(info => info.name);
 }

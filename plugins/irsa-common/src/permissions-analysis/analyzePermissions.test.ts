@@ -1,10 +1,19 @@
+import fc from 'fast-check';
+import { actionPattern } from '../__testUtils__/actionPatterns';
+import { createAnalysisCache } from '../analysisCache';
+import { compileWildcard } from '../policy/wildcard';
 import type { PolicyDocument, PolicyStatement } from '../types';
 import {
-  expandActionPattern,
+  ActionInfo,
+  allActionInfos,
   getActionAccessLevel,
   listIamServices,
 } from './accessLevels';
+import { expandActionPattern } from './actionIndex';
 import { analyzePermissions } from './analyzePermissions';
+
+// Property tests scan the whole catalogue many times: room for a busy machine.
+const PROPERTY_TIMEOUT_MS = 30_000;
 
 function doc(...statements: PolicyStatement[]): PolicyDocument {
   return { Version: '2012-10-17', Statement: statements };
@@ -329,6 +338,53 @@ describe('analyzePermissions', () => {
     expect(codes(conditional)).toContain('PERM_PRIVILEGE_ESCALATION');
   });
 
+  it('leaves denied actions out of the summary, for a few actions and for many', () => {
+    const few = analyze(
+      { Effect: 'Allow', Action: ['iam:PutRolePolicy'], Resource: '*' },
+      { Effect: 'Allow', Action: ['s3:PutObject'], Resource: '*' },
+      { Effect: 'Deny', Action: 'iam:*', Resource: '*' },
+    );
+    expect(few.summary).toEqual({
+      actionsByAccessLevel: { Write: 1 },
+      services: ['s3'],
+    });
+    const s3 = expandActionPattern('s3:*');
+    const deletes = expandActionPattern('s3:Delete*');
+    const many = analyze(
+      { Effect: 'Allow', Action: 's3:*', Resource: '*' },
+      { Effect: 'Allow', Action: 'iam:PassRole', Resource: '*' },
+      { Effect: 'Deny', Action: ['s3:Delete*', 'iam:*'], Resource: '*' },
+    );
+    const levels = many.summary?.actionsByAccessLevel ?? {};
+    expect(Object.values(levels).reduce((a, b) => a + b, 0)).toBe(
+      s3.length - deletes.length,
+    );
+    expect(many.summary?.services).toEqual(['s3']);
+  });
+
+  it('gives every caller its own findings and summary, whatever the cache holds', () => {
+    const cache = createAnalysisCache();
+    const policies = [
+      {
+        name: 'p',
+        document: JSON.stringify(
+          doc(
+            { Effect: 'Allow', Action: 'iam:*', Resource: '*' },
+            { Effect: 'Allow', Action: 's3:GetObject', Resource: '*' },
+          ),
+        ),
+      },
+    ];
+    const first = analyzePermissions({ policies, cache });
+    const expected = JSON.stringify(first);
+    first.summary!.services.push('changed');
+    first.summary!.actionsByAccessLevel.Read = -1;
+    first.findings[0].message = 'changed';
+    expect(JSON.stringify(analyzePermissions({ policies, cache }))).toBe(
+      expected,
+    );
+  });
+
   it('reads URL-encoded documents and reports malformed ones without analysing them', () => {
     const result = analyzePermissions({
       policies: [
@@ -369,4 +425,154 @@ describe('analyzePermissions', () => {
       services: ['s3'],
     });
   });
+});
+
+/** A statement on every resource, as the reference below reads it. */
+interface RandomStatement {
+  effect: 'Allow' | 'Deny';
+  element: 'Action' | 'NotAction';
+  patterns: string[];
+  conditional: boolean;
+}
+
+// What the parser accepts (anything else makes the policy malformed).
+const validPattern = actionPattern.filter(
+  p => p === '*' || /^[^:\s]+:[^:\s]+$/.test(p),
+);
+
+const randomStatement: fc.Arbitrary<RandomStatement> = fc.record({
+  effect: fc.constantFrom('Allow', 'Allow', 'Deny'),
+  element: fc.constantFrom('Action', 'Action', 'Action', 'NotAction'),
+  patterns: fc.array(validPattern, { minLength: 1, maxLength: 3 }),
+  conditional: fc.boolean(),
+});
+
+function toPolicyStatement(s: RandomStatement): PolicyStatement {
+  return {
+    Effect: s.effect,
+    [s.element]: s.patterns,
+    Resource: '*',
+    ...(s.conditional
+      ? { Condition: { Bool: { 'aws:SecureTransport': 'true' } } }
+      : {}),
+  } as PolicyStatement;
+}
+
+/**
+ * The catalogue actions a statement lists, the plain way: each pattern
+ * against every name (Action: pattern by pattern, in table order;
+ * NotAction: the rest, in table order).
+ */
+function listedActions(s: RandomStatement): ActionInfo[] {
+  const matchers = s.patterns.map(p => compileWildcard(p.toLowerCase()));
+  const all = allActionInfos();
+  if (s.element === 'NotAction') {
+    return all.filter(info => !matchers.some(m => m(info.name)));
+  }
+  return [...new Set(matchers.flatMap(m => all.filter(info => m(info.name))))];
+}
+
+describe('analyzePermissions against a plain scan of the catalogue', () => {
+  it(
+    'summarises and counts what the Allow statements grant, after unconditional denials',
+    () => {
+      fc.assert(
+        fc.property(
+          fc.array(randomStatement, { minLength: 1, maxLength: 5 }),
+          statements => {
+            const denied = new Set(
+              statements
+                .filter(s => s.effect === 'Deny' && !s.conditional)
+                .flatMap(listedActions),
+            );
+            const allows = statements.filter(s => s.effect === 'Allow');
+            const granted = allows.map(s =>
+              listedActions(s).filter(info => !denied.has(info)),
+            );
+            const result = analyzePermissions({
+              policies: [
+                {
+                  name: 'p',
+                  document: doc(...statements.map(toPolicyStatement)),
+                },
+              ],
+            });
+            expect(result.malformedPolicies).toBeUndefined();
+            const union = [...new Set(granted.flat())];
+            const expected: Record<string, number> = {};
+            for (const info of union) {
+              expected[info.level] = (expected[info.level] ?? 0) + 1;
+            }
+            // Same keys in the same order: the order they first appear.
+            expect(JSON.stringify(result.summary?.actionsByAccessLevel)).toBe(
+              JSON.stringify(expected),
+            );
+            expect(result.summary?.services).toEqual(
+              [...new Set(union.map(info => info.service))].sort(),
+            );
+            allows.forEach((s, i) => {
+              const statementIndex = statements.indexOf(s);
+              const risky = granted[i].filter(
+                info =>
+                  !info.resourceless &&
+                  (info.level === 'Write' ||
+                    info.level === 'Permissions management'),
+              );
+              const finding = result.findings.find(
+                f =>
+                  f.code === 'PERM_WRITE_ON_ANY_RESOURCE' &&
+                  f.statementIndex === statementIndex,
+              );
+              const admin =
+                s.element === 'Action' &&
+                s.patterns.some(p => p === '*' || p === '*:*');
+              // "*" on "*" is PERM_ADMIN and nothing else.
+              const count = /^.* allows (\d+) write/.exec(
+                finding?.message ?? '',
+              )?.[1];
+              expect(count).toBe(
+                admin || risky.length === 0 ? undefined : `${risky.length}`,
+              );
+            });
+          },
+        ),
+        { numRuns: 40 },
+      );
+    },
+    PROPERTY_TIMEOUT_MS,
+  );
+
+  it(
+    'gives the same answers through a shared cache, a zero-size one and none',
+    () => {
+      const shared = createAnalysisCache();
+      fc.assert(
+        fc.property(
+          fc.array(randomStatement, { minLength: 1, maxLength: 5 }),
+          statements => {
+            const policies = [
+              {
+                name: 'p',
+                document: JSON.stringify(
+                  doc(...statements.map(toPolicyStatement)),
+                ),
+              },
+            ];
+            const fresh = JSON.stringify(analyzePermissions({ policies }));
+            for (const cache of [
+              shared,
+              shared,
+              createAnalysisCache({ maxEntries: 0 }),
+            ]) {
+              expect(
+                JSON.stringify(analyzePermissions({ policies, cache })),
+              ).toBe(fresh);
+            }
+          },
+        ),
+        { numRuns: 40 },
+      );
+    },
+    PROPERTY_TIMEOUT_MS,
+  );
 });

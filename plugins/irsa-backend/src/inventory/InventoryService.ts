@@ -160,10 +160,7 @@ export class InventoryService {
   private async readCluster(cluster: ClusterConfig): Promise<ClusterRead> {
     try {
       const { kube } = this.deps;
-      const core = await kube.core(
-        cluster,
-        AbortSignal.timeout(kube.settings.timeoutMs),
-      );
+      const core = await kube.core(cluster, kube.requestDeadline(cluster));
       const [issuer, serviceAccounts, pods] = await Promise.all([
         this.deps.clusters.getIssuer(cluster).catch(() => undefined),
         kube.listAll(p => core.listServiceAccountForAllNamespaces(p)),

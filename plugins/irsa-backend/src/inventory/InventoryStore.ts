@@ -1,8 +1,9 @@
 import { InputError } from '@backstage/errors';
-import type {
-  InventoryBinding,
-  InventorySource,
-  Severity,
+import {
+  parseRoleArn,
+  type InventoryBinding,
+  type InventorySource,
+  type Severity,
 } from '@irsa-backstage/plugin-irsa-common';
 import { Knex } from 'knex';
 
@@ -135,8 +136,7 @@ function toRow(b: InventoryBinding) {
     namespace: b.namespace ?? null,
     service_account: b.serviceAccount ?? null,
     role_arn: b.roleArn ?? null,
-    role_account:
-      /^arn:aws[\w-]*:iam::(\d{12}):/.exec(b.roleArn ?? '')?.[1] ?? null,
+    role_account: parseRoleArn(b.roleArn ?? '')?.accountId ?? null,
     entity_ref: b.entityRef ?? null,
     owner: b.owner ?? null,
     severity_rank: b.severity ? SEVERITY_RANK[b.severity] : NO_FINDINGS,

@@ -4,6 +4,7 @@ import {
   Finding,
   highestSeverity,
   InventoryBinding,
+  parseRoleArn,
   PodLike,
   RoleDetails,
   ROLE_ARN_ANNOTATION,
@@ -130,7 +131,7 @@ function annotationBinding(
   const namespace = sa.metadata!.namespace!;
   const name = sa.metadata!.name!;
   const roleArn = sa.metadata!.annotations![ROLE_ARN_ANNOTATION];
-  const account = /^arn:aws[\w-]*:iam::(\d{12}):role\//.exec(roleArn)?.[1];
+  const account = parseRoleArn(roleArn)?.accountId;
   const role = input.roles.get(roleArn);
   const known = account !== undefined && input.accountsRead.has(account);
   const analysis = analyzeBinding({
@@ -277,4 +278,3 @@ function podsOf(
       (p.spec?.serviceAccountName ?? 'default') === name,
   );
 }
-

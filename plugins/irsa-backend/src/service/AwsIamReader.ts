@@ -30,13 +30,7 @@ export class AwsIamReader implements IamReader {
 
   async readRole({ arn, accountId, roleName }: RoleRef): Promise<RoleDetails | undefined> {
     const iam = await this.aws.iam(accountId);
-    let role;
-    try {
-      role = (await iam.send(new GetRoleCommand({ RoleName: roleName }))).Role;
-    } catch (e) {
-      if (e instanceof NoSuchEntityException) return undefined;
-      throw e;
-    }
+    const role = (await missingAsUndefined(iam.send(new GetRoleCommand({ RoleName: roleName }))))?.Role;
     if (!role) return undefined;
     const [attachedPolicies, inlinePolicies] = await Promise.all([
       this.attachedPolicies(iam, roleName),
@@ -55,12 +49,7 @@ export class AwsIamReader implements IamReader {
 
   async readManagedPolicy({ arn, accountId }: PolicyRef): Promise<AttachedPolicy | undefined> {
     const iam = await this.aws.iam(accountId);
-    try {
-      return await this.managedPolicy(iam, arn);
-    } catch (e) {
-      if (e instanceof NoSuchEntityException) return undefined;
-      throw e;
-    }
+    return missingAsUndefined(this.managedPolicy(iam, arn));
   }
 
   async listOidcProviders(accountId: string): Promise<OidcProvider[]> {
@@ -78,28 +67,16 @@ export class AwsIamReader implements IamReader {
 
   async readTrustPolicy({ accountId, roleName }: RoleRef): Promise<string | undefined> {
     const iam = await this.aws.iam(accountId);
-    try {
-      const { Role } = await iam.send(new GetRoleCommand({ RoleName: roleName }));
-      return Role?.AssumeRolePolicyDocument;
-    } catch (e) {
-      if (e instanceof NoSuchEntityException) return undefined;
-      throw e;
-    }
+    const found = await missingAsUndefined(iam.send(new GetRoleCommand({ RoleName: roleName })));
+    return found?.Role?.AssumeRolePolicyDocument;
   }
 
   async readOidcProvider(accountId: string, arn: string): Promise<OidcProvider | undefined> {
     const iam = await this.aws.iam(accountId);
-    try {
-      const provider = await iam.send(
-        new GetOpenIDConnectProviderCommand({ OpenIDConnectProviderArn: arn }),
-      );
-      return { arn, clientIds: provider.ClientIDList ?? [] };
-    } catch (e) {
-      if ((e as Error)?.name === 'NoSuchEntityException' || (e as Error)?.name === 'NoSuchEntity') {
-        return undefined;
-      }
-      throw e;
-    }
+    const provider = await missingAsUndefined(
+      iam.send(new GetOpenIDConnectProviderCommand({ OpenIDConnectProviderArn: arn })),
+    );
+    return provider && { arn, clientIds: provider.ClientIDList ?? [] };
   }
 
   async readClusterIssuer({ accountId, region, eksClusterName }: EksClusterRef): Promise<string | undefined> {
@@ -144,5 +121,15 @@ export class AwsIamReader implements IamReader {
             .PolicyDocument ?? '',
       })),
     );
+  }
+}
+
+/** The answer, or `undefined` when IAM says the thing does not exist (NoSuchEntity). */
+async function missingAsUndefined<T>(call: Promise<T>): Promise<T | undefined> {
+  try {
+    return await call;
+  } catch (e) {
+    if (e instanceof NoSuchEntityException) return undefined;
+    throw e;
   }
 }

@@ -25,12 +25,12 @@ import {
   countingAwsProxy,
   CountingAwsProxy,
   createSandboxScratch,
+  kubeRequestCounts,
   loadSettings,
   sandboxAppConfig,
 } from '@irsa-backstage/sandbox-test-utils';
 import { ConfigReader } from '@backstage/config';
 import knexFactory from 'knex';
-import { execFileSync } from 'node:child_process';
 import { DatabaseIrsaStore } from '../../plugins/irsa-backend/src/database/DatabaseIrsaStore';
 import { IamInventoryReader } from '../../plugins/irsa-backend/src/inventory/IamInventoryReader';
 import { InventoryService } from '../../plugins/irsa-backend/src/inventory/InventoryService';
@@ -357,25 +357,17 @@ async function measureViews(
   }
 }
 
-/** The kube-apiserver's resource requests (service accounts, pods) so far. */
+/** The kube-apiserver's requests for service accounts and pods so far, watches excluded. */
 function kubeRequests(s: ReturnType<typeof loadSettings>): number {
-  const text = execFileSync(
-    'kubectl',
-    ['--kubeconfig', s.IRSA_SANDBOX_KUBECONFIG, 'get', '--raw', '/metrics'],
-    {
-      encoding: 'utf8',
-      maxBuffer: 64 * 1024 * 1024,
-    },
+  const counts = kubeRequestCounts(
+    s.IRSA_SANDBOX_KUBECONFIG,
+    new Set(['serviceaccounts', 'pods']),
   );
-  return text
-    .split('\n')
-    .filter(
-      l =>
-        l.startsWith('apiserver_request_total{') &&
-        /resource="(serviceaccounts|pods)"/.test(l),
-    )
-    .filter(l => !/verb="WATCH"/.test(l))
-    .reduce((sum, l) => sum + Number(l.split(' ').pop()), 0);
+  return total(
+    Object.fromEntries(
+      Object.entries(counts).filter(([key]) => !key.startsWith('WATCH ')),
+    ),
+  );
 }
 
 function percentiles(ms: number[]) {

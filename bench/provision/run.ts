@@ -19,11 +19,11 @@ import { mockCredentials } from '@backstage/backend-test-utils';
 import {
   countingAwsProxy,
   createSandboxScratch,
+  kubeRequestCounts,
   loadSettings,
   sandboxAppConfig,
 } from '@irsa-backstage/sandbox-test-utils';
 import type * as K8s from '@kubernetes/client-node';
-import { execFileSync } from 'node:child_process';
 import { startReplica } from '../../plugins/irsa-backend/src/__testUtils__/replicas';
 import {
   GuideClients,
@@ -49,24 +49,7 @@ type Counts = Record<string, number>;
 
 /** The kube-apiserver's request counters for the resources provisioning touches. */
 function kubeCounters(kubeconfig: string): Counts {
-  const text = execFileSync(
-    'kubectl',
-    ['--kubeconfig', kubeconfig, 'get', '--raw', '/metrics'],
-    {
-      encoding: 'utf8',
-      maxBuffer: 64 * 1024 * 1024,
-    },
-  );
-  const out: Counts = {};
-  for (const line of text.split('\n')) {
-    if (!line.startsWith('apiserver_request_total{')) continue;
-    const resource = /resource="([^"]*)"/.exec(line)?.[1] ?? '';
-    if (!KUBE_RESOURCES.has(resource)) continue;
-    const verb = /verb="([^"]*)"/.exec(line)?.[1];
-    const key = `${verb} ${resource}`;
-    out[key] = (out[key] ?? 0) + Number(line.split(' ').pop());
-  }
-  return out;
+  return kubeRequestCounts(kubeconfig, KUBE_RESOURCES);
 }
 
 function diff(after: Counts, before: Counts): Counts {

@@ -8,3 +8,4 @@
 export * from './settings';
 export * from './scratch';
 export * from './awsProxy';
+export * from './kubeMetrics';

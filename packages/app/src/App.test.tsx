@@ -32,7 +32,12 @@ describe('App', () => {
     const logs = await withLogCollector(['error'], async () => {
       render(App.createRoot());
       expect(
-        await screen.findByRole('button', { name: 'Enter' }),
+        // the app loads its extensions lazily: on a busy CI machine that takes seconds
+        await screen.findByRole(
+          'button',
+          { name: 'Enter' },
+          { timeout: 20_000 },
+        ),
       ).toBeInTheDocument();
     });
 
@@ -42,5 +47,5 @@ describe('App', () => {
     expect(logs.error.filter(e => !String(e).includes('findDOMNode'))).toEqual(
       [],
     );
-  });
+  }, 60_000);
 });

@@ -1,5 +1,5 @@
 import { expect, test } from '@playwright/test';
-import { openIrsaTab, signInAsGuest } from './helpers';
+import { expectAccessible, openIrsaTab, signInAsGuest } from './helpers';
 
 test('a guest signs in, opens a demo component and sees its IRSA tab', async ({
   page,
@@ -29,6 +29,10 @@ test('a guest signs in, opens a demo component and sees its IRSA tab', async ({
     /^Pods can assume this role/,
   );
 
+  await expectAccessible(
+    page,
+    '[data-testid="irsa-binding-payments-payments-api"]',
+  );
   await page.screenshot({
     path: 'e2e-screenshots/irsa-entity-tab.png',
     fullPage: true,
@@ -54,6 +58,10 @@ test('the tab explains why orders-worker cannot assume its role and offers the f
     '"system:serviceaccount:orders:orders-worker"',
   );
 
+  await expectAccessible(
+    page,
+    '[data-testid="irsa-binding-orders-orders-worker"]',
+  );
   await page.screenshot({
     path: 'e2e-screenshots/irsa-denied-verdict.png',
     fullPage: true,

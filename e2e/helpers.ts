@@ -1,4 +1,5 @@
 import { expect, Page } from '@playwright/test';
+import AxeBuilder from '@axe-core/playwright';
 
 export const BACKEND =
   process.env.PLAYWRIGHT_BACKEND_URL ?? 'http://localhost:7007';
@@ -41,4 +42,23 @@ export async function guestToken(page: Page): Promise<string> {
     });
     return (await res.json()).backstageIdentity.token as string;
   }, BACKEND);
+}
+
+/**
+ * Accessibility of what this plugin draws (WCAG 2 A and AA rules, axe-core):
+ * the region `selector` names, so a finding in Backstage's own chrome is not
+ * counted against the plugin. Fails listing each violation and its nodes.
+ */
+export async function expectAccessible(page: Page, selector: string) {
+  const results = await new AxeBuilder({ page })
+    .include(selector)
+    .withTags(['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'])
+    .analyze();
+  const violations = results.violations.map(
+    v =>
+      `${v.id} (${v.impact}): ${v.help} — ${v.nodes
+        .map(n => n.target.join(' '))
+        .join(', ')}`,
+  );
+  expect(violations, `axe found in ${selector}`).toEqual([]);
 }

@@ -71,9 +71,10 @@ describe('BindingCard', () => {
       expect(suggestion).toHaveTextContent(
         'aws iam update-assume-role-policy --role-name orders-worker --policy-document file://trust-policy.json',
       );
-      // The snippet is lazy-loaded.
       expect(
-        await within(suggestion).findByRole('button', { name: 'Copy text' }),
+        within(suggestion).getByRole('button', {
+          name: 'Copy Suggested trust policy',
+        }),
       ).toBeInTheDocument();
       expect(suggestion).toHaveTextContent(
         `"${ISSUER}:sub": "system:serviceaccount:orders:orders-worker"`,
@@ -119,7 +120,9 @@ describe('BindingCard', () => {
       const card = await renderCard(deniedBinding);
       const current = within(card).getByTestId('irsa-current-trust-policy');
       expect(
-        await within(current).findByRole('button', { name: 'Copy text' }),
+        within(current).getByRole('button', {
+          name: 'Copy Current trust policy',
+        }),
       ).toBeInTheDocument();
       expect(current).toHaveTextContent(
         '"Action": "sts:AssumeRoleWithWebIdentity"',

@@ -1,7 +1,8 @@
-import { CodeSnippet, EmptyState } from '@backstage/core-components';
+import { EmptyState } from '@backstage/core-components';
 import Typography from '@material-ui/core/Typography';
 import type { EntityBinding } from '../../api';
 import { BindingCard } from '../BindingCard';
+import { CodeBlock } from '../CodeBlock';
 import { verdictState } from '../VerdictBanner';
 import {
   KUBERNETES_ID_ANNOTATION,
@@ -61,7 +62,9 @@ export const BindingList = (props: {
               ? `${entityName} is linked by ${linkedBy}, but no service account in the watched clusters matches it, and no IAM role is tagged for it. Check the cluster, namespace and name (or the label), or add the ${SERVICE_ACCOUNTS_ANNOTATION} annotation.`
               : `Add one of these annotations to ${entityName}'s catalog-info.yaml so the IRSA tab can find its service accounts, their IAM roles and whether the pods can assume them.`
           }
-          action={<CodeSnippet language="yaml" text={EXAMPLE_ANNOTATIONS} />}
+          action={
+            <CodeBlock label="Example annotations" text={EXAMPLE_ANNOTATIONS} />
+          }
         />
       </div>
     );

@@ -1,6 +1,7 @@
 import Chip from '@material-ui/core/Chip';
 import { makeStyles, Theme } from '@material-ui/core/styles';
 import type { Severity } from '@irsa-backstage/plugin-irsa-common';
+import { badgeColors } from '../contrast';
 
 /** Background colour of each severity, most severe darkest. */
 export function severityColor(theme: Theme, severity: Severity): string {
@@ -20,8 +21,7 @@ export function severityColor(theme: Theme, severity: Severity): string {
 
 const useStyles = makeStyles<Theme, { severity: Severity }>(theme => ({
   chip: ({ severity }) => ({
-    backgroundColor: severityColor(theme, severity),
-    color: theme.palette.getContrastText(severityColor(theme, severity)),
+    ...badgeColors(theme, severityColor(theme, severity)),
     fontWeight: theme.typography.fontWeightBold as number,
     textTransform: 'uppercase',
     minWidth: 72,

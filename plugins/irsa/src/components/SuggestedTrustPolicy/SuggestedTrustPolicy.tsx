@@ -1,10 +1,10 @@
-import { CodeSnippet } from '@backstage/core-components';
 import Box from '@material-ui/core/Box';
 import Typography from '@material-ui/core/Typography';
 import {
   parseRoleArn,
   type PolicyDocument,
 } from '@irsa-backstage/plugin-irsa-common';
+import { CodeBlock } from '../CodeBlock';
 
 /**
  * A corrected trust policy to copy, with the AWS CLI command that applies it.
@@ -29,10 +29,9 @@ export const SuggestedTrustPolicy = (props: {
           {roleName ?? '<role-name>'} --policy-document file://trust-policy.json
         </code>
       </Typography>
-      <CodeSnippet
-        language="json"
+      <CodeBlock
+        label="Suggested trust policy"
         text={JSON.stringify(policy, null, 2)}
-        showCopyCodeButton
       />
     </Box>
   );

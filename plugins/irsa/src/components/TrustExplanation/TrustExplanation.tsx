@@ -1,4 +1,3 @@
-import { CodeSnippet } from '@backstage/core-components';
 import Accordion from '@material-ui/core/Accordion';
 import AccordionDetails from '@material-ui/core/AccordionDetails';
 import AccordionSummary from '@material-ui/core/AccordionSummary';
@@ -18,6 +17,7 @@ import {
   type StatementExplanation,
   type TrustRequest,
 } from '@irsa-backstage/plugin-irsa-common';
+import { CodeBlock } from '../CodeBlock';
 
 const useStyles = makeStyles(theme => ({
   details: { display: 'block' },
@@ -271,10 +271,9 @@ export const TrustExplanation = (props: {
         {trustPolicy !== undefined && (
           <Box data-testid="irsa-current-trust-policy">
             <Typography variant="subtitle2">Current trust policy</Typography>
-            <CodeSnippet
-              language="json"
+            <CodeBlock
+              label="Current trust policy"
               text={formatPolicy(trustPolicy)}
-              showCopyCodeButton
             />
           </Box>
         )}

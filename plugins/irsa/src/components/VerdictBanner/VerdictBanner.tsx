@@ -6,6 +6,7 @@ import {
 } from '@irsa-backstage/plugin-irsa-common';
 import type { EntityBinding } from '../../api';
 import { SeverityChip } from '../SeverityChip';
+import { readableOn } from '../contrast';
 
 /** The three answers to "can the pods assume this role?". */
 export type VerdictState = 'allowed' | 'denied' | 'unchecked';
@@ -77,8 +78,11 @@ const useStyles = makeStyles<Theme, { state: VerdictState }>(theme => {
       backgroundColor: theme.palette.action.hover,
     }),
     headline: ({ state }) => ({
+      // the banner's background is action.hover over the card's paper
       color:
-        state === 'unchecked' ? theme.palette.text.primary : colorOf(state),
+        state === 'unchecked'
+          ? theme.palette.text.primary
+          : readableOn(colorOf(state), theme.palette.background.default),
       fontWeight: theme.typography.fontWeightBold as number,
     }),
     text: { minWidth: 0, flex: 1 },

@@ -155,7 +155,7 @@ export const OwnerGroupCard = (props: {
               <TableCell>Findings</TableCell>
               <TableCell>Review</TableCell>
               <TableCell>
-                <span className="MuiTypography-srOnly">Action</span>
+                <Typography variant="srOnly">Action</Typography>
               </TableCell>
             </TableRow>
           </TableHead>

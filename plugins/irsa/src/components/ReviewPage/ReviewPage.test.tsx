@@ -294,9 +294,23 @@ describe('ReviewContent', () => {
       '?owner=none&cluster=demo-east&namespace=ci&severity=high&code=PERM_ADMIN',
     );
 
-    fireEvent.click(screen.getByTestId('irsa-filter-clear'));
+    // The selects open from the keyboard and pick by their labels.
+    fireEvent.keyDown(screen.getByTestId('irsa-filter-severity'), {
+      key: 'ArrowDown',
+    });
+    fireEvent.click(
+      within(await screen.findByRole('listbox')).getByRole('option', {
+        name: 'critical',
+      }),
+    );
+    fireEvent.click(screen.getByTestId('irsa-filter-apply'));
     await waitFor(() => expect(calls.bindings).toHaveLength(3));
-    expect(Object.fromEntries(calls.bindings[2])).toEqual({ limit: '500' });
+    expect(calls.bindings[2].get('severity')).toBe('critical');
+
+    fireEvent.click(screen.getByTestId('irsa-filter-clear'));
+    await waitFor(() => expect(calls.bindings).toHaveLength(4));
+    expect(Object.fromEntries(calls.bindings[3])).toEqual({ limit: '500' });
+    expect(screen.getByTestId('location-search')).toHaveTextContent(/^$/);
   });
 
   it('marks a binding reviewed with a comment and shows the new status', async () => {

@@ -1,7 +1,10 @@
 /**
- * IRSA for Backstage frontend plugin: the entity tab and review page.
+ * IRSA for Backstage frontend plugin: the entity tab, the overview card and
+ * the ownership review page. Classic apps use these exports; the new
+ * frontend system's plugin is the default export of `/alpha`.
  *
  * @packageDocumentation
  */
-export { irsaPlugin as default } from './plugin';
+export { irsaPlugin, EntityIrsaContent, EntityIrsaCard } from './plugin';
+export { isIrsaAvailable } from './isIrsaAvailable';
 export * from './api';

@@ -3,10 +3,13 @@ import Typography from '@material-ui/core/Typography';
 import type { EntityBinding } from '../../api';
 import { BindingCard } from '../BindingCard';
 import { verdictState } from '../VerdictBanner';
+import {
+  KUBERNETES_ID_ANNOTATION,
+  SERVICE_ACCOUNTS_ANNOTATION,
+} from '../../annotations';
 
 /** The annotations that link an entity to its service accounts (in the order of docs/architecture.md). */
-export const SERVICE_ACCOUNTS_ANNOTATION = 'irsa.backstage.io/service-accounts';
-export const KUBERNETES_ID_ANNOTATION = 'backstage.io/kubernetes-id';
+export { KUBERNETES_ID_ANNOTATION, SERVICE_ACCOUNTS_ANNOTATION };
 
 const EXAMPLE_ANNOTATIONS = `metadata:
   annotations:

@@ -1,0 +1,6 @@
+export {
+  irsaApi,
+  irsaEntityCard,
+  irsaEntityContent,
+  irsaPlugin as default,
+} from './plugin';

@@ -1,0 +1,1 @@
+export { IrsaEntityCard } from './IrsaEntityCard';

@@ -18,8 +18,8 @@ export interface Config {
        */
       inventoryReaders?: string[];
       /**
-       * Who may record ownership reviews of IRSA bindings
-       * (`irsa.review.create`).
+       * Who may mark any IRSA binding reviewed (`irsa.review.create`);
+       * an entity's owners may review its bindings regardless.
        */
       reviewers?: string[];
       /**

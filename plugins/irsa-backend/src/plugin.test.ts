@@ -179,6 +179,44 @@ describe('irsaPlugin', () => {
     expect(badRef.body.error.message).toMatch(/^entityRef: /);
   });
 
+  it('answers /reviews: 401 anonymous, 403 to a service posting a review, 404 for a binding the empty inventory lacks', async () => {
+    const { server } = await startTestBackend({
+      features: [
+        irsaPlugin,
+        mockServices.httpAuth.factory({
+          defaultCredentials: mockCredentials.none(),
+        }),
+        mockServices.permissions.factory({ result: AuthorizeResult.ALLOW }),
+        catalogServiceMock.factory({ entities: [] }),
+      ],
+    });
+    const body = {
+      cluster: 'demo-east',
+      namespace: 'payments',
+      serviceAccount: 'payments-api',
+      roleArn: 'arn:aws:iam::123456789012:role/payments-api',
+      comment: 'checked',
+    };
+    expect((await request(server).get('/api/irsa/reviews')).status).toBe(401);
+    expect(
+      (await request(server).post('/api/irsa/reviews').send(body)).status,
+    ).toBe(401);
+    const service = await request(server)
+      .post('/api/irsa/reviews')
+      .set('Authorization', mockCredentials.service.header())
+      .send(body);
+    expect(service.status).toBe(403);
+    const user = await request(server)
+      .post('/api/irsa/reviews')
+      .set('Authorization', mockCredentials.user.header())
+      .send(body);
+    expect(user.status).toBe(404);
+    const list = await request(server)
+      .get('/api/irsa/reviews')
+      .set('Authorization', mockCredentials.user.header());
+    expect(list.body).toEqual({ items: [] });
+  });
+
   it('serves its OpenAPI spec', async () => {
     const { server } = await startTestBackend({ features: [irsaPlugin] });
     const res = await request(server).get('/api/irsa/openapi.json');
@@ -193,7 +231,11 @@ describe('irsaPlugin', () => {
     );
     expect(res.status).toBe(200);
     expect(res.body.permissions.map((p: { name: string }) => p.name)).toEqual(
-      expect.arrayContaining(['irsa.binding.read', 'irsa.binding.create']),
+      expect.arrayContaining([
+        'irsa.binding.read',
+        'irsa.binding.create',
+        'irsa.review.create',
+      ]),
     );
   });
 

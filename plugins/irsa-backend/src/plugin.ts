@@ -27,6 +27,7 @@ import { ProvisionPlanner } from './provision/ProvisionPlanner';
 import { ProvisionRequestValidator } from './provision/ProvisionRequestValidator';
 import { ProvisionService } from './provision/ProvisionService';
 import { readProvisioningSettings } from './provision/provisioningConfig';
+import { InventoryReviewService } from './review/ReviewService';
 
 /**
  * The IRSA backend plugin: discovery, verification, provisioning, reviews and
@@ -87,7 +88,11 @@ export const irsaPlugin = createBackendPlugin({
         const liveKube = new KubernetesApiReader(kubeClients);
         // Views read Kubernetes from watches in memory; until a cluster is
         // synced, from the API servers.
-        const kube = new InformerKubernetesReader(kubeClients, liveKube, logger);
+        const kube = new InformerKubernetesReader(
+          kubeClients,
+          liveKube,
+          logger,
+        );
         kube.start(irsaConfig.clusters);
         lifecycle.addShutdownHook(() => kube.stop());
         const clusters = new ClusterService(irsaConfig, iam, cache, logger);
@@ -124,6 +129,7 @@ export const irsaPlugin = createBackendPlugin({
             store,
           },
         );
+        const inventoryStore = new InventoryStore(await database.getClient());
         const inventory = new InventoryService({
           clusters,
           iam: new IamInventoryReader(awsClients),
@@ -136,7 +142,7 @@ export const irsaPlugin = createBackendPlugin({
             },
             kubeTokens,
           ),
-          store: new InventoryStore(await database.getClient()),
+          store: inventoryStore,
           catalog,
           auth,
           permissions,
@@ -173,6 +179,13 @@ export const irsaPlugin = createBackendPlugin({
             ),
             provisioning,
             inventory,
+            reviews: new InventoryReviewService({
+              store,
+              inventory: inventoryStore,
+              permissions,
+              auth,
+              userInfo,
+            }),
             audit: new AuditTrail(store, permissions, userInfo, catalog, auth),
           }),
         );

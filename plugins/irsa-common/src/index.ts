@@ -16,6 +16,7 @@ export { DefaultApiClient as IrsaBackendClient } from './schema/openapi';
 export type {
   ActionsByAccessLevel,
   ApplyProvisioning,
+  CreateReview,
   AuditEvent,
   AuditEventPage,
   AuditEventResultEnum,
@@ -38,6 +39,7 @@ export type {
   ListInventoryBindings,
   ListAuditEvents,
   ListClusters,
+  ListReviews,
   MalformedPolicy,
   PermissionAnalysis,
   PermissionSummary,
@@ -49,6 +51,9 @@ export type {
   ProvisionRequestInlinePolicy,
   ProvisionResult,
   RequestOptions,
+  Review,
+  ReviewPage,
+  ReviewRequest,
   SimulatePermission,
   SimulateRequest,
   SimulationPolicy,
@@ -64,6 +69,7 @@ export type {
 } from './schema/openapi';
 export * from './types';
 export { highestSeverity, sortFindings } from './findings';
+export { roleReviewHash } from './reviewHash';
 
 export { createAnalysisCache } from './analysisCache';
 export type { AnalysisCache, AnalysisCacheOptions } from './analysisCache';

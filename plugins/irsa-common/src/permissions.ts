@@ -33,13 +33,16 @@ export const irsaBindingCreatePermission = createPermission({
 });
 
 /**
- * Record an ownership review of IRSA bindings.
+ * Mark a binding reviewed by its owner (an ownership review): checked on the
+ * binding's entity. The demo policy allows it to the entity's owners and to
+ * its configured reviewers.
  *
  * @public
  */
 export const irsaReviewCreatePermission = createPermission({
   name: 'irsa.review.create',
   attributes: { action: 'create' },
+  resourceType: RESOURCE_TYPE_CATALOG_ENTITY,
 });
 
 /**

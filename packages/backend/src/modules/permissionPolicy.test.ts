@@ -82,6 +82,20 @@ const GRANTED = [
   catalogLocationCreatePermission,
 ];
 
+/** The catalog condition that the entity is owned by one of `claims`. */
+function ownerCondition(claims: string[]) {
+  return {
+    result: AuthorizeResult.CONDITIONAL,
+    pluginId: 'catalog',
+    resourceType: 'catalog-entity',
+    conditions: {
+      rule: 'IS_ENTITY_OWNER',
+      resourceType: 'catalog-entity',
+      params: { claims },
+    },
+  };
+}
+
 describe('DemoPermissionPolicy', () => {
   describe('with the demo config (app-config.yaml)', () => {
     let policy: DemoPermissionPolicy;
@@ -126,7 +140,7 @@ describe('DemoPermissionPolicy', () => {
       },
     );
 
-    it.each(GRANTED)(
+    it.each(GRANTED.filter(p => p !== irsaReviewCreatePermission))(
       'refuses $name to a signed-in user outside that group',
       async permission => {
         expect(await resultOf(policy, permission, pat)).toBe(
@@ -135,6 +149,17 @@ describe('DemoPermissionPolicy', () => {
         expect(await resultOf(policy, permission)).toBe(AuthorizeResult.DENY);
       },
     );
+
+    it("lets a user outside that group review only their own entities' bindings", async () => {
+      expect(
+        await policy.handle({ permission: irsaReviewCreatePermission }, pat),
+      ).toEqual(
+        ownerCondition(['user:default/pat', 'group:default/team-payments']),
+      );
+      expect(await resultOf(policy, irsaReviewCreatePermission)).toBe(
+        AuthorizeResult.DENY,
+      );
+    });
   });
 
   describe('whatever the grants', () => {
@@ -152,24 +177,15 @@ describe('DemoPermissionPolicy', () => {
     it("lets only an entity's owners provision: a condition on the user's ownership refs", async () => {
       expect(
         await policy.handle({ permission: irsaBindingCreatePermission }, pat),
-      ).toEqual({
-        result: AuthorizeResult.CONDITIONAL,
-        pluginId: 'catalog',
-        resourceType: 'catalog-entity',
-        conditions: {
-          rule: 'IS_ENTITY_OWNER',
-          resourceType: 'catalog-entity',
-          params: {
-            claims: ['user:default/pat', 'group:default/team-payments'],
-          },
-        },
-      });
+      ).toEqual(
+        ownerCondition(['user:default/pat', 'group:default/team-payments']),
+      );
       expect(await resultOf(policy, irsaBindingCreatePermission)).toBe(
         AuthorizeResult.DENY,
       );
     });
 
-    it.each(GRANTED)(
+    it.each(GRANTED.filter(p => p !== irsaReviewCreatePermission))(
       'grants $name to nobody when it is not configured',
       async permission => {
         expect(await resultOf(policy, permission, sam)).toBe(
@@ -177,6 +193,17 @@ describe('DemoPermissionPolicy', () => {
         );
       },
     );
+
+    it("lets an entity's owners review its bindings when no reviewers are configured", async () => {
+      expect(
+        await policy.handle({ permission: irsaReviewCreatePermission }, sam),
+      ).toEqual(
+        ownerCondition(['user:default/sam', 'group:default/platform-security']),
+      );
+      expect(await resultOf(policy, irsaReviewCreatePermission)).toBe(
+        AuthorizeResult.DENY,
+      );
+    });
   });
 });
 

@@ -43,7 +43,10 @@ export type Grant =
 export interface DemoPolicyGrants {
   /** `irsa.inventory.read`: the estate-wide inventory and `POST /verify`. */
   inventoryReaders: Grant;
-  /** `irsa.review.create`: recording ownership reviews. */
+  /**
+   * `irsa.review.create` on any binding, unowned ones included; an entity's
+   * owners hold it for their own entity's bindings regardless.
+   */
   reviewers: Grant;
   /**
    * `catalog.location.create`: registering catalog files. A registered file
@@ -106,8 +109,10 @@ function readGranteeRef(value: string, key: string): string {
  * - every signed-in user may read an entity's IRSA bindings;
  * - only an entity's owners may provision a role for it, so ownership in the
  *   catalog must come from a source users cannot write (see README);
- * - the estate-wide inventory, reviews and registering catalog locations go
- *   to the users and groups of `irsaDemo.permissions`;
+ * - the estate-wide inventory and registering catalog locations go to the
+ *   users and groups of `irsaDemo.permissions`;
+ * - reviews of any binding go to the reviewers of `irsaDemo.permissions`,
+ *   and an entity's owners may review its bindings;
  * - everything else of the portal stays open, as with the template's
  *   allow-all policy.
  *
@@ -142,11 +147,24 @@ export class DemoPermissionPolicy implements PermissionPolicy {
         }),
       );
     }
+    if (isPermission(permission, irsaReviewCreatePermission)) {
+      // The configured reviewers review any binding (the unowned ones too);
+      // an entity's owners review their own.
+      if (!user) {
+        return decide(false);
+      }
+      if (await this.holds(this.grants.reviewers, user)) {
+        return decide(true);
+      }
+      return createCatalogConditionalDecision(
+        permission,
+        catalogConditions.isEntityOwner({
+          claims: await this.ownershipRefs(user),
+        }),
+      );
+    }
     if (isPermission(permission, irsaInventoryReadPermission)) {
       return decide(await this.holds(this.grants.inventoryReaders, user));
-    }
-    if (isPermission(permission, irsaReviewCreatePermission)) {
-      return decide(await this.holds(this.grants.reviewers, user));
     }
     if (isPermission(permission, catalogLocationCreatePermission)) {
       return decide(await this.holds(this.grants.locationRegistrars, user));

@@ -137,35 +137,84 @@ describe.each(databases.eachSupportedId())(
       expect(wide.items.map(e => e.entityRef)).toEqual([refs[1]]);
     });
 
-    it('records reviews and filters them by owner and role', async () => {
+    it('records reviews of bindings and filters them like the inventory', async () => {
       const { store } = await createStore(databaseId);
       const review = await store.recordReview({
         reviewer: 'user:default/alice',
         owner: 'group:default/team-payments',
         entityRef: 'component:default/payments-api',
+        cluster: 'demo-east',
+        namespace: 'payments',
+        serviceAccount: 'payments-api',
         roleArn: 'arn:aws:iam::123456789012:role/irsa-demo-payments-api',
-        decision: 'approved',
         comment: 'read-only S3, scoped trust',
-        findings: [],
+        reviewedHash: '0badc0de',
       });
-      await store.recordReview({
-        reviewer: 'user:default/alice',
-        owner: 'group:default/team-platform',
-        roleArn: 'arn:aws:iam::123456789012:role/irsa-demo-kaniko',
-        decision: 'changes-requested',
-        findings: ['TRUST_SUB_WILDCARD_CLUSTER'],
+      const unowned = await store.recordReview({
+        reviewer: 'user:default/bob',
+        roleArn: 'arn:aws:iam::123456789012:role/irsa-demo-orphan',
+        comment: 'tagged role, no service account yet',
+        reviewedHash: '12345678',
       });
 
+      expect(review.createdAt).toMatch(
+        /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d+)?Z$/,
+      );
+      const all = await store.listReviews();
+      expect(all.items).toEqual([unowned, review]);
+      expect(all.items[0].owner).toBeUndefined();
+      expect(all.items[0].cluster).toBeUndefined();
       const byOwner = await store.listReviews({
         owner: 'group:default/team-payments',
       });
       expect(byOwner.items).toEqual([review]);
+      expect(
+        (await store.listReviews({ owner: 'none' })).items.map(r => r.id),
+      ).toEqual([unowned.id]);
+      expect(
+        (await store.listReviews({ owners: [] })).items.map(r => r.id),
+      ).toEqual([]);
+      expect(
+        (
+          await store.listReviews({
+            cluster: 'demo-east',
+            namespace: 'payments',
+          })
+        ).items.map(r => r.id),
+      ).toEqual([review.id]);
+      expect((await store.listReviews({ namespace: 'orders' })).items).toEqual(
+        [],
+      );
       const byRole = await store.listReviews({
-        roleArn: 'arn:aws:iam::123456789012:role/irsa-demo-kaniko',
+        roleArn: 'arn:aws:iam::123456789012:role/irsa-demo-orphan',
       });
-      expect(byRole.items).toHaveLength(1);
-      expect(byRole.items[0].findings).toEqual(['TRUST_SUB_WILDCARD_CLUSTER']);
-      expect(byRole.items[0].comment).toBeUndefined();
+      expect(byRole.items).toEqual([unowned]);
+    });
+
+    it('pages through reviews with a cursor', async () => {
+      const { store } = await createStore(databaseId);
+      const ids: string[] = [];
+      for (let i = 0; i < 3; i++) {
+        ids.push(
+          (
+            await store.recordReview({
+              reviewer: 'user:default/alice',
+              roleArn: `arn:aws:iam::123456789012:role/r${i}`,
+              comment: `review ${i}`,
+              reviewedHash: 'abcdef01',
+            })
+          ).id,
+        );
+      }
+      const page1 = await store.listReviews({ limit: 2 });
+      const page2 = await store.listReviews({
+        limit: 2,
+        cursor: page1.nextCursor,
+      });
+      expect([...page1.items, ...page2.items].map(r => r.id)).toEqual(
+        ids.reverse(),
+      );
+      expect(page2.nextCursor).toBeUndefined();
     });
 
     it('migrates down and up again cleanly', async () => {

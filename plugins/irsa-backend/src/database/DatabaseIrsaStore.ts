@@ -10,7 +10,7 @@ import {
   IrsaStore,
   Page,
   Review,
-  ReviewDecision,
+  ReviewQuery,
   AuditResult,
 } from './IrsaStore';
 
@@ -40,12 +40,14 @@ type ReviewRow = {
   id: number | string;
   created_at: Date | string;
   reviewer: string;
-  owner: string;
+  owner: string | null;
   entity_ref: string | null;
+  cluster: string | null;
+  namespace: string | null;
+  service_account: string | null;
   role_arn: string;
-  decision: string;
   comment: string | null;
-  findings: string | null;
+  reviewed_hash: string;
 };
 
 /** SQLite returns `YYYY-MM-DD HH:MM:SS` (UTC) strings, PostgreSQL returns Dates. */
@@ -160,30 +162,30 @@ export class DatabaseIrsaStore implements IrsaStore {
     const [row] = await this.db<ReviewRow>('irsa_reviews')
       .insert({
         reviewer: review.reviewer,
-        owner: review.owner,
+        owner: review.owner ?? null,
         entity_ref: review.entityRef ?? null,
+        cluster: review.cluster ?? null,
+        namespace: review.namespace ?? null,
+        service_account: review.serviceAccount ?? null,
         role_arn: review.roleArn,
-        decision: review.decision,
-        comment: review.comment ?? null,
-        findings:
-          review.findings === undefined
-            ? null
-            : JSON.stringify(review.findings),
-      })
+        // The column predates the review page, whose reviews are one kind: reviewed.
+        decision: 'approved',
+        comment: review.comment,
+        reviewed_hash: review.reviewedHash,
+      } as Partial<ReviewRow>)
       .returning('*');
     return DatabaseIrsaStore.toReview(row);
   }
 
-  async listReviews(
-    options: {
-      owner?: string;
-      roleArn?: string;
-      limit?: number;
-      cursor?: string;
-    } = {},
-  ): Promise<Page<Review>> {
+  async listReviews(options: ReviewQuery = {}): Promise<Page<Review>> {
     const query = this.db<ReviewRow>('irsa_reviews').select('*');
-    if (options.owner) query.where('owner', options.owner);
+    if (options.owner === 'none') query.whereNull('owner');
+    else if (options.owner) query.where('owner', options.owner);
+    if (options.owners) {
+      query.whereIn('owner', options.owners.length ? options.owners : ['']);
+    }
+    if (options.cluster) query.where('cluster', options.cluster);
+    if (options.namespace) query.where('namespace', options.namespace);
     if (options.roleArn) query.where('role_arn', options.roleArn);
     return pageOf(query, options, DatabaseIrsaStore.toReview);
   }
@@ -249,12 +251,14 @@ export class DatabaseIrsaStore implements IrsaStore {
       id: String(row.id),
       createdAt: toIsoTimestamp(row.created_at),
       reviewer: row.reviewer,
-      owner: row.owner,
+      owner: orUndefined(row.owner),
       entityRef: orUndefined(row.entity_ref),
+      cluster: orUndefined(row.cluster),
+      namespace: orUndefined(row.namespace),
+      serviceAccount: orUndefined(row.service_account),
       roleArn: row.role_arn,
-      decision: row.decision as ReviewDecision,
-      comment: orUndefined(row.comment),
-      findings: row.findings === null ? undefined : JSON.parse(row.findings),
+      comment: row.comment ?? '',
+      reviewedHash: row.reviewed_hash,
     };
   }
 }

@@ -26,20 +26,37 @@ export interface AuditQuery {
   cursor?: string;
 }
 
-/** A decision recorded by a reviewer about one role of an owner. */
-export type ReviewDecision = 'approved' | 'changes-requested' | 'revoke';
-
-/** One ownership review. */
+/**
+ * One ownership review: a binding of the inventory (cluster, namespace,
+ * service account and role, as far as the binding has them) marked reviewed,
+ * with the hash of its role as it was then (`roleReviewHash`).
+ */
 export interface Review {
   id: string;
   createdAt: string;
   reviewer: string;
-  owner: string;
+  /** The binding's owner when reviewed; undefined for an unowned binding. */
+  owner?: string;
   entityRef?: string;
+  cluster?: string;
+  namespace?: string;
+  serviceAccount?: string;
   roleArn: string;
-  decision: ReviewDecision;
-  comment?: string;
-  findings?: string[];
+  comment: string;
+  reviewedHash: string;
+}
+
+/** Which reviews to list, newest first. */
+export interface ReviewQuery {
+  /** An owner ref, or `none` for reviews of unowned bindings. */
+  owner?: string;
+  /** Only these owners' reviews (an owner's view); empty means none. */
+  owners?: string[];
+  cluster?: string;
+  namespace?: string;
+  roleArn?: string;
+  limit?: number;
+  cursor?: string;
 }
 
 /** Page of results with an opaque cursor for the next page. */
@@ -53,12 +70,7 @@ export interface IrsaStore {
   recordAudit(event: Omit<AuditEvent, 'id' | 'createdAt'>): Promise<AuditEvent>;
   listAudit(options?: AuditQuery): Promise<Page<AuditEvent>>;
   recordReview(review: Omit<Review, 'id' | 'createdAt'>): Promise<Review>;
-  listReviews(options?: {
-    owner?: string;
-    roleArn?: string;
-    limit?: number;
-    cursor?: string;
-  }): Promise<Page<Review>>;
+  listReviews(options?: ReviewQuery): Promise<Page<Review>>;
 
   /**
    * Claims a service account for one provisioning run: true when this run now holds it,

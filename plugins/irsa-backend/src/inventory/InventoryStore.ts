@@ -112,6 +112,27 @@ export class InventoryStore {
     };
   }
 
+  /**
+   * The bindings using these roles, stale ones included: a review names its
+   * binding by cluster, namespace, service account and role (see bindingKey).
+   */
+  async bindingsOfRoles(roleArns: string[]): Promise<InventoryBinding[]> {
+    const arns = [...new Set(roleArns)];
+    const rows: Array<{ binding: string; stale: unknown }> = [];
+    // Chunked: SQLite caps the number of bound parameters in one statement.
+    for (let i = 0; i < arns.length; i += 500) {
+      rows.push(
+        ...(await this.db('irsa_inventory_bindings')
+          .select('binding', 'stale')
+          .whereIn('role_arn', arns.slice(i, i + 500))),
+      );
+    }
+    return rows.map(r => ({
+      ...JSON.parse(r.binding),
+      stale: Boolean(r.stale),
+    }));
+  }
+
   async sources(): Promise<InventorySource[]> {
     const rows = await this.db('irsa_inventory_sources')
       .select('*')
@@ -155,4 +176,19 @@ function sourceRow(s: InventorySource) {
     error: s.error ?? null,
     refreshed_at: s.refreshedAt ? new Date(s.refreshedAt) : null,
   };
+}
+
+/**
+ * What names a binding for a review: its cluster, namespace, service account
+ * and role, each empty when the binding has none (a role found by its tag).
+ */
+export function bindingKey(b: {
+  cluster?: string;
+  namespace?: string;
+  serviceAccount?: string;
+  roleArn?: string;
+}): string {
+  return [b.cluster, b.namespace, b.serviceAccount, b.roleArn]
+    .map(part => part ?? '')
+    .join('|');
 }

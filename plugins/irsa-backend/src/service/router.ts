@@ -21,6 +21,7 @@ import { createOpenApiRouter } from '../schema/openapi';
 import { AuditTrail, ProvisionTarget } from '../audit/AuditTrail';
 import { InventoryService } from '../inventory/InventoryService';
 import { ProvisionService } from '../provision/ProvisionService';
+import { ReviewService } from '../review/ReviewService';
 import { BindingDiscovery } from './BindingDiscovery';
 import { ClusterService } from './ClusterService';
 import { IrsaConfig } from './config';
@@ -44,6 +45,7 @@ export interface RouterOptions {
   provisioning: ProvisionService;
   audit: AuditTrail;
   inventory: InventoryService;
+  reviews: ReviewService;
 }
 
 /**
@@ -258,6 +260,41 @@ export async function createRouter(
   router.get('/bindings', async (req, res) => {
     const credentials = await httpAuth.credentials(req);
     res.json(await options.inventory.list(req.query, credentials));
+  });
+
+  router.post('/reviews', async (req, res) => {
+    // A person's judgement: the reviewer is the signed-in user.
+    const credentials = await httpAuth.credentials(req, { allow: ['user'] });
+    const { cluster, namespace, serviceAccount, roleArn } = req.body;
+    const auditorEvent = await auditor.createEvent({
+      eventId: 'review-create',
+      severityLevel: 'medium',
+      request: req,
+      meta: { cluster, namespace, serviceAccount, roleArn },
+    });
+    try {
+      const review = await options.reviews.create(req.body, credentials);
+      res.status(201).json(review);
+      auditorEvent
+        .success({
+          meta: { reviewId: review.id, reviewedHash: review.reviewedHash },
+        })
+        .catch(e => logger.error(`Failed to emit audit event: ${e}`));
+    } catch (e) {
+      await auditorEvent.fail({ error: e as Error });
+      throw e;
+    }
+  });
+
+  router.get('/reviews', async (req, res) => {
+    const credentials = await httpAuth.credentials(req);
+    const { owner, cluster, namespace, limit, cursor } = req.query;
+    res.json(
+      await options.reviews.list(
+        { owner, cluster, namespace, limit, cursor },
+        credentials,
+      ),
+    );
   });
 
   router.get('/audit', async (req, res) => {

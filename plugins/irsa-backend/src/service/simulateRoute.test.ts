@@ -16,6 +16,7 @@ import request from 'supertest';
 import { InventoryService } from '../inventory/InventoryService';
 import { AuditTrail } from '../audit/AuditTrail';
 import { ProvisionService } from '../provision/ProvisionService';
+import { ReviewService } from '../review/ReviewService';
 import { validateAgainstSpec } from '../schema/__testUtils__/validateAgainstSpec';
 import {
   ACCOUNT,
@@ -110,6 +111,7 @@ async function app(grants: Grants) {
     provisioning: {} as ProvisionService,
     audit: {} as AuditTrail,
     inventory: {} as InventoryService,
+    reviews: {} as ReviewService,
   });
   const server = express()
     .use(router)

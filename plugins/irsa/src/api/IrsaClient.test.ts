@@ -167,4 +167,95 @@ describe('IrsaClient', () => {
       });
     });
   });
+
+  describe('the review page', () => {
+    it('lists bindings with the filters and cursor as query params, leaving out empty ones', async () => {
+      let query: Record<string, string> = {};
+      server.use(
+        http.get('http://localhost:7007/api/irsa/bindings', ({ request }) => {
+          query = Object.fromEntries(new URL(request.url).searchParams);
+          return HttpResponse.json({ items: [], sources: [], nextCursor: 'b' });
+        }),
+      );
+      await expect(
+        client.listBindings({
+          owner: 'none',
+          cluster: 'demo-east',
+          namespace: '',
+          severity: 'high',
+          code: 'TRUST_SUB_MISMATCH',
+          limit: 500,
+          cursor: 'a',
+        }),
+      ).resolves.toEqual({ items: [], sources: [], nextCursor: 'b' });
+      expect(query).toEqual({
+        owner: 'none',
+        cluster: 'demo-east',
+        severity: 'high',
+        code: 'TRUST_SUB_MISMATCH',
+        limit: '500',
+        cursor: 'a',
+      });
+    });
+
+    it('lists reviews with their filters', async () => {
+      let query: Record<string, string> = {};
+      server.use(
+        http.get('http://localhost:7007/api/irsa/reviews', ({ request }) => {
+          query = Object.fromEntries(new URL(request.url).searchParams);
+          return HttpResponse.json({ items: [] });
+        }),
+      );
+      await expect(
+        client.listReviews({ owner: 'group:default/team-payments' }),
+      ).resolves.toEqual({ items: [] });
+      expect(query).toEqual({ owner: 'group:default/team-payments' });
+    });
+
+    it("posts a review, and rejects with the backend's 400", async () => {
+      let posted: unknown;
+      server.use(
+        http.post(
+          'http://localhost:7007/api/irsa/reviews',
+          async ({ request }) => {
+            posted = await request.json();
+            if ((posted as { comment: string }).comment === 'x'.repeat(1001)) {
+              return HttpResponse.json(
+                {
+                  error: {
+                    name: 'InputError',
+                    message: 'comment: at most 1000 characters',
+                  },
+                  request: { method: 'POST', url: '/reviews' },
+                  response: { statusCode: 400 },
+                },
+                { status: 400 },
+              );
+            }
+            return HttpResponse.json(
+              { id: '1', stale: false, ...(posted as object) },
+              { status: 201 },
+            );
+          },
+        ),
+      );
+      const request = {
+        roleArn: 'arn:aws:iam::123456789012:role/orphan',
+        comment: 'tagged, unused',
+      };
+      await expect(client.createReview(request)).resolves.toMatchObject({
+        id: '1',
+        ...request,
+      });
+      expect(posted).toEqual(request);
+      await expect(
+        client.createReview({ ...request, comment: 'x'.repeat(1001) }),
+      ).rejects.toMatchObject({
+        statusCode: 400,
+        cause: expect.objectContaining({
+          message: 'comment: at most 1000 characters',
+        }),
+      });
+    });
+  });
 });

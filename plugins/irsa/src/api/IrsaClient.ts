@@ -6,9 +6,13 @@ import {
   type ClusterStatus,
   type EntityBindings,
   type HealthStatus,
+  type InventoryPage,
+  type Review,
+  type ReviewPage,
+  type ReviewRequest,
   type TypedResponse,
 } from '@irsa-backstage/plugin-irsa-common';
-import { IrsaApi } from './IrsaApi';
+import { InventoryQuery, IrsaApi, ReviewQuery } from './IrsaApi';
 
 /**
  * {@link IrsaApi} over HTTP, authenticated with the signed-in user's token
@@ -44,6 +48,27 @@ export class IrsaClient implements IrsaApi {
       await this.client.getEntityBindings({ path: { namespace, kind, name } }),
     );
   }
+
+  async listBindings(query: InventoryQuery = {}): Promise<InventoryPage> {
+    return body(
+      await this.client.listInventoryBindings({ query: withoutEmpty(query) }),
+    );
+  }
+
+  async listReviews(query: ReviewQuery = {}): Promise<ReviewPage> {
+    return body(await this.client.listReviews({ query: withoutEmpty(query) }));
+  }
+
+  async createReview(request: ReviewRequest): Promise<Review> {
+    return body(await this.client.createReview({ body: request }));
+  }
+}
+
+/** A query without its empty filters, which would otherwise be sent as `owner=`. */
+function withoutEmpty<T extends object>(query: T): T {
+  return Object.fromEntries(
+    Object.entries(query).filter(([, v]) => v !== undefined && v !== ''),
+  ) as T;
 }
 
 /** The typed body of a successful response; a `ResponseError` otherwise. */

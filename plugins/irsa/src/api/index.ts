@@ -1,5 +1,5 @@
 export { irsaApiRef } from './IrsaApi';
-export type { IrsaApi } from './IrsaApi';
+export type { InventoryQuery, IrsaApi, ReviewQuery } from './IrsaApi';
 export { IrsaClient } from './IrsaClient';
 // The response types are the backend's contract, generated from its OpenAPI
 // spec into irsa-common.
@@ -8,4 +8,8 @@ export type {
   EntityBinding,
   EntityBindings,
   HealthStatus,
+  InventoryBinding,
+  InventoryPage,
+  Review,
+  ReviewRequest,
 } from '@irsa-backstage/plugin-irsa-common';

@@ -33,7 +33,11 @@ async function renderTab(entity: Entity, api: IrsaApi) {
 function withBindings(api: IrsaApi, bindings: EntityBinding[]): IrsaApi {
   return {
     ...api,
-    getEntityBindings: async ref => ({ entityRef: String(ref), bindings, errors: [] }),
+    getEntityBindings: async ref => ({
+      entityRef: String(ref),
+      bindings,
+      errors: [],
+    }),
   };
 }
 
@@ -88,7 +92,17 @@ describe('IrsaEntityContent', () => {
           'Could not read the OIDC issuer of cluster ghost: ResourceNotFoundException',
       },
     ],
-    getEntityBindings: async ref => ({ entityRef: String(ref), bindings: [], errors: [] }),
+    getEntityBindings: async ref => ({
+      entityRef: String(ref),
+      bindings: [],
+      errors: [],
+    }),
+    // the review page's; not used by the tab
+    listBindings: async () => ({ items: [], sources: [] }),
+    listReviews: async () => ({ items: [] }),
+    createReview: async () => {
+      throw new Error('not used');
+    },
   };
 
   it('prefers the explicit service-accounts annotation over kubernetes-id', async () => {

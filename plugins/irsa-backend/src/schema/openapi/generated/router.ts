@@ -1390,6 +1390,11 @@ export const spec = {
             type: 'string',
             description: 'When this binding was last read, ISO 8601.',
           },
+          roleHash: {
+            type: 'string',
+            description:
+              "Hash of the role's trust policy, attached and inline policy documents and permissions boundary as this refresh read them (absent when the role was not read); a review records it to tell later whether the role changed.",
+          },
         },
         required: ['id', 'source', 'findings', 'stale', 'refreshedAt'],
         additionalProperties: false,
@@ -1446,6 +1451,117 @@ export const spec = {
           },
         },
         required: ['items', 'sources'],
+        additionalProperties: false,
+      },
+      ReviewRequest: {
+        type: 'object',
+        description:
+          'Marks one binding of the inventory reviewed: cluster, namespace, serviceAccount and roleArn name it as GET /bindings lists it (leave out the fields the binding has not, e.g. all but roleArn for a role found by its tag).',
+        properties: {
+          cluster: {
+            type: 'string',
+          },
+          namespace: {
+            type: 'string',
+          },
+          serviceAccount: {
+            type: 'string',
+          },
+          roleArn: {
+            type: 'string',
+          },
+          comment: {
+            type: 'string',
+            description:
+              'What the reviewer checked or decided, 1 to 1,000 characters.',
+            minLength: 1,
+            maxLength: 1000,
+          },
+        },
+        required: ['roleArn', 'comment'],
+        additionalProperties: false,
+      },
+      Review: {
+        type: 'object',
+        description:
+          "A binding marked reviewed: by whom, when, with what comment, and whether the role's trust policy, policies or boundary changed since (stale).",
+        properties: {
+          id: {
+            type: 'string',
+          },
+          createdAt: {
+            type: 'string',
+            description: 'When the review was recorded, ISO 8601 in UTC.',
+          },
+          reviewer: {
+            type: 'string',
+            description: 'Entity ref of the user who reviewed.',
+          },
+          comment: {
+            type: 'string',
+          },
+          cluster: {
+            type: 'string',
+          },
+          namespace: {
+            type: 'string',
+          },
+          serviceAccount: {
+            type: 'string',
+          },
+          roleArn: {
+            type: 'string',
+          },
+          entityRef: {
+            type: 'string',
+          },
+          owner: {
+            type: 'string',
+            description:
+              "The binding's owner when it was reviewed; absent when it had none.",
+          },
+          reviewedHash: {
+            type: 'string',
+            description: "The binding's roleHash when it was reviewed.",
+          },
+          currentHash: {
+            type: 'string',
+            description:
+              "The binding's roleHash in the inventory now; absent when it is gone.",
+          },
+          stale: {
+            type: 'boolean',
+            description:
+              "True when the role's trust policy, policies or boundary changed since the review (currentHash differs from reviewedHash), or the inventory no longer has the binding.",
+          },
+        },
+        required: [
+          'id',
+          'createdAt',
+          'reviewer',
+          'comment',
+          'roleArn',
+          'reviewedHash',
+          'stale',
+        ],
+        additionalProperties: false,
+      },
+      ReviewPage: {
+        type: 'object',
+        description:
+          'A page of reviews, newest first; nextCursor is absent on the last page.',
+        properties: {
+          items: {
+            type: 'array',
+            items: {
+              $ref: '#/components/schemas/Review',
+            },
+          },
+          nextCursor: {
+            type: 'string',
+          },
+        },
+        required: ['items'],
         additionalProperties: false,
       },
     },
@@ -1846,6 +1962,116 @@ export const spec = {
               'application/json': {
                 schema: {
                   $ref: '#/components/schemas/InventoryPage',
+                },
+              },
+            },
+          },
+          default: {
+            $ref: '#/components/responses/ErrorResponse',
+          },
+        },
+        security: [
+          {
+            JWT: [],
+          },
+        ],
+      },
+    },
+    '/reviews': {
+      get: {
+        operationId: 'ListReviews',
+        description:
+          "Ownership reviews, newest first, each with stale when its binding's role changed since. Holders of irsa.inventory.read see every review; other users see the reviews of bindings owned by them or their groups.",
+        parameters: [
+          {
+            name: 'owner',
+            in: 'query',
+            required: false,
+            description:
+              'An owner entity ref, or `none` for reviews of unowned bindings.',
+            schema: {
+              type: 'string',
+            },
+          },
+          {
+            name: 'cluster',
+            in: 'query',
+            required: false,
+            schema: {
+              type: 'string',
+            },
+          },
+          {
+            name: 'namespace',
+            in: 'query',
+            required: false,
+            schema: {
+              type: 'string',
+            },
+          },
+          {
+            name: 'limit',
+            in: 'query',
+            required: false,
+            description: 'Page size, 1 to 500 (default 50).',
+            schema: {
+              type: 'integer',
+              minimum: 1,
+              maximum: 500,
+            },
+          },
+          {
+            name: 'cursor',
+            in: 'query',
+            required: false,
+            description: 'The nextCursor of the previous page.',
+            schema: {
+              type: 'string',
+            },
+          },
+        ],
+        responses: {
+          '200': {
+            description: 'One page of reviews.',
+            content: {
+              'application/json': {
+                schema: {
+                  $ref: '#/components/schemas/ReviewPage',
+                },
+              },
+            },
+          },
+          default: {
+            $ref: '#/components/responses/ErrorResponse',
+          },
+        },
+        security: [
+          {
+            JWT: [],
+          },
+        ],
+      },
+      post: {
+        operationId: 'CreateReview',
+        description:
+          "Marks a binding of the inventory reviewed by the signed-in user, recording a hash of its role's trust policy, policies and boundary. Needs irsa.review.create on the binding's entity (400 before 403, 404 when the inventory has no such binding).",
+        requestBody: {
+          required: true,
+          content: {
+            'application/json': {
+              schema: {
+                $ref: '#/components/schemas/ReviewRequest',
+              },
+            },
+          },
+        },
+        responses: {
+          '201': {
+            description: 'The recorded review.',
+            content: {
+              'application/json': {
+                schema: {
+                  $ref: '#/components/schemas/Review',
                 },
               },
             },

@@ -13,6 +13,9 @@ import { HealthStatus } from '../models/HealthStatus.model';
 import { InventoryPage } from '../models/InventoryPage.model';
 import { ProvisionRequest } from '../models/ProvisionRequest.model';
 import { ProvisionResult } from '../models/ProvisionResult.model';
+import { Review } from '../models/Review.model';
+import { ReviewPage } from '../models/ReviewPage.model';
+import { ReviewRequest } from '../models/ReviewRequest.model';
 import { Severity } from '../models/Severity.model';
 import { SimulateRequest } from '../models/SimulateRequest.model';
 import { SimulationResult } from '../models/SimulationResult.model';
@@ -24,6 +27,13 @@ import { VerifyRequest } from '../models/VerifyRequest.model';
 export type ApplyProvisioning = {
   body: ProvisionRequest;
   response: ProvisionResult | Error;
+};
+/**
+ * @public
+ */
+export type CreateReview = {
+  body: ReviewRequest;
+  response: Review | Error;
 };
 /**
  * @public
@@ -77,6 +87,19 @@ export type ListInventoryBindings = {
 /**
  * @public
  */
+export type ListReviews = {
+  query: {
+    owner?: string;
+    cluster?: string;
+    namespace?: string;
+    limit?: number;
+    cursor?: string;
+  };
+  response: ReviewPage | Error;
+};
+/**
+ * @public
+ */
 export type PlanProvisioning = {
   body: ProvisionRequest;
   response: ProvisionResult | Error;
@@ -99,6 +122,8 @@ export type VerifyBinding = {
 export type EndpointMap = {
   '#post|/provision/apply': ApplyProvisioning;
 
+  '#post|/reviews': CreateReview;
+
   '#get|/entities/{namespace}/{kind}/{name}/bindings': GetEntityBindings;
 
   '#get|/health': GetHealth;
@@ -108,6 +133,8 @@ export type EndpointMap = {
   '#get|/clusters': ListClusters;
 
   '#get|/bindings': ListInventoryBindings;
+
+  '#get|/reviews': ListReviews;
 
   '#post|/provision/plan': PlanProvisioning;
 

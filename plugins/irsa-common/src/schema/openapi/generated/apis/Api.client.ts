@@ -18,6 +18,9 @@ import { HealthStatus } from '../models/HealthStatus.model';
 import { InventoryPage } from '../models/InventoryPage.model';
 import { ProvisionRequest } from '../models/ProvisionRequest.model';
 import { ProvisionResult } from '../models/ProvisionResult.model';
+import { Review } from '../models/Review.model';
+import { ReviewPage } from '../models/ReviewPage.model';
+import { ReviewRequest } from '../models/ReviewRequest.model';
 import { Severity } from '../models/Severity.model';
 import { SimulateRequest } from '../models/SimulateRequest.model';
 import { SimulationResult } from '../models/SimulationResult.model';
@@ -45,6 +48,12 @@ export interface RequestOptions {
  */
 export type ApplyProvisioning = {
   body: ProvisionRequest;
+};
+/**
+ * @public
+ */
+export type CreateReview = {
+  body: ReviewRequest;
 };
 /**
  * @public
@@ -84,6 +93,18 @@ export type ListInventoryBindings = {
     namespace?: string;
     severity?: Severity;
     code?: FindingCode;
+    limit?: number;
+    cursor?: string;
+  };
+};
+/**
+ * @public
+ */
+export type ListReviews = {
+  query: {
+    owner?: string;
+    cluster?: string;
+    namespace?: string;
     limit?: number;
     cursor?: string;
   };
@@ -134,6 +155,31 @@ export class DefaultApiClient {
     const baseUrl = await this.discoveryApi.getBaseUrl(pluginId);
 
     const uriTemplate = `/provision/apply`;
+
+    const uri = parser.parse(uriTemplate).expand({});
+
+    return await this.fetchApi.fetch(`${baseUrl}${uri}`, {
+      headers: {
+        'Content-Type': 'application/json',
+        ...(options?.token && { Authorization: `Bearer ${options?.token}` }),
+      },
+      method: 'POST',
+      body: JSON.stringify(request.body),
+    });
+  }
+
+  /**
+   * Marks a binding of the inventory reviewed by the signed-in user, recording a hash of its role\'s trust policy, policies and boundary. Needs irsa.review.create on the binding\'s entity (400 before 403, 404 when the inventory has no such binding).
+   * @param reviewRequest -
+   */
+  public async createReview(
+    // @ts-ignore
+    request: CreateReview,
+    options?: RequestOptions,
+  ): Promise<TypedResponse<Review>> {
+    const baseUrl = await this.discoveryApi.getBaseUrl(pluginId);
+
+    const uriTemplate = `/reviews`;
 
     const uri = parser.parse(uriTemplate).expand({});
 
@@ -269,6 +315,36 @@ export class DefaultApiClient {
     const baseUrl = await this.discoveryApi.getBaseUrl(pluginId);
 
     const uriTemplate = `/bindings{?owner,cluster,namespace,severity,code,limit,cursor}`;
+
+    const uri = parser.parse(uriTemplate).expand({
+      ...request.query,
+    });
+
+    return await this.fetchApi.fetch(`${baseUrl}${uri}`, {
+      headers: {
+        'Content-Type': 'application/json',
+        ...(options?.token && { Authorization: `Bearer ${options?.token}` }),
+      },
+      method: 'GET',
+    });
+  }
+
+  /**
+   * Ownership reviews, newest first, each with stale when its binding\'s role changed since. Holders of irsa.inventory.read see every review; other users see the reviews of bindings owned by them or their groups.
+   * @param owner - An owner entity ref, or &#x60;none&#x60; for reviews of unowned bindings.
+   * @param cluster -
+   * @param namespace -
+   * @param limit - Page size, 1 to 500 (default 50).
+   * @param cursor - The nextCursor of the previous page.
+   */
+  public async listReviews(
+    // @ts-ignore
+    request: ListReviews,
+    options?: RequestOptions,
+  ): Promise<TypedResponse<ReviewPage>> {
+    const baseUrl = await this.discoveryApi.getBaseUrl(pluginId);
+
+    const uriTemplate = `/reviews{?owner,cluster,namespace,limit,cursor}`;
 
     const uri = parser.parse(uriTemplate).expand({
       ...request.query,

@@ -41,6 +41,10 @@ export interface InventoryBinding {
    * When this binding was last read, ISO 8601.
    */
   refreshedAt: string;
+  /**
+   * Hash of the role\'s trust policy, attached and inline policy documents and permissions boundary as this refresh read them (absent when the role was not read); a review records it to tell later whether the role changed.
+   */
+  roleHash?: string;
 }
 
 /**

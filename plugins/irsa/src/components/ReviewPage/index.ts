@@ -1,0 +1,2 @@
+export { ReviewPage, ReviewContent } from './ReviewPage';
+export { bindingsCsv, toCsv, csvField } from './csv';

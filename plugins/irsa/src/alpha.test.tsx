@@ -14,7 +14,11 @@ import {
   testComponent,
   testIrsaClient,
 } from './__testUtils__/bindingsServer';
-import irsaPlugin, { irsaEntityCard, irsaEntityContent } from './alpha';
+import irsaPlugin, {
+  irsaEntityCard,
+  irsaEntityContent,
+  irsaReviewPage,
+} from './alpha';
 import { irsaApiRef } from './api';
 import { allowedBinding } from './components/__fixtures__/bindings';
 import { isIrsaAvailable } from './isIrsaAvailable';
@@ -69,5 +73,11 @@ describe('the new frontend system exports (/alpha)', () => {
     expect(
       await screen.findByTestId('irsa-card-binding-payments-payments-api'),
     ).toHaveTextContent('Pods can assume this role');
+  });
+
+  it('the review page mounts at /irsa, with a title for the sidebar', () => {
+    const tester = createExtensionTester(irsaReviewPage, { apis });
+    expect(tester.get(coreExtensionData.routePath)).toBe('/irsa');
+    expect(tester.get(coreExtensionData.title)).toBe('IRSA review');
   });
 });

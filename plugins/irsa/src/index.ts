@@ -5,6 +5,11 @@
  *
  * @packageDocumentation
  */
-export { irsaPlugin, EntityIrsaContent, EntityIrsaCard } from './plugin';
+export {
+  irsaPlugin,
+  EntityIrsaContent,
+  EntityIrsaCard,
+  IrsaReviewPage,
+} from './plugin';
 export { isIrsaAvailable } from './isIrsaAvailable';
 export * from './api';

@@ -1,5 +1,7 @@
 import { EntityProvider } from '@backstage/plugin-catalog-react';
+import { permissionApiRef } from '@backstage/plugin-permission-react';
 import {
+  MockPermissionApi,
   registerMswTestHooks,
   renderInTestApp,
   TestApiProvider,
@@ -11,6 +13,7 @@ import { Route, Routes } from 'react-router-dom';
 import {
   serveEntityBindings,
   serveHealth,
+  serveInventory,
   testComponent,
   testIrsaClient,
 } from './__testUtils__/bindingsServer';
@@ -22,6 +25,7 @@ import {
 import {
   EntityIrsaCard,
   EntityIrsaContent,
+  IrsaReviewPage,
   irsaPlugin,
   isIrsaAvailable,
 } from './index';
@@ -91,6 +95,34 @@ describe('the classic frontend system exports', () => {
     expect(
       await screen.findByTestId('irsa-binding-payments-payments-api'),
     ).toBeInTheDocument();
+  });
+});
+
+describe('the classic review page', () => {
+  const server = setupServer();
+  registerMswTestHooks(server);
+
+  it('IrsaReviewPage lists the inventory by owner', async () => {
+    serveInventory(server);
+    await renderInTestApp(
+      <TestApiProvider
+        apis={[
+          [irsaApiRef, testIrsaClient()],
+          [permissionApiRef, new MockPermissionApi()],
+        ]}
+      >
+        <Routes>
+          <Route path="/irsa" element={<IrsaReviewPage />} />
+        </Routes>
+      </TestApiProvider>,
+      { routeEntries: ['/irsa'] },
+    );
+    expect(
+      await screen.findByText('IRSA ownership review'),
+    ).toBeInTheDocument();
+    const group = await screen.findByTestId('irsa-review-group');
+    expect(group).toHaveAttribute('data-owner', 'group:default/team-payments');
+    expect(group).toHaveTextContent('payments-api');
   });
 });
 

@@ -59,3 +59,18 @@ export const EntityIrsaCard = irsaPlugin.provide(
     },
   }),
 );
+
+/**
+ * The ownership review page: every binding of the inventory by owner, with
+ * findings, filters, "mark reviewed" and CSV export. Route it in the app,
+ * e.g. `<Route path="/irsa" element={<IrsaReviewPage />} />`.
+ *
+ * @public
+ */
+export const IrsaReviewPage = irsaPlugin.provide(
+  createRoutableExtension({
+    name: 'IrsaReviewPage',
+    component: () => import('./components/ReviewPage').then(m => m.ReviewPage),
+    mountPoint: reviewPageRouteRef,
+  }),
+);

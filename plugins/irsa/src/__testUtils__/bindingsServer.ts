@@ -63,3 +63,32 @@ export function serveHealth(server: SetupServer) {
     ),
   );
 }
+
+/** Serve a one-binding inventory (`/bindings`) and no reviews, for the review page. */
+export function serveInventory(server: SetupServer) {
+  const refreshedAt = '2026-11-30T10:00:00.000Z';
+  server.use(
+    http.get(`${TEST_BACKEND}/bindings`, () =>
+      HttpResponse.json({
+        items: [
+          {
+            id: 'demo-east/payments/payments-api',
+            source: 'annotation',
+            cluster: 'demo-east',
+            namespace: 'payments',
+            serviceAccount: 'payments-api',
+            roleArn: 'arn:aws:iam::123456789012:role/irsa-demo-payments-api',
+            entityRef: 'component:default/payments-api',
+            owner: 'group:default/team-payments',
+            findings: [],
+            stale: false,
+            refreshedAt,
+          },
+        ],
+        refreshedAt,
+        sources: [],
+      }),
+    ),
+    http.get(`${TEST_BACKEND}/reviews`, () => HttpResponse.json({ items: [] })),
+  );
+}

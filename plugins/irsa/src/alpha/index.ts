@@ -2,5 +2,6 @@ export {
   irsaApi,
   irsaEntityCard,
   irsaEntityContent,
+  irsaReviewPage,
   irsaPlugin as default,
 } from './plugin';

@@ -3,7 +3,9 @@ import {
   createFrontendPlugin,
   discoveryApiRef,
   fetchApiRef,
+  PageBlueprint,
 } from '@backstage/frontend-plugin-api';
+import SecurityIcon from '@material-ui/icons/Security';
 import {
   EntityCardBlueprint,
   EntityContentBlueprint,
@@ -57,6 +59,24 @@ export const irsaEntityCard = EntityCardBlueprint.make({
 });
 
 /**
+ * The ownership review page at `/irsa`, with its item in the sidebar.
+ *
+ * @alpha
+ */
+export const irsaReviewPage = PageBlueprint.make({
+  params: {
+    path: '/irsa',
+    title: 'IRSA review',
+    icon: <SecurityIcon fontSize="inherit" />,
+    routeRef: reviewPageRouteRef,
+    // the page draws Backstage's Page and Header itself, as in classic apps
+    noHeader: true,
+    loader: () =>
+      import('../components/ReviewPage').then(m => <m.ReviewPage />),
+  },
+});
+
+/**
  * IRSA for Backstage in the new frontend system: service accounts, IAM roles,
  * trust verdicts and permissions of catalog entities.
  *
@@ -66,7 +86,7 @@ export const irsaPlugin = createFrontendPlugin({
   pluginId: 'irsa',
   title: 'IRSA',
   info: { packageJson: () => import('../../package.json') },
-  extensions: [irsaApi, irsaEntityContent, irsaEntityCard],
+  extensions: [irsaApi, irsaEntityContent, irsaEntityCard, irsaReviewPage],
   routes: {
     root: rootRouteRef,
     reviewPage: reviewPageRouteRef,

@@ -39,8 +39,16 @@ export type {
   ListAuditEvents,
   ListClusters,
   MalformedPolicy,
+  ActionPatternExpansion,
   PermissionAnalysis,
+  PermissionStatement,
+  PermissionStatementActionElementEnum,
+  PermissionStatementEffectEnum,
+  PermissionStatementResourceElementEnum,
   PermissionSummary,
+  ServiceActionCount,
+  StatementActions,
+  StatementCondition,
   PlanProvisioning,
   ProvisionChange,
   ProvisionChangeActionEnum,
@@ -110,6 +118,14 @@ export type {
   PermissionPolicyInput,
 } from './permissions-analysis/analyzePermissions';
 export type { AccessLevel } from './permissions-analysis/accessLevels';
+export {
+  describePermissionStatements,
+  MAX_NAMED_ACTIONS,
+} from './permissions-analysis/permissionStatements';
+export type {
+  DescribePermissionStatementsInput,
+  PermissionStatementsPolicy,
+} from './permissions-analysis/permissionStatements';
 
 export {
   simulatePermission,

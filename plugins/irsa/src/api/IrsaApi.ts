@@ -4,6 +4,8 @@ import type {
   ClusterStatus,
   EntityBindings,
   HealthStatus,
+  SimulateRequest,
+  SimulationResult,
 } from '@irsa-backstage/plugin-irsa-common';
 
 /**
@@ -21,6 +23,11 @@ export interface IrsaApi {
   getEntityBindings(
     entityRef: CompoundEntityRef | string,
   ): Promise<EntityBindings>;
+  /**
+   * May a binding's role perform an action on a resource (`POST /simulate`)?
+   * Rejects with a `ResponseError` (400 naming each wrong field, 403, 404).
+   */
+  simulate(request: SimulateRequest): Promise<SimulationResult>;
 }
 
 /**

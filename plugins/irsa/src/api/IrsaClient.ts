@@ -6,6 +6,8 @@ import {
   type ClusterStatus,
   type EntityBindings,
   type HealthStatus,
+  type SimulateRequest,
+  type SimulationResult,
   type TypedResponse,
 } from '@irsa-backstage/plugin-irsa-common';
 import { IrsaApi } from './IrsaApi';
@@ -43,6 +45,10 @@ export class IrsaClient implements IrsaApi {
     return body(
       await this.client.getEntityBindings({ path: { namespace, kind, name } }),
     );
+  }
+
+  async simulate(request: SimulateRequest): Promise<SimulationResult> {
+    return body(await this.client.simulatePermission({ body: request }));
   }
 }
 

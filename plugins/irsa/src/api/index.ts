@@ -8,4 +8,7 @@ export type {
   EntityBinding,
   EntityBindings,
   HealthStatus,
+  PermissionStatement,
+  SimulateRequest,
+  SimulationResult,
 } from '@irsa-backstage/plugin-irsa-common';

@@ -118,10 +118,7 @@ export type {
   PermissionPolicyInput,
 } from './permissions-analysis/analyzePermissions';
 export type { AccessLevel } from './permissions-analysis/accessLevels';
-export {
-  describePermissionStatements,
-  MAX_NAMED_ACTIONS,
-} from './permissions-analysis/permissionStatements';
+export { describePermissionStatements } from './permissions-analysis/permissionStatements';
 export type {
   DescribePermissionStatementsInput,
   PermissionStatementsPolicy,

@@ -118,7 +118,7 @@ function findingCodesOf(
  * One row per statement of the policies, in their order: the policy (kind,
  * name, ARN), effect, each Action value with the number of catalogue actions
  * it matches, what the statement covers on its resources counted by access
- * level and service (names only up to {@link MAX_NAMED_ACTIONS}), resources,
+ * level and service (names only up to MAX_NAMED_ACTIONS, 50), resources,
  * conditions, and the codes of the findings about it. Boundary findings are
  * not expected (the analysis does not look at boundaries). A policy that
  * cannot be parsed has no rows (the analysis reports it as malformed).

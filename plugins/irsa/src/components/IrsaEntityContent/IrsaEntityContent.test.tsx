@@ -98,6 +98,9 @@ describe('IrsaEntityContent', () => {
       bindings: [],
       errors: [],
     }),
+    simulate: async () => {
+      throw new Error('not asked in these tests');
+    },
   };
 
   it('prefers the explicit service-accounts annotation over kubernetes-id', async () => {

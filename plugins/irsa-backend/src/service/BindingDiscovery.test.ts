@@ -25,11 +25,7 @@ import {
 import { discoveryOver } from '../__testUtils__/services';
 
 const ID = 'backstage.io/kubernetes-id';
-const east = (namespace: string, name: string) => ({
-  issuer: EAST_ISSUER,
-  namespace,
-  serviceAccount: name,
-});
+const east = (namespace: string, name: string) => ({ issuer: EAST_ISSUER, namespace, serviceAccount: name });
 
 const ROLES: RoleDetails[] = [
   irsaRole('payments-api', east('payments', 'payments-api')),
@@ -44,27 +40,14 @@ const ROLES: RoleDetails[] = [
 const CLUSTERS: Record<string, ClusterObjects> = {
   'demo-east': {
     serviceAccounts: [
-      serviceAccount('payments', 'payments-api', {
-        labels: { [ID]: 'payments-api' },
-        role: 'payments-api',
-      }),
+      serviceAccount('payments', 'payments-api', { labels: { [ID]: 'payments-api' }, role: 'payments-api' }),
       // not labelled: found through its labelled pod
-      serviceAccount('payments', 'payments-worker', {
-        role: 'payments-worker',
-      }),
-      serviceAccount('staging', 'payments-api', {
-        labels: { [ID]: 'payments-api' },
-      }),
+      serviceAccount('payments', 'payments-worker', { role: 'payments-worker' }),
+      serviceAccount('staging', 'payments-api', { labels: { [ID]: 'payments-api' } }),
       serviceAccount('ci', 'kaniko', { role: 'kaniko' }),
       serviceAccount('batch', 'default'),
-      serviceAccount('ops', 'admin-console', {
-        labels: { app: 'admin-console', tier: 'ops' },
-        role: 'admin-console',
-      }),
-      serviceAccount('legacy', 'legacy-batch', {
-        labels: { [ID]: 'legacy-batch' },
-        role: 'legacy-batch',
-      }),
+      serviceAccount('ops', 'admin-console', { labels: { app: 'admin-console', tier: 'ops' }, role: 'admin-console' }),
+      serviceAccount('legacy', 'legacy-batch', { labels: { [ID]: 'legacy-batch' }, role: 'legacy-batch' }),
     ],
     pods: [
       pod('payments', 'payments-api-7d9f', {
@@ -84,36 +67,22 @@ const CLUSTERS: Record<string, ClusterObjects> = {
   'demo-west': {
     serviceAccounts: [
       // the same role, whose trust names demo-east's issuer only
-      serviceAccount('payments', 'payments-api', {
-        labels: { [ID]: 'payments-api' },
-        role: 'payments-api',
-      }),
+      serviceAccount('payments', 'payments-api', { labels: { [ID]: 'payments-api' }, role: 'payments-api' }),
     ],
   },
 };
 
 function setup(
-  options: {
-    clusters?: object[];
-    roles?: RoleDetails[];
-    kubernetes?: Record<string, ClusterObjects>;
-    maxItems?: number;
-  } = {},
+  options: { clusters?: object[]; roles?: RoleDetails[]; kubernetes?: Record<string, ClusterObjects>; maxItems?: number } = {},
 ) {
   const iam = new InMemoryIamReader(eksEstate(options.roles ?? ROLES));
-  const kube = new InMemoryKubernetesReader(options.kubernetes ?? CLUSTERS, {
-    maxItems: options.maxItems,
-  });
-  const { discovery, irsa } = discoveryOver(clustersConfig(options.clusters), {
-    iam,
-    kube,
-  });
+  const kube = new InMemoryKubernetesReader(options.kubernetes ?? CLUSTERS, { maxItems: options.maxItems });
+  const { discovery, irsa } = discoveryOver(clustersConfig(options.clusters), { iam, kube });
   const cluster = (name: string) => irsa.clusters.find(c => c.name === name)!;
   return { discovery, iam, kube, cluster };
 }
 
-const keyOf = (b: EntityBinding) =>
-  `${b.serviceAccount.cluster}/${b.serviceAccount.namespace}/${b.serviceAccount.name}`;
+const keyOf = (b: EntityBinding) => `${b.serviceAccount.cluster}/${b.serviceAccount.namespace}/${b.serviceAccount.name}`;
 const codes = (b: EntityBinding) => b.findings.map(f => f.code);
 const byId = (id: string) => component(id, { [ID]: id });
 
@@ -123,52 +92,33 @@ describe('BindingDiscovery', () => {
       const { discovery, kube } = setup();
       const result = await discovery.entityBindings(
         component('mixed', {
-          'irsa.backstage.io/service-accounts':
-            'demo-east/payments/payments-api, */ci/kaniko, other-cluster/x/y,',
+          'irsa.backstage.io/service-accounts': 'demo-east/payments/payments-api, */ci/kaniko, other-cluster/x/y,',
         }),
       );
       expect(result.errors).toEqual([]);
       // a cluster that is not configured names nothing to read
-      expect(
-        result.bindings.map(b => `${keyOf(b)}:${b.serviceAccountExists}`),
-      ).toEqual([
+      expect(result.bindings.map(b => `${keyOf(b)}:${b.serviceAccountExists}`)).toEqual([
         'demo-east/ci/kaniko:true',
         'demo-east/payments/payments-api:true',
         'demo-west/ci/kaniko:false',
       ]);
-      expect(
-        kube.calls.filter(
-          c => c.startsWith('list') && !c.startsWith('listPodsOf'),
-        ),
-      ).toEqual([]);
+      expect(kube.calls.filter(c => c.startsWith('list') && !c.startsWith('listPodsOf'))).toEqual([]);
     });
 
     it("gives a service account's binding its role, verdict, permissions and pods", async () => {
       const { discovery } = setup();
       const { bindings } = await discovery.entityBindings(
-        component('payments', {
-          'irsa.backstage.io/service-accounts':
-            'demo-east/payments/payments-api',
-        }),
+        component('payments', { 'irsa.backstage.io/service-accounts': 'demo-east/payments/payments-api' }),
       );
       expect(bindings).toEqual([
         expect.objectContaining({
-          serviceAccount: {
-            cluster: 'demo-east',
-            namespace: 'payments',
-            name: 'payments-api',
-          },
+          serviceAccount: { cluster: 'demo-east', namespace: 'payments', name: 'payments-api' },
           source: 'annotation',
           serviceAccountExists: true,
           entityRef: 'component:default/payments',
           roleArn: roleArn('payments-api'),
           role: ROLES[0],
-          pods: [
-            {
-              name: 'payments-api-7d9f',
-              injectedRoleArn: roleArn('payments-api'),
-            },
-          ],
+          pods: [{ name: 'payments-api-7d9f', injectedRoleArn: roleArn('payments-api') }],
           findings: [],
         }),
       ]);
@@ -180,44 +130,23 @@ describe('BindingDiscovery', () => {
     });
 
     it("gives the permissions table's rows: each statement counted, marked with its findings, the boundary's too", async () => {
-      const boundaryArn = `arn:aws:iam::${
-        ROLES[0].arn.split(':')[4]
-      }:policy/irsa-boundary`;
+      const boundaryArn = `arn:aws:iam::${ROLES[0].arn.split(':')[4]}:policy/irsa-boundary`;
       const admin = { ...ROLES[3], permissionsBoundaryArn: boundaryArn };
+      const boundary = { Version: '2012-10-17', Statement: [{ Effect: 'Allow', Action: 's3:*', Resource: '*' }] };
       const iam = new InMemoryIamReader({
         ...eksEstate([ROLES[0], admin]),
         managedPolicies: [
-          {
-            arn: boundaryArn,
-            name: 'irsa-boundary',
-            defaultVersionId: 'v1',
-            document: encodeURIComponent(
-              JSON.stringify({
-                Version: '2012-10-17',
-                Statement: [{ Effect: 'Allow', Action: 's3:*', Resource: '*' }],
-              }),
-            ),
-          },
+          { arn: boundaryArn, name: 'irsa-boundary', defaultVersionId: 'v1', document: encodeURIComponent(JSON.stringify(boundary)) },
         ],
       });
       const kube = new InMemoryKubernetesReader(CLUSTERS);
       const { discovery } = discoveryOver(clustersConfig(), { iam, kube });
       const { bindings } = await discovery.entityBindings(
-        component('mixed', {
-          'irsa.backstage.io/service-accounts':
-            'demo-east/ops/admin-console,demo-east/payments/payments-api',
-        }),
+        component('mixed', { 'irsa.backstage.io/service-accounts': 'demo-east/ops/admin-console,demo-east/payments/payments-api' }),
       );
       const [adminConsole, payments] = bindings;
       const rows = adminConsole.permissions?.statements ?? [];
-      expect(
-        rows.map(r => [
-          r.policy.kind,
-          r.policy.name,
-          r.statementIndex,
-          r.effect,
-        ]),
-      ).toEqual([
+      expect(rows.map(r => [r.policy.kind, r.policy.name, r.statementIndex, r.effect])).toEqual([
         ['inline', 'inline', 0, 'Allow'],
         ['boundary', 'irsa-boundary', 0, 'Allow'],
       ]);
@@ -229,11 +158,7 @@ describe('BindingDiscovery', () => {
       const managed = payments.permissions?.statements ?? [];
       expect(managed).toEqual([
         expect.objectContaining({
-          policy: {
-            kind: 'managed',
-            name: 'AmazonS3ReadOnlyAccess',
-            arn: S3_READ_ONLY,
-          },
+          policy: { kind: 'managed', name: 'AmazonS3ReadOnlyAccess', arn: S3_READ_ONLY },
           patterns: [
             { pattern: 's3:Get*', actionCount: expect.any(Number) },
             { pattern: 's3:List*', actionCount: expect.any(Number) },
@@ -244,16 +169,12 @@ describe('BindingDiscovery', () => {
         }),
       ]);
       expect(managed[0].granted.actionsByAccessLevel.Write).toBeUndefined();
-      expect(managed[0].granted.actionCount).toBe(
-        managed[0].patterns.reduce((sum, p) => sum + p.actionCount, 0),
-      );
+      expect(managed[0].granted.actionCount).toBe(managed[0].patterns.reduce((sum, p) => sum + p.actionCount, 0));
     });
 
     it('finds the service accounts labelled with backstage.io/kubernetes-id in every namespace and cluster', async () => {
       const { discovery, kube } = setup();
-      const { bindings, errors } = await discovery.entityBindings(
-        byId('payments-api'),
-      );
+      const { bindings, errors } = await discovery.entityBindings(byId('payments-api'));
       expect(errors).toEqual([]);
       expect(bindings.map(keyOf)).toEqual([
         'demo-east/payments/payments-api',
@@ -273,16 +194,10 @@ describe('BindingDiscovery', () => {
       );
       expect(kube.count('readServiceAccount')).toBe(1);
       const worker = bindings[1];
-      expect(worker).toMatchObject({
-        serviceAccountExists: true,
-        roleArn: roleArn('payments-worker'),
-      });
+      expect(worker).toMatchObject({ serviceAccountExists: true, roleArn: roleArn('payments-worker') });
       expect(worker.verdict?.allowed).toBe(true);
       // a labelled service account without a role annotation has a binding without a role
-      expect(bindings[2]).toMatchObject({
-        serviceAccountExists: true,
-        findings: [],
-      });
+      expect(bindings[2]).toMatchObject({ serviceAccountExists: true, findings: [] });
       expect(bindings[2].roleArn).toBeUndefined();
       expect(bindings[2].verdict).toBeUndefined();
     });
@@ -290,17 +205,14 @@ describe('BindingDiscovery', () => {
     it('takes "default" as the service account of a labelled pod that names none', async () => {
       const { discovery } = setup();
       const { bindings } = await discovery.entityBindings(byId('nightly'));
-      expect(
-        bindings.map(b => `${keyOf(b)}:${b.serviceAccountExists}`),
-      ).toEqual(['demo-east/batch/default:true']);
+      expect(bindings.map(b => `${keyOf(b)}:${b.serviceAccountExists}`)).toEqual(['demo-east/batch/default:true']);
     });
 
     it('uses backstage.io/kubernetes-label-selector rather than the kubernetes-id', async () => {
       const { discovery, kube } = setup();
       const { bindings, errors } = await discovery.entityBindings(
         component('admin-console', {
-          'backstage.io/kubernetes-label-selector':
-            'app=admin-console,tier in (ops, platform)',
+          'backstage.io/kubernetes-label-selector': 'app=admin-console,tier in (ops, platform)',
           [ID]: 'payments-api',
         }),
       );
@@ -313,21 +225,14 @@ describe('BindingDiscovery', () => {
     it('looks only in backstage.io/kubernetes-namespace when the entity names one', async () => {
       const { discovery, kube } = setup();
       const { bindings } = await discovery.entityBindings(
-        component('payments-api', {
-          [ID]: 'payments-api',
-          'backstage.io/kubernetes-namespace': 'payments',
-        }),
+        component('payments-api', { [ID]: 'payments-api', 'backstage.io/kubernetes-namespace': 'payments' }),
       );
       expect(bindings.map(keyOf)).toEqual([
         'demo-east/payments/payments-api',
         'demo-east/payments/payments-worker',
         'demo-west/payments/payments-api',
       ]);
-      expect(
-        kube.calls.filter(
-          c => c.startsWith('listServiceAccounts') || c.startsWith('listPods '),
-        ),
-      ).toEqual([
+      expect(kube.calls.filter(c => c.startsWith('listServiceAccounts') || c.startsWith('listPods '))).toEqual([
         'listServiceAccounts demo-east/payments backstage.io/kubernetes-id=payments-api',
         'listPods demo-east/payments backstage.io/kubernetes-id=payments-api',
         'listServiceAccounts demo-west/payments backstage.io/kubernetes-id=payments-api',
@@ -339,8 +244,7 @@ describe('BindingDiscovery', () => {
       const { discovery } = setup();
       const { bindings } = await discovery.entityBindings(
         component('payments-api', {
-          'irsa.backstage.io/service-accounts':
-            'demo-east/payments/payments-api,*/payments/payments-worker',
+          'irsa.backstage.io/service-accounts': 'demo-east/payments/payments-api,*/payments/payments-worker',
           [ID]: 'payments-api',
           'backstage.io/kubernetes-namespace': 'payments',
         }),
@@ -351,19 +255,12 @@ describe('BindingDiscovery', () => {
         'demo-west/payments/payments-api',
         'demo-west/payments/payments-worker',
       ]);
-      expect(bindings.map(b => b.serviceAccountExists)).toEqual([
-        true,
-        true,
-        true,
-        false,
-      ]);
+      expect(bindings.map(b => b.serviceAccountExists)).toEqual([true, true, true, false]);
     });
 
     it('reads nothing for an entity without linking annotations', async () => {
       const { discovery, kube, iam } = setup();
-      await expect(
-        discovery.entityBindings(component('unlinked', {})),
-      ).resolves.toEqual({
+      await expect(discovery.entityBindings(component('unlinked', {}))).resolves.toEqual({
         entityRef: 'component:default/unlinked',
         bindings: [],
         errors: [],
@@ -374,26 +271,20 @@ describe('BindingDiscovery', () => {
     it("checks trust against the issuer of the service account's own cluster", async () => {
       const { discovery, iam } = setup();
       const { bindings } = await discovery.entityBindings(
-        component('payments-api', {
-          'irsa.backstage.io/service-accounts': '*/payments/payments-api',
-        }),
+        component('payments-api', { 'irsa.backstage.io/service-accounts': '*/payments/payments-api' }),
       );
       const [eastBinding, westBinding] = bindings;
       expect(eastBinding.verdict?.allowed).toBe(true);
       expect(westBinding.verdict?.allowed).toBe(false);
       expect(codes(westBinding)).toContain('TRUST_ISSUER_MISMATCH');
-      expect(
-        iam.calls.filter(c => c.startsWith('readClusterIssuer')).sort(),
-      ).toEqual([
+      expect(iam.calls.filter(c => c.startsWith('readClusterIssuer')).sort()).toEqual([
         'readClusterIssuer 123456789012/us-east-1/demo-east',
         'readClusterIssuer 123456789012/us-west-2/demo-west',
       ]);
     });
 
     it('uses a configured issuer without asking EKS', async () => {
-      const { discovery, iam } = setup({
-        clusters: [{ ...EAST_CLUSTER, oidcIssuer: EAST_ISSUER }],
-      });
+      const { discovery, iam } = setup({ clusters: [{ ...EAST_CLUSTER, oidcIssuer: EAST_ISSUER }] });
       const { bindings } = await discovery.entityBindings(byId('payments-api'));
       expect(bindings.every(b => b.verdict?.allowed || !b.roleArn)).toBe(true);
       expect(iam.count('readClusterIssuer')).toBe(0);
@@ -403,10 +294,7 @@ describe('BindingDiscovery', () => {
       const { discovery } = setup();
       const { bindings } = await discovery.entityBindings(byId('legacy-batch'));
       expect(bindings).toHaveLength(1);
-      expect(bindings[0]).toMatchObject({
-        roleArn: roleArn('legacy-batch'),
-        serviceAccountExists: true,
-      });
+      expect(bindings[0]).toMatchObject({ roleArn: roleArn('legacy-batch'), serviceAccountExists: true });
       expect(bindings[0].role).toBeUndefined();
       expect(bindings[0].verdict).toBeUndefined();
       expect(bindings[0].error).toBeUndefined();
@@ -419,8 +307,7 @@ describe('BindingDiscovery', () => {
       const { discovery } = setup();
       const result = await discovery.entityBindings(
         component('mixed', {
-          'irsa.backstage.io/service-accounts':
-            'demo-east/Payments/payments-api, demo-east/ci/kaniko, malformed',
+          'irsa.backstage.io/service-accounts': 'demo-east/Payments/payments-api, demo-east/ci/kaniko, malformed',
         }),
       );
       expect(result.bindings.map(keyOf)).toEqual(['demo-east/ci/kaniko']);
@@ -442,19 +329,11 @@ describe('BindingDiscovery', () => {
     it('never lists all namespaces when the namespace annotation is invalid', async () => {
       const { discovery, kube } = setup();
       const result = await discovery.entityBindings(
-        component('payments-api', {
-          [ID]: 'payments-api',
-          'backstage.io/kubernetes-namespace': 'Payments',
-        }),
+        component('payments-api', { [ID]: 'payments-api', 'backstage.io/kubernetes-namespace': 'Payments' }),
       );
       expect(result.bindings).toEqual([]);
       expect(result.errors).toEqual([
-        {
-          cluster: '*',
-          message: expect.stringMatching(
-            /^Annotation backstage.io\/kubernetes-namespace value "Payments": /,
-          ),
-        },
+        { cluster: '*', message: expect.stringMatching(/^Annotation backstage.io\/kubernetes-namespace value "Payments": /) },
       ]);
       expect(kube.calls).toEqual([]);
     });
@@ -463,44 +342,29 @@ describe('BindingDiscovery', () => {
       ['an empty', ''],
       ['a negative-only', 'backstage.io/kubernetes-id!=nothing'],
       ['an unparsable', 'backstage.io/kubernetes-id in (payments-api'],
-    ])(
-      'does not run %s label selector, nor fall back to the kubernetes-id',
-      async (_, selector) => {
-        const { discovery, kube } = setup();
-        const result = await discovery.entityBindings(
-          component('payments-api', {
-            'backstage.io/kubernetes-label-selector': selector,
-            [ID]: 'payments-api',
-          }),
-        );
-        expect(result.bindings).toEqual([]);
-        expect(result.errors).toEqual([
-          {
-            cluster: '*',
-            message: expect.stringContaining(
-              `Annotation backstage.io/kubernetes-label-selector value ${JSON.stringify(
-                selector,
-              )} is not usable: `,
-            ),
-          },
-        ]);
-        expect(kube.calls).toEqual([]);
-      },
-    );
-
-    it('refuses a kubernetes-id that is not a label value', async () => {
+    ])('does not run %s label selector, nor fall back to the kubernetes-id', async (_, selector) => {
       const { discovery, kube } = setup();
       const result = await discovery.entityBindings(
-        component('odd', { [ID]: 'payments api' }),
+        component('payments-api', { 'backstage.io/kubernetes-label-selector': selector, [ID]: 'payments-api' }),
       );
       expect(result.bindings).toEqual([]);
       expect(result.errors).toEqual([
         {
           cluster: '*',
-          message: expect.stringMatching(
-            /^Annotation backstage.io\/kubernetes-id value "payments api" is not a label value: /,
+          message: expect.stringContaining(
+            `Annotation backstage.io/kubernetes-label-selector value ${JSON.stringify(selector)} is not usable: `,
           ),
         },
+      ]);
+      expect(kube.calls).toEqual([]);
+    });
+
+    it('refuses a kubernetes-id that is not a label value', async () => {
+      const { discovery, kube } = setup();
+      const result = await discovery.entityBindings(component('odd', { [ID]: 'payments api' }));
+      expect(result.bindings).toEqual([]);
+      expect(result.errors).toEqual([
+        { cluster: '*', message: expect.stringMatching(/^Annotation backstage.io\/kubernetes-id value "payments api" is not a label value: /) },
       ]);
       expect(kube.calls).toEqual([]);
     });
@@ -509,16 +373,12 @@ describe('BindingDiscovery', () => {
   describe('partial failures', () => {
     it("reports a cluster whose lists fail and keeps the other cluster's bindings whole", async () => {
       const { discovery, kube } = setup();
-      kube.failWhen(
-        / demo-west\//,
-        new Error('Kubernetes API of cluster demo-west timed out'),
-      );
+      kube.failWhen(/ demo-west\//, new Error('Kubernetes API of cluster demo-west timed out'));
       const result = await discovery.entityBindings(byId('payments-api'));
       expect(result.errors).toEqual([
         {
           cluster: 'demo-west',
-          message:
-            'Could not list service accounts in cluster demo-west: Error: Kubernetes API of cluster demo-west timed out',
+          message: 'Could not list service accounts in cluster demo-west: Error: Kubernetes API of cluster demo-west timed out',
         },
       ]);
       expect(result.bindings.map(keyOf)).toEqual([
@@ -531,30 +391,19 @@ describe('BindingDiscovery', () => {
 
     it('reports a configured cluster it cannot reach, and one whose named service account cannot be read', async () => {
       const { discovery, kube } = setup({
-        clusters: [
-          EAST_CLUSTER,
-          WEST_CLUSTER,
-          { ...EAST_CLUSTER, name: 'ghost', url: 'https://ghost.invalid' },
-        ],
+        clusters: [EAST_CLUSTER, WEST_CLUSTER, { ...EAST_CLUSTER, name: 'ghost', url: 'https://ghost.invalid' }],
       });
       kube.failWhen(/^readServiceAccount demo-west\//, new Error('Forbidden'));
       const result = await discovery.entityBindings(
-        component('kaniko', {
-          'irsa.backstage.io/service-accounts': '*/ci/kaniko',
-        }),
+        component('kaniko', { 'irsa.backstage.io/service-accounts': '*/ci/kaniko' }),
       );
       expect(result.bindings.map(keyOf)).toEqual(['demo-east/ci/kaniko']);
       expect(result.errors).toEqual(
         expect.arrayContaining([
-          {
-            cluster: 'demo-west',
-            message:
-              'Could not list service accounts in cluster demo-west: Error: Forbidden',
-          },
+          { cluster: 'demo-west', message: 'Could not list service accounts in cluster demo-west: Error: Forbidden' },
           {
             cluster: 'ghost',
-            message:
-              'Could not list service accounts in cluster ghost: Error: connect ECONNREFUSED https://ghost.invalid',
+            message: 'Could not list service accounts in cluster ghost: Error: connect ECONNREFUSED https://ghost.invalid',
           },
         ]),
       );
@@ -563,16 +412,10 @@ describe('BindingDiscovery', () => {
 
     it("keeps a binding's Kubernetes facts and says why it could not be analysed when its role cannot be read", async () => {
       const { discovery, iam } = setup();
-      const denied = Object.assign(
-        new Error('not authorized to perform iam:GetRole'),
-        { name: 'AccessDenied' },
-      );
+      const denied = Object.assign(new Error('not authorized to perform iam:GetRole'), { name: 'AccessDenied' });
       iam.failWhen(/^readRole .*:role\/payments-worker$/, denied);
       const { bindings, errors } = await discovery.entityBindings(
-        component('payments', {
-          'irsa.backstage.io/service-accounts':
-            'demo-east/payments/payments-api,demo-east/payments/payments-worker',
-        }),
+        component('payments', { 'irsa.backstage.io/service-accounts': 'demo-east/payments/payments-api,demo-east/payments/payments-worker' }),
       );
       expect(errors).toEqual([]);
       const [api, worker] = bindings;
@@ -590,31 +433,16 @@ describe('BindingDiscovery', () => {
 
     it("says why a binding could not be analysed when its pods or its cluster's issuer cannot be read", async () => {
       const { discovery, iam, kube } = setup();
-      kube.failWhen(
-        /^listPodsOf demo-east\/ci\/kaniko$/,
-        new Error('pods are forbidden'),
-      );
-      iam.failWhen(
-        /^readClusterIssuer .*\/demo-west$/,
-        new Error('EKS is down'),
-      );
+      kube.failWhen(/^listPodsOf demo-east\/ci\/kaniko$/, new Error('pods are forbidden'));
+      iam.failWhen(/^readClusterIssuer .*\/demo-west$/, new Error('EKS is down'));
       const { bindings, errors } = await discovery.entityBindings(
-        component('mixed', {
-          'irsa.backstage.io/service-accounts':
-            'demo-east/ci/kaniko,*/payments/payments-api',
-        }),
+        component('mixed', { 'irsa.backstage.io/service-accounts': 'demo-east/ci/kaniko,*/payments/payments-api' }),
       );
       expect(errors).toEqual([]);
       expect(bindings.map(b => [keyOf(b), b.error])).toEqual([
-        [
-          'demo-east/ci/kaniko',
-          'Could not analyse demo-east/ci/kaniko: Error: pods are forbidden',
-        ],
+        ['demo-east/ci/kaniko', 'Could not analyse demo-east/ci/kaniko: Error: pods are forbidden'],
         ['demo-east/payments/payments-api', undefined],
-        [
-          'demo-west/payments/payments-api',
-          'Could not analyse demo-west/payments/payments-api: Error: EKS is down',
-        ],
+        ['demo-west/payments/payments-api', 'Could not analyse demo-west/payments/payments-api: Error: EKS is down'],
       ]);
     });
 
@@ -622,10 +450,7 @@ describe('BindingDiscovery', () => {
       const { discovery, iam } = setup();
       iam.failWhen(/^listOidcProviders /, new Error('Rate exceeded'));
       const { bindings } = await discovery.entityBindings(
-        component('payments', {
-          'irsa.backstage.io/service-accounts':
-            'demo-east/payments/payments-api',
-        }),
+        component('payments', { 'irsa.backstage.io/service-accounts': 'demo-east/payments/payments-api' }),
       );
       expect(bindings[0].error).toBeUndefined();
       expect(bindings[0].verdict?.allowed).toBe(true);
@@ -635,9 +460,7 @@ describe('BindingDiscovery', () => {
       const { discovery } = setup({ maxItems: 2 });
       const selector = `${ID} in (payments-api,legacy-batch)`;
       const result = await discovery.entityBindings(
-        component('many', {
-          'backstage.io/kubernetes-label-selector': selector,
-        }),
+        component('many', { 'backstage.io/kubernetes-label-selector': selector }),
       );
       expect(result.errors).toEqual([
         {
@@ -651,27 +474,15 @@ describe('BindingDiscovery', () => {
 
     it("says when a service account's pods were read only up to the cap", async () => {
       const many = Array.from({ length: 3 }, (_, i) =>
-        pod('ci', `kaniko-${i}`, {
-          serviceAccountName: 'kaniko',
-          injectedRole: 'kaniko',
-        }),
+        pod('ci', `kaniko-${i}`, { serviceAccountName: 'kaniko', injectedRole: 'kaniko' }),
       );
       const { discovery } = setup({
         maxItems: 2,
-        kubernetes: {
-          'demo-east': {
-            serviceAccounts: [
-              serviceAccount('ci', 'kaniko', { role: 'kaniko' }),
-            ],
-            pods: many,
-          },
-        },
+        kubernetes: { 'demo-east': { serviceAccounts: [serviceAccount('ci', 'kaniko', { role: 'kaniko' })], pods: many } },
         clusters: [EAST_CLUSTER],
       });
       const { bindings } = await discovery.entityBindings(
-        component('kaniko', {
-          'irsa.backstage.io/service-accounts': 'demo-east/ci/kaniko',
-        }),
+        component('kaniko', { 'irsa.backstage.io/service-accounts': 'demo-east/ci/kaniko' }),
       );
       expect(bindings[0].pods).toHaveLength(2);
       expect(bindings[0].error).toBe(
@@ -700,15 +511,9 @@ describe('BindingDiscovery', () => {
       const { discovery, iam, cluster } = setup();
       await discovery.entityBindings(payments());
       await discovery.entityBindings(
-        component('payments-again', {
-          'irsa.backstage.io/service-accounts': '*/payments/payments-api',
-        }),
+        component('payments-again', { 'irsa.backstage.io/service-accounts': '*/payments/payments-api' }),
       );
-      await discovery.verify({
-        cluster: cluster('demo-east'),
-        namespace: 'payments',
-        serviceAccount: 'payments-api',
-      });
+      await discovery.verify({ cluster: cluster('demo-east'), namespace: 'payments', serviceAccount: 'payments-api' });
       expect(iam.calls.filter(c => c.startsWith('readRole')).sort()).toEqual([
         `readRole ${roleArn('payments-api')}`,
         `readRole ${roleArn('payments-worker')}`,
@@ -737,9 +542,7 @@ describe('BindingDiscovery', () => {
 
     it('shares one read of each role, issuer and provider list among concurrent views', async () => {
       const { discovery, iam } = setup();
-      const [first, ...others] = await iam.overlapping(3, () =>
-        discovery.entityBindings(payments()),
-      );
+      const [first, ...others] = await iam.overlapping(3, () => discovery.entityBindings(payments()));
       expect(others).toEqual([first, first]);
       expect(iam.count('readRole')).toBe(2);
       expect(iam.count('readClusterIssuer')).toBe(2);
@@ -750,16 +553,8 @@ describe('BindingDiscovery', () => {
   describe('verify', () => {
     it('verifies a service account against the role its annotation names', async () => {
       const { discovery, cluster } = setup();
-      const b = await discovery.verify({
-        cluster: cluster('demo-east'),
-        namespace: 'payments',
-        serviceAccount: 'payments-api',
-      });
-      expect(b).toMatchObject({
-        source: 'annotation',
-        serviceAccountExists: true,
-        roleArn: roleArn('payments-api'),
-      });
+      const b = await discovery.verify({ cluster: cluster('demo-east'), namespace: 'payments', serviceAccount: 'payments-api' });
+      expect(b).toMatchObject({ source: 'annotation', serviceAccountExists: true, roleArn: roleArn('payments-api') });
       expect(b.verdict?.allowed).toBe(true);
       expect(b.entityRef).toBeUndefined();
     });
@@ -772,15 +567,10 @@ describe('BindingDiscovery', () => {
         serviceAccount: 'payments-worker',
         roleArn: roleArn('payments-api'),
       });
-      expect(b).toMatchObject({
-        source: 'request',
-        roleArn: roleArn('payments-api'),
-      });
+      expect(b).toMatchObject({ source: 'request', roleArn: roleArn('payments-api') });
       expect(b.verdict?.allowed).toBe(false);
       expect(codes(b)).toContain('TRUST_SUB_MISMATCH');
-      expect(iam.calls.filter(c => c.startsWith('readRole'))).toEqual([
-        `readRole ${roleArn('payments-api')}`,
-      ]);
+      expect(iam.calls.filter(c => c.startsWith('readRole'))).toEqual([`readRole ${roleArn('payments-api')}`]);
     });
 
     it('verifies a role for a service account that does not exist yet', async () => {
@@ -805,17 +595,9 @@ describe('BindingDiscovery', () => {
 
     it('answers for a service account that does not exist without reading IAM', async () => {
       const { discovery, cluster, iam } = setup();
-      const b = await discovery.verify({
-        cluster: cluster('demo-west'),
-        namespace: 'ci',
-        serviceAccount: 'kaniko',
-      });
+      const b = await discovery.verify({ cluster: cluster('demo-west'), namespace: 'ci', serviceAccount: 'kaniko' });
       expect(b).toEqual({
-        serviceAccount: {
-          cluster: 'demo-west',
-          namespace: 'ci',
-          name: 'kaniko',
-        },
+        serviceAccount: { cluster: 'demo-west', namespace: 'ci', name: 'kaniko' },
         source: 'annotation',
         serviceAccountExists: false,
         pods: [],

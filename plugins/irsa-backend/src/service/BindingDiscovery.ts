@@ -1,4 +1,7 @@
-import { Entity, stringifyEntityRef } from '@backstage/catalog-model';
+import {
+  Entity,
+  stringifyEntityRef,
+} from '@backstage/catalog-model';
 import { CacheService, LoggerService } from '@backstage/backend-plugin-api';
 import {
   AnalysisCache,
@@ -60,35 +63,22 @@ export class BindingDiscovery {
       const entityRef = stringifyEntityRef(entity);
       const links = readEntityLinks(entity.metadata.annotations ?? {});
       // Annotation problems concern every cluster.
-      const errors: Errors = links.problems.map(message => ({
-        cluster: '*',
-        message,
-      }));
+      const errors: Errors = links.problems.map(message => ({ cluster: '*', message }));
       // Each cluster goes at its own pace: a slow one holds up only its own bindings.
       const perCluster = await Promise.all(
         this.clusters.listClusterConfigs().map(async cluster => {
           this.reportStaleness(cluster, errors);
-          const targets = await this.clusterTargets(
-            cluster,
-            links,
-            errors,
-          ).catch(e => {
+          const targets = await this.clusterTargets(cluster, links, errors).catch(e => {
             errors.push({
               cluster: cluster.name,
-              message: `Could not list service accounts in cluster ${
-                cluster.name
-              }: ${describeError(e)}`,
+              message: `Could not list service accounts in cluster ${cluster.name}: ${describeError(e)}`,
             });
             return [];
           });
-          return Promise.all(
-            targets.map(target => this.analyze(target, entityRef)),
-          );
+          return Promise.all(targets.map(target => this.analyze(target, entityRef)));
         }),
       );
-      const bindings = perCluster
-        .flat()
-        .sort((a, b) => bindingKey(a).localeCompare(bindingKey(b)));
+      const bindings = perCluster.flat().sort((a, b) => bindingKey(a).localeCompare(bindingKey(b)));
       return { entityRef, bindings, errors };
     });
   }
@@ -117,15 +107,12 @@ export class BindingDiscovery {
       .map(({ namespace, name }) => ({ namespace, name }));
     const [explicit, labelled] = await Promise.all([
       this.readTargets(cluster, named),
-      links.selector
-        ? this.labelledTargets(cluster, links.selector, links.namespace, errors)
-        : [],
+      links.selector ? this.labelledTargets(cluster, links.selector, links.namespace, errors) : [],
     ]);
     const byKey = new Map<string, Target>();
     for (const t of [...explicit, ...labelled]) {
       // The same service account may be found twice; keep the copy that was read.
-      if (!byKey.has(targetKey(t)) || t.serviceAccount)
-        byKey.set(targetKey(t), t);
+      if (!byKey.has(targetKey(t)) || t.serviceAccount) byKey.set(targetKey(t), t);
     }
     return [...byKey.values()];
   }
@@ -147,9 +134,7 @@ export class BindingDiscovery {
       errors.push({
         cluster: cluster.name,
         message:
-          `More than ${cut.items.length} ${
-            accounts.truncated ? 'service accounts' : 'pods'
-          } ` +
+          `More than ${cut.items.length} ${accounts.truncated ? 'service accounts' : 'pods'} ` +
           `match "${selector}" in cluster ${cluster.name}; only the first were read (irsa.kubernetes.maxItems), ` +
           'so some service accounts may be missing',
       });
@@ -164,29 +149,16 @@ export class BindingDiscovery {
     const known = new Set(found.map(targetKey));
     const fromPods = new Map<string, ObjectRef>();
     for (const pod of pods.items) {
-      const ref = {
-        namespace: pod.metadata!.namespace!,
-        name: pod.spec?.serviceAccountName ?? 'default',
-      };
+      const ref = { namespace: pod.metadata!.namespace!, name: pod.spec?.serviceAccountName ?? 'default' };
       const key = targetKey({ cluster, ...ref });
       if (!known.has(key)) fromPods.set(key, ref);
     }
-    return [
-      ...found,
-      ...(await this.readTargets(cluster, [...fromPods.values()])),
-    ];
+    return [...found, ...(await this.readTargets(cluster, [...fromPods.values()]))];
   }
 
-  private readTargets(
-    cluster: ClusterConfig,
-    refs: ObjectRef[],
-  ): Promise<Target[]> {
+  private readTargets(cluster: ClusterConfig, refs: ObjectRef[]): Promise<Target[]> {
     return Promise.all(
-      refs.map(async ref => ({
-        cluster,
-        ...ref,
-        serviceAccount: await this.kube.readServiceAccount(cluster, ref),
-      })),
+      refs.map(async ref => ({ cluster, ...ref, serviceAccount: await this.kube.readServiceAccount(cluster, ref) })),
     );
   }
 
@@ -206,11 +178,7 @@ export class BindingDiscovery {
       const { cluster, namespace } = request;
       const ref = { namespace, name: request.serviceAccount };
       return this.analyze(
-        {
-          cluster,
-          ...ref,
-          serviceAccount: await this.kube.readServiceAccount(cluster, ref),
-        },
+        { cluster, ...ref, serviceAccount: await this.kube.readServiceAccount(cluster, ref) },
         undefined,
         request.roleArn,
       );
@@ -218,21 +186,15 @@ export class BindingDiscovery {
   }
 
   /**
-   * The role's permissions boundary with its document, for the permissions
-   * table; undefined without one, or when it cannot be read (the table then
-   * shows the identity policies only: the view does not fail for it).
+   * The role's permissions boundary with its document, for the permissions table; undefined
+   * without one, or when it cannot be read (the table then shows the identity policies only:
+   * the view does not fail for it).
    */
-  private async boundaryOf(
-    role: RoleDetails,
-    accountId: string,
-  ): Promise<AttachedPolicy | undefined> {
+  private async boundaryOf(role: RoleDetails, accountId: string): Promise<AttachedPolicy | undefined> {
     const arn = role.permissionsBoundaryArn;
     if (!arn || !parsePolicyArn(arn)) return undefined;
     try {
-      return await cachedManagedPolicy(this.cache, this.iam, {
-        arn,
-        accountId,
-      });
+      return await cachedManagedPolicy(this.cache, this.iam, { arn, accountId });
     } catch {
       return undefined;
     }
@@ -253,10 +215,7 @@ export class BindingDiscovery {
       ...(entityRef ? { entityRef } : {}),
     };
     const serviceAccount = roleArnOverride
-      ? withRoleAnnotation(
-          target.serviceAccount ?? { metadata: { namespace, name } },
-          roleArnOverride,
-        )
+      ? withRoleAnnotation(target.serviceAccount ?? { metadata: { namespace, name } }, roleArnOverride)
       : target.serviceAccount;
     if (!serviceAccount) {
       return binding;
@@ -268,13 +227,7 @@ export class BindingDiscovery {
       const arn = roleArn ? parseRoleArn(roleArn) : undefined;
       const [pods, role] = await Promise.all([
         this.kube.listPodsOf(cluster, { namespace, name }),
-        arn
-          ? cachedRole(this.cache, this.iam, {
-              arn: roleArn!,
-              accountId: arn.accountId,
-              roleName: arn.roleName,
-            })
-          : undefined,
+        arn ? cachedRole(this.cache, this.iam, { arn: roleArn!, accountId: arn.accountId, roleName: arn.roleName }) : undefined,
       ]);
       if (pods.truncated) {
         binding.error = `Only the first ${pods.items.length} pods running as ${namespace}/${name} were read (irsa.kubernetes.maxItems); pod findings may be incomplete`;
@@ -283,9 +236,7 @@ export class BindingDiscovery {
       const [issuer, providers] = role
         ? await Promise.all([
             this.clusters.getIssuer(cluster),
-            this.clusters
-              .getOidcProviders(arn!.accountId)
-              .catch((): OidcProvider[] | null => null),
+            this.clusters.getOidcProviders(arn!.accountId).catch((): OidcProvider[] | null => null),
           ])
         : [undefined, null];
       const analysis = analyzeBinding({
@@ -313,36 +264,24 @@ export class BindingDiscovery {
         };
       }
     } catch (e) {
-      binding.error = `Could not analyse ${
-        cluster.name
-      }/${namespace}/${name}: ${describeError(e)}`;
+      binding.error = `Could not analyse ${cluster.name}/${namespace}/${name}: ${describeError(e)}`;
     }
     return binding;
   }
 }
 
 /** The service account as if its role annotation named `roleArn`. */
-function withRoleAnnotation(
-  sa: ServiceAccountLike,
-  roleArn: string,
-): ServiceAccountLike {
+function withRoleAnnotation(sa: ServiceAccountLike, roleArn: string): ServiceAccountLike {
   return {
     ...sa,
     metadata: {
       ...sa.metadata,
-      annotations: {
-        ...sa.metadata?.annotations,
-        [ROLE_ARN_ANNOTATION]: roleArn,
-      },
+      annotations: { ...sa.metadata?.annotations, [ROLE_ARN_ANNOTATION]: roleArn },
     },
   };
 }
 
-function targetKey(t: {
-  cluster: ClusterConfig;
-  namespace: string;
-  name: string;
-}): string {
+function targetKey(t: { cluster: ClusterConfig; namespace: string; name: string }): string {
   return `${t.cluster.name}/${t.namespace}/${t.name}`;
 }
 

@@ -17,7 +17,11 @@ import {
 import { SeverityChip } from '../SeverityChip';
 
 const useStyles = makeStyles(theme => ({
-  table: { '& td, & th': { verticalAlign: 'top' } },
+  table: {
+    '& td, & th': { verticalAlign: 'top' },
+    '& th': { whiteSpace: 'nowrap' },
+  },
+  policy: { minWidth: 160, overflowWrap: 'anywhere' },
   risky: {
     '& > td:first-child': {
       borderLeft: `4px solid ${theme.palette.error.main}`,
@@ -288,7 +292,7 @@ export const PermissionsTable = (props: {
                 data-policy={policyLabel(row.policy)}
                 data-risky={risky}
               >
-                <TableCell>
+                <TableCell className={classes.policy}>
                   <Chip
                     size="small"
                     variant="outlined"

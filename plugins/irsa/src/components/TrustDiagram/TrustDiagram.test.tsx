@@ -33,7 +33,8 @@ describe('TrustDiagram', () => {
       'irsa-trust-node-condition',
     );
     expect(sub).toHaveAttribute('data-outcome', 'not-matched');
-    expect(sub).toHaveTextContent(`StringEquals ${ISSUER}:sub`);
+    expect(sub).toHaveTextContent('StringEquals …:sub');
+    expect(sub).toHaveAttribute('title', `StringEquals ${ISSUER}:sub`);
     expect(sub).toHaveTextContent(
       'expectssystem:serviceaccount:order:orders-worker',
     );

@@ -64,6 +64,8 @@ const Node = (props: {
   actual?: string[];
   testId: string;
   actualLabel?: string;
+  /** The full text of a shortened title. */
+  tooltip?: string;
 }) => {
   const { title, outcome, expected, actual, testId } = props;
   const classes = useStyles();
@@ -72,6 +74,7 @@ const Node = (props: {
       className={`${classes.node} ${classes[outcome]}`}
       data-testid={testId}
       data-outcome={outcome}
+      title={props.tooltip}
     >
       <Typography variant="body2" component="div" className={classes.label}>
         <span className={classes.mono}>{title}</span>
@@ -99,9 +102,17 @@ const Node = (props: {
   );
 };
 
-/** What the token of this service account carries for a condition's key. */
+/**
+ * "StringEquals …:sub": the issuer prefix of this cluster's `sub` / `aud`
+ * keys is long and the same on every node (the full key is the node's
+ * tooltip and is in the table below).
+ */
 function conditionTitle(condition: ConditionExplanation): string {
-  return `${condition.operator} ${condition.key}`;
+  const short =
+    condition.keyKind === 'subject' || condition.keyKind === 'audience'
+      ? `…${condition.key.slice(condition.key.lastIndexOf(':'))}`
+      : condition.key;
+  return `${condition.operator} ${short}`;
 }
 
 /** principal → action → each condition, as one row of boxes. */
@@ -132,6 +143,7 @@ const StatementFlow = (props: { statement: StatementExplanation }) => {
         key={`condition-${i}`}
         testId="irsa-trust-node-condition"
         title={conditionTitle(condition)}
+        tooltip={`${condition.operator} ${condition.key}`}
         outcome={condition.outcome}
         expected={condition.expected}
         actual={condition.actual}

@@ -101,6 +101,33 @@ describe('CanItForm', () => {
     );
   });
 
+  it('names a binding found through the trust policy by its role alone', async () => {
+    const requests = answer({
+      decision: 'denied',
+      reason: 'implicit-deny',
+      deciding: [],
+      explanation: 'No statement allows it.',
+    });
+    await renderInTestApp(
+      <TestApiProvider apis={[[irsaApiRef, client]]}>
+        <CanItForm binding={{ ...allowedBinding, source: 'trust' }} />
+      </TestApiProvider>,
+    );
+    fireEvent.change(screen.getByLabelText(/Action/), {
+      target: { value: 's3:GetObject' },
+    });
+    fireEvent.click(screen.getByRole('button', { name: 'Check' }));
+    await screen.findByTestId('irsa-can-it-result');
+    expect(requests).toEqual([
+      {
+        roleArn: allowedBinding.roleArn,
+        entityRef: 'component:default/payments-api',
+        action: 's3:GetObject',
+        resource: '*',
+      },
+    ]);
+  });
+
   it('tells an explicit deny from an implicit one', async () => {
     answer({
       decision: 'denied',

@@ -111,6 +111,25 @@ const Answer = ({ result }: { result: SimulationResult }) => {
   );
 };
 
+/**
+ * How the request names the binding: by its service account (and the role its
+ * annotation names), or, when no annotation names the role (found through
+ * the trust policy or a tag), by the role alone, which the backend would
+ * otherwise refuse as not the annotation's.
+ */
+function bindingOf(binding: EntityBinding) {
+  const { cluster, namespace, name } = binding.serviceAccount;
+  if (binding.source !== 'annotation' && binding.roleArn) {
+    return { roleArn: binding.roleArn };
+  }
+  return {
+    cluster,
+    namespace,
+    serviceAccount: name,
+    ...(binding.roleArn ? { roleArn: binding.roleArn } : {}),
+  };
+}
+
 /** The backend's 400 names each wrong field; other errors show as they are. */
 function isBadRequest(error: Error): boolean {
   return (
@@ -135,10 +154,7 @@ export const CanItForm = (props: { binding: EntityBinding }) => {
   const [state, ask] = useAsyncFn(
     () =>
       irsaApi.simulate({
-        cluster,
-        namespace,
-        serviceAccount: name,
-        ...(binding.roleArn ? { roleArn: binding.roleArn } : {}),
+        ...bindingOf(binding),
         ...(binding.entityRef ? { entityRef: binding.entityRef } : {}),
         action: action.trim(),
         resource: resource.trim(),

@@ -70,7 +70,7 @@ export const TagLinkedRole = (props: {
     >
       <CardHeader
         title={
-          <Typography variant="h6" component="h3">
+          <Typography variant="h6" component="h4">
             Role linked by tag, no service account uses it yet
           </Typography>
         }

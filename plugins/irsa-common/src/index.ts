@@ -41,8 +41,16 @@ export type {
   ListClusters,
   ListReviews,
   MalformedPolicy,
+  ActionPatternExpansion,
   PermissionAnalysis,
+  PermissionStatement,
+  PermissionStatementActionElementEnum,
+  PermissionStatementEffectEnum,
+  PermissionStatementResourceElementEnum,
   PermissionSummary,
+  ServiceActionCount,
+  StatementActions,
+  StatementCondition,
   PlanProvisioning,
   ProvisionChange,
   ProvisionChangeActionEnum,
@@ -116,6 +124,11 @@ export type {
   PermissionPolicyInput,
 } from './permissions-analysis/analyzePermissions';
 export type { AccessLevel } from './permissions-analysis/accessLevels';
+export { describePermissionStatements } from './permissions-analysis/permissionStatements';
+export type {
+  DescribePermissionStatementsInput,
+  PermissionStatementsPolicy,
+} from './permissions-analysis/permissionStatements';
 
 export {
   simulatePermission,

@@ -168,6 +168,21 @@ describe('BindingDiscovery (sandbox)', () => {
     expect(first.bindings[0].findings.map(f => f.code)).toEqual(expect.arrayContaining(['PERM_ADMIN', 'POD_ROLE_STALE']));
   });
 
+  it("gives admin-console's permissions table: its admin statement counted as all services, marked PERM_ADMIN", async () => {
+    const { discovery } = setup();
+    const { bindings } = await discovery.entityBindings(
+      component('admin-console', { 'backstage.io/kubernetes-id': 'admin-console' }),
+    );
+    const rows = bindings[0].permissions?.statements ?? [];
+    const admin = rows.filter(r => r.findingCodes.includes('PERM_ADMIN'));
+    expect(admin.length).toBeGreaterThan(0);
+    expect(admin[0].granted).toMatchObject({ allServices: true });
+    expect(admin[0].granted.serviceCount).toBeGreaterThan(400);
+    // counted, never the names: the answer stays small
+    expect(admin[0].granted.actions).toBeUndefined();
+    expect(JSON.stringify(rows).length).toBeLessThan(64 * 1024);
+  });
+
   describe('bounded reads', () => {
     let blackhole: Blackhole;
     beforeAll(async () => {

@@ -129,6 +129,49 @@ describe('BindingDiscovery', () => {
       expect(b.role?.attachedPolicies.map(p => p.arn)).toEqual([S3_READ_ONLY]);
     });
 
+    it("gives the permissions table's rows: each statement counted, marked with its findings, the boundary's too", async () => {
+      const boundaryArn = `arn:aws:iam::${ROLES[0].arn.split(':')[4]}:policy/irsa-boundary`;
+      const admin = { ...ROLES[3], permissionsBoundaryArn: boundaryArn };
+      const boundary = { Version: '2012-10-17', Statement: [{ Effect: 'Allow', Action: 's3:*', Resource: '*' }] };
+      const iam = new InMemoryIamReader({
+        ...eksEstate([ROLES[0], admin]),
+        managedPolicies: [
+          { arn: boundaryArn, name: 'irsa-boundary', defaultVersionId: 'v1', document: encodeURIComponent(JSON.stringify(boundary)) },
+        ],
+      });
+      const kube = new InMemoryKubernetesReader(CLUSTERS);
+      const { discovery } = discoveryOver(clustersConfig(), { iam, kube });
+      const { bindings } = await discovery.entityBindings(
+        component('mixed', { 'irsa.backstage.io/service-accounts': 'demo-east/ops/admin-console,demo-east/payments/payments-api' }),
+      );
+      const [adminConsole, payments] = bindings;
+      const rows = adminConsole.permissions?.statements ?? [];
+      expect(rows.map(r => [r.policy.kind, r.policy.name, r.statementIndex, r.effect])).toEqual([
+        ['inline', 'inline', 0, 'Allow'],
+        ['boundary', 'irsa-boundary', 0, 'Allow'],
+      ]);
+      expect(rows[0].granted.allServices).toBe(true);
+      expect(rows[0].granted.actions).toBeUndefined();
+      expect(rows[0].findingCodes).toEqual(['PERM_ADMIN']);
+      expect(rows[1].policy.arn).toBe(boundaryArn);
+      expect(rows[1].granted.services.map(s => s.service)).toEqual(['s3']);
+      const managed = payments.permissions?.statements ?? [];
+      expect(managed).toEqual([
+        expect.objectContaining({
+          policy: { kind: 'managed', name: 'AmazonS3ReadOnlyAccess', arn: S3_READ_ONLY },
+          patterns: [
+            { pattern: 's3:Get*', actionCount: expect.any(Number) },
+            { pattern: 's3:List*', actionCount: expect.any(Number) },
+          ],
+          resources: ['*'],
+          conditions: [],
+          findingCodes: [],
+        }),
+      ]);
+      expect(managed[0].granted.actionsByAccessLevel.Write).toBeUndefined();
+      expect(managed[0].granted.actionCount).toBe(managed[0].patterns.reduce((sum, p) => sum + p.actionCount, 0));
+    });
+
     it('finds the service accounts labelled with backstage.io/kubernetes-id in every namespace and cluster', async () => {
       const { discovery, kube } = setup();
       const { bindings, errors } = await discovery.entityBindings(byId('payments-api'));

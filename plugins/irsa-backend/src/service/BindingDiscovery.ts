@@ -5,15 +5,18 @@ import {
 import { CacheService, LoggerService } from '@backstage/backend-plugin-api';
 import {
   AnalysisCache,
+  AttachedPolicy,
   createAnalysisCache,
   EntityBinding,
   EntityBindings,
+  parsePolicyArn,
   parseRoleArn,
+  RoleDetails,
   ROLE_ARN_ANNOTATION,
   ServiceAccountLike,
 } from '@irsa-backstage/plugin-irsa-common';
-import { cachedRole } from './cachedReads';
-import { analyzeBinding } from './analyzeBinding';
+import { cachedManagedPolicy, cachedRole } from './cachedReads';
+import { analyzeBinding, rolePermissionStatements } from './analyzeBinding';
 import { ClusterService } from './ClusterService';
 import { ClusterConfig } from './config';
 import { EntityLinks, readEntityLinks } from './entityLinks';
@@ -182,6 +185,21 @@ export class BindingDiscovery {
     });
   }
 
+  /**
+   * The role's permissions boundary with its document, for the permissions table; undefined
+   * without one, or when it cannot be read (the table then shows the identity policies only:
+   * the view does not fail for it).
+   */
+  private async boundaryOf(role: RoleDetails, accountId: string): Promise<AttachedPolicy | undefined> {
+    const arn = role.permissionsBoundaryArn;
+    if (!arn || !parsePolicyArn(arn)) return undefined;
+    try {
+      return await cachedManagedPolicy(this.cache, this.iam, { arn, accountId });
+    } catch {
+      return undefined;
+    }
+  }
+
   private async analyze(
     target: Target,
     entityRef: string | undefined,
@@ -235,7 +253,15 @@ export class BindingDiscovery {
       if (role) {
         binding.role = role;
         binding.verdict = analysis.verdict;
-        binding.permissions = analysis.permissions;
+        binding.permissions = analysis.permissions && {
+          ...analysis.permissions,
+          statements: rolePermissionStatements(
+            role,
+            analysis.permissions,
+            await this.boundaryOf(role, arn!.accountId),
+            this.analysisCache,
+          ),
+        };
       }
     } catch (e) {
       binding.error = `Could not analyse ${cluster.name}/${namespace}/${name}: ${describeError(e)}`;

@@ -3,8 +3,12 @@ import {
   analyzePermissions,
   analyzeServiceAccount,
   analyzeTrust,
+  AttachedPolicy,
+  describePermissionStatements,
   Finding,
   PermissionAnalysis,
+  PermissionStatement,
+  PermissionStatementsPolicy,
   PodLike,
   RoleDetails,
   ServiceAccountLike,
@@ -88,6 +92,49 @@ export function analyzeRolePermissions(
         .map(p => ({ arn: p.arn, name: p.name, document: p.document! })),
       ...role.inlinePolicies.map(p => ({ name: p.name, document: p.document })),
     ],
+    cache,
+  });
+}
+
+/**
+ * The permissions table's rows (entity view): every statement of the role's
+ * managed and inline policies and of its boundary (when its document was
+ * read), marked with the permission findings about it.
+ */
+export function rolePermissionStatements(
+  role: RoleDetails,
+  permissions: PermissionAnalysis,
+  boundary: AttachedPolicy | undefined,
+  cache: AnalysisCache,
+): PermissionStatement[] {
+  const policies: PermissionStatementsPolicy[] = [
+    ...role.attachedPolicies
+      .filter(p => p.document !== undefined)
+      .map(p => ({
+        kind: 'managed' as const,
+        arn: p.arn,
+        name: p.name,
+        document: p.document!,
+      })),
+    ...role.inlinePolicies.map(p => ({
+      kind: 'inline' as const,
+      name: p.name,
+      document: p.document,
+    })),
+    ...(boundary?.document !== undefined
+      ? [
+          {
+            kind: 'boundary' as const,
+            arn: boundary.arn,
+            name: boundary.name,
+            document: boundary.document,
+          },
+        ]
+      : []),
+  ];
+  return describePermissionStatements({
+    policies,
+    findings: permissions.findings,
     cache,
   });
 }

@@ -164,7 +164,7 @@ function serviceFilter(
 
 // Parsed policies are shared through the cache, so what their statements
 // grant is computed once per policy text (and looked up once per policy).
-function policyGrants(
+export function policyGrants(
   policy: ParsedPolicy,
   cache: CacheTables,
 ): readonly StatementGrants[] {

@@ -10,6 +10,8 @@ import type {
   Review,
   ReviewPage,
   ReviewRequest,
+  SimulateRequest,
+  SimulationResult,
 } from '@irsa-backstage/plugin-irsa-common';
 
 /**
@@ -55,6 +57,11 @@ export interface IrsaApi {
    * the binding's entity, 404 when the inventory lacks the binding).
    */
   createReview(request: ReviewRequest): Promise<Review>;
+  /**
+   * May a binding's role perform an action on a resource (`POST /simulate`)?
+   * Rejects with a `ResponseError` (400 naming each wrong field, 403, 404).
+   */
+  simulate(request: SimulateRequest): Promise<SimulationResult>;
 }
 
 /**

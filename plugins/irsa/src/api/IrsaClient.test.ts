@@ -258,4 +258,62 @@ describe('IrsaClient', () => {
       });
     });
   });
+
+  describe('simulate', () => {
+    const request = {
+      cluster: 'demo-east',
+      namespace: 'payments',
+      serviceAccount: 'payments-api',
+      entityRef: 'component:default/payments-api',
+      action: 's3:GetObject',
+      resource: 'arn:aws:s3:::invoices/a.pdf',
+    };
+
+    it('posts the question to /simulate with the user token and returns the decision', async () => {
+      let received: unknown;
+      let authorization: string | null = null;
+      const result = {
+        roleArn: 'arn:aws:iam::123456789012:role/payments-api',
+        decision: 'denied',
+        reason: 'implicit-deny',
+        deciding: [],
+        explanation: 'No statement allows s3:GetObject.',
+      };
+      server.use(
+        http.post(
+          'http://localhost:7007/api/irsa/simulate',
+          async ({ request: req }) => {
+            authorization = req.headers.get('authorization');
+            received = await req.json();
+            return HttpResponse.json(result);
+          },
+        ),
+      );
+      await expect(client.simulate(request)).resolves.toEqual(result);
+      expect(received).toEqual(request);
+      expect(authorization).toBe('Bearer guest-token');
+    });
+
+    it('rejects with a ResponseError naming the wrong field on 400', async () => {
+      server.use(
+        http.post('http://localhost:7007/api/irsa/simulate', () =>
+          HttpResponse.json(
+            {
+              error: { name: 'InputError', message: 'resource: not an ARN' },
+              request: { method: 'POST', url: '/simulate' },
+              response: { statusCode: 400 },
+            },
+            { status: 400 },
+          ),
+        ),
+      );
+      await expect(
+        client.simulate({ ...request, resource: 'bucket' }),
+      ).rejects.toMatchObject({
+        name: 'ResponseError',
+        statusCode: 400,
+        body: { error: { message: 'resource: not an ARN' } },
+      });
+    });
+  });
 });

@@ -10,6 +10,8 @@ import {
   type Review,
   type ReviewPage,
   type ReviewRequest,
+  type SimulateRequest,
+  type SimulationResult,
   type TypedResponse,
 } from '@irsa-backstage/plugin-irsa-common';
 import { InventoryQuery, IrsaApi, ReviewQuery } from './IrsaApi';
@@ -61,6 +63,10 @@ export class IrsaClient implements IrsaApi {
 
   async createReview(request: ReviewRequest): Promise<Review> {
     return body(await this.client.createReview({ body: request }));
+  }
+
+  async simulate(request: SimulateRequest): Promise<SimulationResult> {
+    return body(await this.client.simulatePermission({ body: request }));
   }
 }
 

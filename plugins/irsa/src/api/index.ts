@@ -12,4 +12,7 @@ export type {
   InventoryPage,
   Review,
   ReviewRequest,
+  PermissionStatement,
+  SimulateRequest,
+  SimulationResult,
 } from '@irsa-backstage/plugin-irsa-common';

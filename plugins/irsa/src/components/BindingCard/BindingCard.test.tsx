@@ -1,8 +1,9 @@
-import { renderInTestApp } from '@backstage/test-utils';
+import { renderInTestApp, TestApiProvider } from '@backstage/test-utils';
 import { screen, within } from '@testing-library/react';
 import { analyzeTrust } from '@irsa-backstage/plugin-irsa-common';
-import type { EntityBinding } from '../../api';
+import { irsaApiRef, type EntityBinding, type IrsaApi } from '../../api';
 import {
+  adminBinding,
   allowedBinding,
   deniedBinding,
   guideTrustPolicy,
@@ -14,7 +15,13 @@ import {
 import { BindingCard } from './BindingCard';
 
 async function renderCard(binding: EntityBinding) {
-  await renderInTestApp(<BindingCard binding={binding} />);
+  // The card asks nothing by itself; "Can it …?" asks on submit (CanItForm.test.tsx).
+  const api = {} as IrsaApi;
+  await renderInTestApp(
+    <TestApiProvider apis={[[irsaApiRef, api]]}>
+      <BindingCard binding={binding} />
+    </TestApiProvider>,
+  );
   const { namespace, name } = binding.serviceAccount;
   return screen.getByTestId(`irsa-binding-${namespace}-${name}`);
 }
@@ -299,5 +306,35 @@ describe('BindingCard', () => {
     expect(
       within(card).getAllByTestId('irsa-suggested-trust-policy'),
     ).toHaveLength(1);
+  });
+
+  it('draws the trust relationship, tables the permissions and offers "Can it …?" for a read role', async () => {
+    const card = await renderCard(adminBinding);
+    expect(within(card).getByTestId('irsa-role-console-link')).toHaveAttribute(
+      'href',
+      'https://console.aws.amazon.com/iam/home#/roles/details/admin-console',
+    );
+    expect(within(card).getByTestId('irsa-trust-diagram')).toBeInTheDocument();
+    // the table stays as the detail
+    expect(within(card).getByTestId('irsa-why')).toBeInTheDocument();
+    const table = within(card).getByTestId('irsa-permissions-table');
+    expect(
+      within(table).getByTestId('irsa-permission-finding-PERM_ADMIN'),
+    ).toBeInTheDocument();
+    // a summary, never the service names one after the other
+    expect(within(card).getByTestId('irsa-grants')).toHaveTextContent(
+      /actions in \d{3} services\.$/,
+    );
+    expect(within(card).getByTestId('irsa-can-it')).toBeInTheDocument();
+    expect(
+      within(card).getByTestId('irsa-pod-admin-console-6b3a-old01'),
+    ).toHaveAttribute('data-stale', 'true');
+  });
+
+  it('offers no permissions table or "Can it …?" without a role', async () => {
+    const card = await renderCard(missingRoleBinding);
+    expect(within(card).queryByTestId('irsa-permissions-table')).toBeNull();
+    expect(within(card).queryByTestId('irsa-can-it')).toBeNull();
+    expect(within(card).queryByTestId('irsa-trust-diagram')).toBeNull();
   });
 });

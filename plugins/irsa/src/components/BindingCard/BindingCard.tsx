@@ -4,17 +4,20 @@ import Card from '@material-ui/core/Card';
 import CardContent from '@material-ui/core/CardContent';
 import CardHeader from '@material-ui/core/CardHeader';
 import Chip from '@material-ui/core/Chip';
-import Grid from '@material-ui/core/Grid';
 import Typography from '@material-ui/core/Typography';
 import { makeStyles } from '@material-ui/core/styles';
 import type { EntityBinding } from '../../api';
+import { CanItForm } from '../CanItForm';
 import { FindingList } from '../FindingList';
+import { PermissionsTable } from '../PermissionsTable';
 import { PodList } from '../PodList';
+import { RoleArnLink } from '../RoleArnLink';
 import { RolePermissions } from '../RolePermissions';
 import {
   collectSuggestions,
   SuggestedTrustPolicy,
 } from '../SuggestedTrustPolicy';
+import { TrustDiagram } from '../TrustDiagram';
 import { TrustExplanation } from '../TrustExplanation';
 import { VerdictBanner } from '../VerdictBanner';
 
@@ -66,13 +69,17 @@ export const BindingCard = ({ binding }: { binding: EntityBinding }) => {
         }
         subheader={
           <>
-            <Typography
-              variant="body2"
-              className={classes.arn}
-              data-testid="irsa-role-arn"
-            >
-              {binding.roleArn ?? 'no role annotation'}
-            </Typography>
+            {binding.roleArn ? (
+              <RoleArnLink roleArn={binding.roleArn} className={classes.arn} />
+            ) : (
+              <Typography
+                variant="body2"
+                className={classes.arn}
+                data-testid="irsa-role-arn"
+              >
+                no role annotation
+              </Typography>
+            )}
             <div className={classes.chips}>
               <Chip
                 size="small"
@@ -116,25 +123,39 @@ export const BindingCard = ({ binding }: { binding: EntityBinding }) => {
         ))}
         {binding.verdict && (
           <div className={classes.section}>
+            <TrustDiagram verdict={binding.verdict} />
             <TrustExplanation
               verdict={binding.verdict}
               trustPolicy={binding.role?.trustPolicy}
             />
           </div>
         )}
-        <Grid container spacing={2} className={classes.section}>
-          {binding.role && (
-            <Grid item xs={12} md={6}>
-              <RolePermissions
-                role={binding.role}
-                permissions={binding.permissions}
+        {binding.role && (
+          <div className={classes.section}>
+            <RolePermissions
+              role={binding.role}
+              permissions={binding.permissions}
+            />
+            {binding.permissions?.statements && (
+              <PermissionsTable
+                statements={binding.permissions.statements}
+                idPrefix={`irsa-${cluster}-${namespace}-${name}`}
               />
-            </Grid>
-          )}
-          <Grid item xs={12} md={binding.role ? 6 : 12}>
-            <PodList pods={binding.pods} roleArn={binding.roleArn} />
-          </Grid>
-        </Grid>
+            )}
+          </div>
+        )}
+        {binding.role && (
+          <div className={classes.section}>
+            <CanItForm binding={binding} />
+          </div>
+        )}
+        <div className={classes.section}>
+          <PodList
+            pods={binding.pods}
+            roleArn={binding.roleArn}
+            findings={binding.findings}
+          />
+        </div>
       </CardContent>
     </Card>
   );

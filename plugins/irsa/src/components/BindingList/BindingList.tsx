@@ -3,6 +3,7 @@ import Typography from '@material-ui/core/Typography';
 import type { EntityBinding } from '../../api';
 import { BindingCard } from '../BindingCard';
 import { CodeBlock } from '../CodeBlock';
+import { isUnusedTagLinkedRole, TagLinkedRole } from '../TagLinkedRole';
 import { verdictState } from '../VerdictBanner';
 import {
   KUBERNETES_ID_ANNOTATION,
@@ -43,10 +44,14 @@ export function summarizeBindings(bindings: EntityBinding[]): string {
 export const BindingList = (props: {
   bindings: EntityBinding[];
   entityName: string;
+  /** The entity's ref, e.g. `component:default/payments-api`. */
+  entityRef: string;
   /** The annotation that links the entity, e.g. `backstage.io/kubernetes-id: payments-api`. */
   linkedBy?: string;
 }) => {
-  const { bindings, entityName, linkedBy } = props;
+  const { bindings, entityName, entityRef, linkedBy } = props;
+  const unusedRoles = bindings.filter(isUnusedTagLinkedRole);
+  const serviceAccounts = bindings.filter(b => !isUnusedTagLinkedRole(b));
   if (bindings.length === 0) {
     return (
       <div data-testid="irsa-bindings-empty">
@@ -71,14 +76,16 @@ export const BindingList = (props: {
   }
   return (
     <div data-testid="irsa-bindings">
-      <Typography
-        variant="body1"
-        gutterBottom
-        data-testid="irsa-bindings-summary"
-      >
-        {summarizeBindings(bindings)}
-      </Typography>
-      {bindings.map(binding => {
+      {serviceAccounts.length > 0 && (
+        <Typography
+          variant="body1"
+          gutterBottom
+          data-testid="irsa-bindings-summary"
+        >
+          {summarizeBindings(serviceAccounts)}
+        </Typography>
+      )}
+      {serviceAccounts.map(binding => {
         const { cluster, namespace, name } = binding.serviceAccount;
         return (
           <BindingCard
@@ -87,6 +94,20 @@ export const BindingList = (props: {
           />
         );
       })}
+      {unusedRoles.length > 0 && (
+        <div data-testid="irsa-tag-roles">
+          <Typography variant="subtitle1" component="h3" gutterBottom>
+            Roles tagged for {entityName} that no service account uses yet
+          </Typography>
+          {unusedRoles.map(binding => (
+            <TagLinkedRole
+              key={binding.roleArn ?? binding.serviceAccount.name}
+              binding={binding}
+              entityRef={entityRef}
+            />
+          ))}
+        </div>
+      )}
     </div>
   );
 };

@@ -2,12 +2,13 @@ import { Entity } from '@backstage/catalog-model';
 import { ResponseError } from '@backstage/errors';
 import { renderInTestApp, TestApiProvider } from '@backstage/test-utils';
 import { EntityProvider } from '@backstage/plugin-catalog-react';
-import { screen, within } from '@testing-library/react';
+import { fireEvent, screen, waitFor, within } from '@testing-library/react';
 import { EntityBinding, IrsaApi, irsaApiRef } from '../../api';
 import {
   allowedBinding,
   deniedBinding,
   missingRoleBinding,
+  tagLinkedBinding,
 } from '../__fixtures__/bindings';
 import { IrsaEntityContent } from './IrsaEntityContent';
 
@@ -102,6 +103,9 @@ describe('IrsaEntityContent', () => {
     listReviews: async () => ({ items: [] }),
     createReview: async () => {
       throw new Error('not used');
+    },
+    simulate: async () => {
+      throw new Error('not asked in these tests');
     },
   };
 
@@ -271,5 +275,71 @@ describe('IrsaEntityContent', () => {
     expect(
       screen.getByTestId('irsa-binding-payments-payments-api'),
     ).toBeInTheDocument();
+  });
+
+  it('shows when the bindings were read, and reads them again on Refresh, keeping them meanwhile', async () => {
+    let calls = 0;
+    let release: () => void = () => {};
+    await renderTab(
+      entityWith({ 'backstage.io/kubernetes-id': 'payments-api' }),
+      {
+        ...healthy,
+        getEntityBindings: async ref => {
+          calls += 1;
+          if (calls > 1) await new Promise<void>(r => (release = r));
+          return {
+            entityRef: String(ref),
+            bindings:
+              calls > 1 ? [allowedBinding, deniedBinding] : [allowedBinding],
+            errors: [],
+          };
+        },
+      },
+    );
+    expect(await screen.findByTestId('irsa-last-refreshed')).toHaveTextContent(
+      /^Last refreshed \d{1,2}:\d{2}/,
+    );
+    expect(screen.getByTestId('irsa-bindings-summary')).toHaveTextContent(
+      '1 service account:',
+    );
+    fireEvent.click(screen.getByTestId('irsa-refresh'));
+    expect(await screen.findByText('Refreshing…')).toBeInTheDocument();
+    expect(screen.getByTestId('irsa-refresh')).toBeDisabled();
+    // the cards stay while the new answer is on its way
+    expect(
+      screen.getByTestId('irsa-binding-payments-payments-api'),
+    ).toBeInTheDocument();
+    release();
+    await waitFor(() =>
+      expect(screen.getByTestId('irsa-bindings-summary')).toHaveTextContent(
+        '2 service accounts:',
+      ),
+    );
+    expect(calls).toBe(2);
+    expect(screen.getByTestId('irsa-last-refreshed')).toHaveTextContent(
+      'Last refreshed',
+    );
+  });
+
+  it('lists roles tagged for the entity that no service account uses, apart from the cards', async () => {
+    await renderTab(
+      entityWith({ 'backstage.io/kubernetes-id': 'payments-api' }),
+      withBindings(healthy, [allowedBinding, tagLinkedBinding]),
+    );
+    expect(
+      await screen.findByTestId('irsa-bindings-summary'),
+    ).toHaveTextContent('1 service account: 1 can assume its role.');
+    const tagged = screen.getByTestId('irsa-tag-roles');
+    expect(tagged).toHaveTextContent(
+      'Roles tagged for payments-api that no service account uses yet',
+    );
+    expect(
+      within(tagged)
+        .getByTestId('irsa-provision-service-account')
+        .getAttribute('href'),
+    ).toContain('/create/templates/default/irsa-role?formData=');
+    expect(
+      screen.queryByTestId('irsa-binding-payments-payments-reports'),
+    ).toBeNull();
   });
 });

@@ -9,9 +9,11 @@ import type { ResponseError } from '@backstage/errors';
 import { useApi } from '@backstage/frontend-plugin-api';
 import { useEntity } from '@backstage/plugin-catalog-react';
 import Box from '@material-ui/core/Box';
+import Button from '@material-ui/core/Button';
 import Grid from '@material-ui/core/Grid';
 import Typography from '@material-ui/core/Typography';
 import useAsync from 'react-use/esm/useAsync';
+import useAsyncRetry from 'react-use/esm/useAsyncRetry';
 import { irsaApiRef } from '../../api';
 import {
   BindingList,
@@ -39,6 +41,52 @@ function isForbidden(error: Error): boolean {
   );
 }
 
+/** When the bindings were read, and a button to read them again. */
+const RefreshBar = (props: {
+  loadedAt?: Date;
+  refreshing: boolean;
+  onRefresh: () => void;
+}) => {
+  const { loadedAt, refreshing, onRefresh } = props;
+  return (
+    <Box
+      display="flex"
+      alignItems="center"
+      justifyContent="flex-end"
+      flexWrap="wrap"
+      mb={1}
+      style={{ gap: 8 }}
+    >
+      <Typography
+        variant="body2"
+        color="textSecondary"
+        data-testid="irsa-last-refreshed"
+        aria-live="polite"
+      >
+        {refreshing
+          ? 'Refreshing…'
+          : loadedAt && (
+              <>
+                Last refreshed{' '}
+                <time dateTime={loadedAt.toISOString()}>
+                  {loadedAt.toLocaleTimeString()}
+                </time>
+              </>
+            )}
+      </Typography>
+      <Button
+        size="small"
+        variant="outlined"
+        onClick={onRefresh}
+        disabled={refreshing}
+        data-testid="irsa-refresh"
+      >
+        Refresh
+      </Button>
+    </Box>
+  );
+};
+
 /** The entity's bindings, loaded on their own so a refusal leaves the rest of the tab. */
 const EntityBindingsSection = (props: {
   entityRef: string;
@@ -47,17 +95,26 @@ const EntityBindingsSection = (props: {
 }) => {
   const { entityRef, entityName, linkedBy } = props;
   const irsaApi = useApi(irsaApiRef);
-  const { value, loading, error } = useAsync(
-    () => irsaApi.getEntityBindings(entityRef),
-    [irsaApi, entityRef],
-  );
+  const { value, loading, error, retry } = useAsyncRetry(async () => {
+    const bindings = await irsaApi.getEntityBindings(entityRef);
+    return { bindings, loadedAt: new Date() };
+  }, [irsaApi, entityRef]);
 
-  if (loading) {
+  // A refresh keeps the bindings on screen until the new ones arrive.
+  if (loading && !value) {
     return <Progress />;
   }
+  const toolbar = (
+    <RefreshBar
+      loadedAt={value?.loadedAt}
+      refreshing={loading}
+      onRefresh={retry}
+    />
+  );
   if (error) {
     return (
       <Box data-testid="irsa-bindings-error">
+        {toolbar}
         <ResponseErrorPanel
           error={error}
           title={
@@ -69,9 +126,10 @@ const EntityBindingsSection = (props: {
       </Box>
     );
   }
-  const clusterErrors = value?.errors ?? [];
+  const clusterErrors = value?.bindings.errors ?? [];
   return (
     <>
+      {toolbar}
       {clusterErrors.length > 0 && (
         <Box mb={2} data-testid="irsa-cluster-errors">
           <WarningPanel
@@ -87,8 +145,9 @@ const EntityBindingsSection = (props: {
         </Box>
       )}
       <BindingList
-        bindings={value?.bindings ?? []}
+        bindings={value?.bindings.bindings ?? []}
         entityName={entityName}
+        entityRef={entityRef}
         linkedBy={linkedBy}
       />
     </>

@@ -23,7 +23,19 @@ const ACCESS_LEVELS = [
   'Tagging',
 ] as const;
 
-/** "93 Read, 38 Write actions" from the summary's counts. */
+/** Up to this many services are named; more are counted (`*` has over 400). */
+const MAX_NAMED_SERVICES = 5;
+
+/** " on dynamodb, s3" or " in 430 services". */
+function describeServices(services: string[]): string {
+  if (services.length === 0) return '';
+  if (services.length > MAX_NAMED_SERVICES) {
+    return ` in ${services.length} services`;
+  }
+  return ` on ${services.join(', ')}`;
+}
+
+/** "93 Read, 38 Write actions on s3" from the summary's counts. */
 export function describeGrants(summary: PermissionSummary): string {
   const counts = ACCESS_LEVELS.flatMap(level => {
     const n = summary.actionsByAccessLevel[level];
@@ -32,9 +44,7 @@ export function describeGrants(summary: PermissionSummary): string {
   if (counts.length === 0) {
     return 'No actions granted.';
   }
-  const services =
-    summary.services.length > 0 ? ` on ${summary.services.join(', ')}` : '';
-  return `${counts.join(', ')} actions${services}.`;
+  return `${counts.join(', ')} actions${describeServices(summary.services)}.`;
 }
 
 /**
@@ -52,7 +62,9 @@ export const RolePermissions = (props: {
   ];
   return (
     <div data-testid="irsa-permissions">
-      <Typography variant="subtitle2">What the role may do</Typography>
+      <Typography variant="subtitle1" component="h4">
+        What the role may do
+      </Typography>
       <ul className={classes.list}>
         <li className={classes.item}>
           <Typography variant="body2" component="span">

@@ -8,7 +8,9 @@ import {
   analyzePermissions,
   analyzeServiceAccount,
   analyzeTrust,
+  describePermissionStatements,
   Finding,
+  PermissionStatementsPolicy,
   PodLike,
   PolicyDocument,
   RoleDetails,
@@ -99,6 +101,8 @@ function buildBinding(options: {
   roleExists?: boolean;
   pods: PodLike[];
   error?: string;
+  /** The permissions boundary's document, for the permissions table. */
+  boundary?: PermissionStatementsPolicy;
 }): EntityBinding {
   const { namespace, name, role } = options;
   const roleArn = options.roleArn ?? role?.arn;
@@ -124,21 +128,28 @@ function buildBinding(options: {
         ],
       })
     : undefined;
-  const permissions = role
-    ? analyzePermissions({
-        policies: [
-          ...role.attachedPolicies.flatMap(p =>
-            p.document
-              ? [{ arn: p.arn, name: p.name, document: p.document }]
-              : [],
-          ),
-          ...role.inlinePolicies.map(p => ({
-            name: p.name,
-            document: p.document,
-          })),
-        ],
-      })
-    : undefined;
+  const policies = role
+    ? [
+        ...role.attachedPolicies.flatMap(p =>
+          p.document
+            ? [
+                {
+                  kind: 'managed' as const,
+                  arn: p.arn,
+                  name: p.name,
+                  document: p.document,
+                },
+              ]
+            : [],
+        ),
+        ...role.inlinePolicies.map(p => ({
+          kind: 'inline' as const,
+          name: p.name,
+          document: p.document,
+        })),
+      ]
+    : [];
+  const permissions = role ? analyzePermissions({ policies }) : undefined;
   const findings: Finding[] = sortFindings([
     ...serviceAccount.findings,
     ...(verdict?.findings ?? []),
@@ -152,7 +163,17 @@ function buildBinding(options: {
     role,
     verdict,
     permissions: permissions
-      ? { findings: permissions.findings, summary: permissions.summary }
+      ? {
+          findings: permissions.findings,
+          summary: permissions.summary,
+          statements: describePermissionStatements({
+            policies: [
+              ...policies,
+              ...(options.boundary ? [options.boundary] : []),
+            ],
+            findings: permissions.findings,
+          }),
+        }
       : undefined,
     pods: serviceAccount.pods.map(p => ({
       name: p.name,
@@ -242,6 +263,21 @@ export const allowedBinding: EntityBinding = buildBinding({
     permissionsBoundaryArn: `arn:aws:iam::${ACCOUNT}:policy/irsa-boundary`,
     tags: { 'backstage.io/entity-ref': 'component:default/payments-api' },
   },
+  boundary: {
+    kind: 'boundary',
+    arn: `arn:aws:iam::${ACCOUNT}:policy/irsa-boundary`,
+    name: 'irsa-boundary',
+    document: asIam({
+      Version: '2012-10-17',
+      Statement: [
+        {
+          Effect: 'Allow',
+          Action: ['s3:*', 'dynamodb:*', 'sqs:*'],
+          Resource: '*',
+        },
+      ],
+    }),
+  },
   pods: [
     injectedPod('payments-api-5d8b9-abcde', 'payments-api', paymentsApiRoleArn),
     plainPod('payments-api-5d8b9-old01', 'payments-api'),
@@ -266,3 +302,59 @@ export const unreadableBinding: EntityBinding = buildBinding({
   error:
     'No AWS credentials for account 999988887777; the role could not be read.',
 });
+
+const adminConsoleRoleArn = roleArnOf('admin-console');
+
+/**
+ * ops/admin-console: AdministratorAccess attached (every action of every
+ * service), and a pod still running with the role the annotation named
+ * before (POD_ROLE_STALE).
+ */
+export const adminBinding: EntityBinding = buildBinding({
+  namespace: 'ops',
+  name: 'admin-console',
+  role: {
+    arn: adminConsoleRoleArn,
+    name: 'admin-console',
+    trustPolicy: asIam(guideTrustPolicy('ops', 'admin-console')),
+    attachedPolicies: [
+      {
+        arn: 'arn:aws:iam::aws:policy/AdministratorAccess',
+        name: 'AdministratorAccess',
+        document: asIam({
+          Version: '2012-10-17',
+          Statement: [{ Effect: 'Allow', Action: '*', Resource: '*' }],
+        }),
+      },
+    ],
+    inlinePolicies: [],
+    tags: {},
+  },
+  pods: [
+    injectedPod(
+      'admin-console-7c4d-new01',
+      'admin-console',
+      adminConsoleRoleArn,
+    ),
+    injectedPod(
+      'admin-console-6b3a-old01',
+      'admin-console',
+      roleArnOf('admin-console-previous'),
+    ),
+  ],
+});
+
+/** A role tagged for payments-api that no service account names yet. */
+export const tagLinkedBinding: EntityBinding = {
+  serviceAccount: {
+    cluster: CLUSTER,
+    namespace: 'payments',
+    name: 'payments-reports',
+  },
+  roleArn: roleArnOf('payments-reports'),
+  source: 'tag',
+  serviceAccountExists: false,
+  pods: [],
+  findings: [],
+  entityRef: 'component:default/payments-api',
+};

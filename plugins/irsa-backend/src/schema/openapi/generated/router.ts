@@ -849,8 +849,183 @@ export const spec = {
               $ref: '#/components/schemas/MalformedPolicy',
             },
           },
+          statements: {
+            type: 'array',
+            description:
+              "Every statement of the role's managed and inline policies and of its permissions boundary, in that order, as the permissions table shows them (the entity view fills them; other answers may leave them out).",
+            items: {
+              $ref: '#/components/schemas/PermissionStatement',
+            },
+          },
         },
         required: ['findings'],
+        additionalProperties: false,
+      },
+      ActionPatternExpansion: {
+        type: 'object',
+        description:
+          "One value of a statement's Action / NotAction and how many known actions it names.",
+        properties: {
+          pattern: {
+            type: 'string',
+            description: 'The value as written, e.g. s3:Get*.',
+          },
+          actionCount: {
+            type: 'integer',
+            description:
+              "The catalogue's actions it matches (0 for an action the catalogue does not know).",
+          },
+        },
+        required: ['pattern', 'actionCount'],
+        additionalProperties: false,
+      },
+      ServiceActionCount: {
+        type: 'object',
+        properties: {
+          service: {
+            type: 'string',
+          },
+          actionCount: {
+            type: 'integer',
+          },
+        },
+        required: ['service', 'actionCount'],
+        additionalProperties: false,
+      },
+      StatementActions: {
+        type: 'object',
+        description:
+          'The known actions a statement covers on its resources (NotAction: every other action), counted; the names themselves only when they are few.',
+        properties: {
+          actionCount: {
+            type: 'integer',
+          },
+          actionsByAccessLevel: {
+            $ref: '#/components/schemas/ActionsByAccessLevel',
+          },
+          serviceCount: {
+            type: 'integer',
+          },
+          allServices: {
+            type: 'boolean',
+            description:
+              'The statement covers actions of every service the catalogue knows.',
+          },
+          services: {
+            type: 'array',
+            description:
+              'Per service (sorted by name), how many of its actions the statement covers.',
+            items: {
+              $ref: '#/components/schemas/ServiceActionCount',
+            },
+          },
+          actions: {
+            type: 'array',
+            description:
+              'The action names (service:Action, lower case), only when there are at most 50.',
+            items: {
+              type: 'string',
+            },
+          },
+        },
+        required: [
+          'actionCount',
+          'actionsByAccessLevel',
+          'serviceCount',
+          'allServices',
+          'services',
+        ],
+        additionalProperties: false,
+      },
+      StatementCondition: {
+        type: 'object',
+        description:
+          "One (operator, key) entry of a statement's Condition block.",
+        properties: {
+          operator: {
+            type: 'string',
+          },
+          key: {
+            type: 'string',
+          },
+          values: {
+            type: 'array',
+            items: {
+              type: 'string',
+            },
+          },
+        },
+        required: ['operator', 'key', 'values'],
+        additionalProperties: false,
+      },
+      PermissionStatement: {
+        type: 'object',
+        description:
+          "One statement of a role's permission policies or boundary, for the permissions table.",
+        properties: {
+          policy: {
+            $ref: '#/components/schemas/SimulationPolicy',
+          },
+          statementIndex: {
+            type: 'integer',
+            description: "Index in the policy's Statement list (0-based).",
+          },
+          sid: {
+            type: 'string',
+          },
+          effect: {
+            type: 'string',
+            enum: ['Allow', 'Deny'],
+          },
+          actionElement: {
+            type: 'string',
+            enum: ['Action', 'NotAction'],
+          },
+          patterns: {
+            type: 'array',
+            items: {
+              $ref: '#/components/schemas/ActionPatternExpansion',
+            },
+          },
+          granted: {
+            $ref: '#/components/schemas/StatementActions',
+          },
+          resourceElement: {
+            type: 'string',
+            enum: ['Resource', 'NotResource'],
+          },
+          resources: {
+            type: 'array',
+            items: {
+              type: 'string',
+            },
+          },
+          conditions: {
+            type: 'array',
+            items: {
+              $ref: '#/components/schemas/StatementCondition',
+            },
+          },
+          findingCodes: {
+            type: 'array',
+            description:
+              'The codes of the permission findings about this statement (or its policy as a whole).',
+            items: {
+              $ref: '#/components/schemas/FindingCode',
+            },
+          },
+        },
+        required: [
+          'policy',
+          'statementIndex',
+          'effect',
+          'actionElement',
+          'patterns',
+          'granted',
+          'resources',
+          'conditions',
+          'findingCodes',
+        ],
         additionalProperties: false,
       },
       EntityBinding: {

@@ -5,6 +5,7 @@
 // ******************************************************************
 import { Finding } from '../models/Finding.model';
 import { MalformedPolicy } from '../models/MalformedPolicy.model';
+import { PermissionStatement } from '../models/PermissionStatement.model';
 import { PermissionSummary } from '../models/PermissionSummary.model';
 
 /**
@@ -15,4 +16,8 @@ export interface PermissionAnalysis {
   findings: Array<Finding>;
   summary?: PermissionSummary;
   malformedPolicies?: Array<MalformedPolicy>;
+  /**
+   * Every statement of the role\'s managed and inline policies and of its permissions boundary, in that order, as the permissions table shows them (the entity view fills them; other answers may leave them out).
+   */
+  statements?: Array<PermissionStatement>;
 }

@@ -1,0 +1,1 @@
+export { CanItForm, describeDecision } from './CanItForm';

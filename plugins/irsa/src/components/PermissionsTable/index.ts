@@ -1,0 +1,5 @@
+export {
+  describeAccessLevels,
+  PermissionsTable,
+  summarizeActions,
+} from './PermissionsTable';

@@ -1,0 +1,1 @@
+export { awsConsoleRoleUrl, RoleArnLink } from './RoleArnLink';

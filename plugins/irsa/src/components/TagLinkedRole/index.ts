@@ -1,0 +1,6 @@
+export {
+  isUnusedTagLinkedRole,
+  PROVISION_TEMPLATE_PATH,
+  provisionServiceAccountUrl,
+  TagLinkedRole,
+} from './TagLinkedRole';

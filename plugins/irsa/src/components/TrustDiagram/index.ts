@@ -1,0 +1,1 @@
+export { TrustDiagram } from './TrustDiagram';

@@ -37,6 +37,23 @@ test('admin-console: the admin policy is critical and the pod still runs with th
   await expect(
     binding.getByTestId('irsa-pod-admin-console-6b8c9d7f4-m3n5r'),
   ).toContainText('irsa-demo-admin-console-v1');
+  // "*" is summarised, never spelt out: a count of services, the names on request
+  const adminRow = binding
+    .getByTestId('irsa-permission-row')
+    .filter({ has: page.getByTestId('irsa-permission-finding-PERM_ADMIN') });
+  const summary = adminRow.getByTestId('irsa-permission-summary');
+  await expect(summary).toHaveText(/actions: all \d{3,} services/);
+  await expect(adminRow.getByTestId('irsa-permission-expansion')).toHaveCount(
+    0,
+  );
+  await adminRow.getByTestId('irsa-permission-expand').click();
+  await expect(adminRow.getByTestId('irsa-permission-expansion')).toContainText(
+    's3',
+  );
+  await expectAccessible(
+    page,
+    '[data-testid="irsa-binding-ops-admin-console"]',
+  );
   await page.screenshot({
     path: 'e2e-screenshots/irsa-admin-console.png',
     fullPage: true,

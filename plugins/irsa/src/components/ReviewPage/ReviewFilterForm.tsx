@@ -13,6 +13,10 @@ const useStyles = makeStyles(theme => ({
     flexWrap: 'wrap',
     gap: theme.spacing(2),
     alignItems: 'center',
+    // on the paper colour, as Backstage's cards: helper text on the page's grey is below AA
+    backgroundColor: theme.palette.background.paper,
+    padding: theme.spacing(2),
+    borderRadius: theme.shape.borderRadius,
   },
   text: { minWidth: 200 },
   select: { minWidth: 160 },

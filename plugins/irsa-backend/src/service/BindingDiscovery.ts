@@ -8,9 +8,13 @@ import {
   createAnalysisCache,
   EntityBinding,
   EntityBindings,
+  FINDING_SEVERITIES,
+  Finding,
+  InventoryBinding,
   parseRoleArn,
   ROLE_ARN_ANNOTATION,
   ServiceAccountLike,
+  sortFindings,
 } from '@irsa-backstage/plugin-irsa-common';
 import { cachedRole } from './cachedReads';
 import { analyzeBinding } from './analyzeBinding';
@@ -29,6 +33,15 @@ type Target = {
   serviceAccount?: ServiceAccountLike;
 };
 type Errors = EntityBindings['errors'];
+
+/**
+ * The roles tagged `backstage.io/entity-ref` for an entity that no service
+ * account used at the inventory's last refresh (the third linking rule), as
+ * the inventory stored them: a view reads them without calling AWS.
+ */
+export interface TaggedRoleSource {
+  unusedRolesTaggedFor(entityRef: string): Promise<InventoryBinding[]>;
+}
 
 /**
  * Finds the service accounts an entity runs as (the linking order of docs/architecture.md:
@@ -51,8 +64,21 @@ export class BindingDiscovery {
     private readonly iam: IamReader,
     cache: CacheService,
     logger: LoggerService,
+    private readonly taggedRoles?: TaggedRoleSource,
   ) {
     this.cache = new ReadThroughCache(cache, logger);
+  }
+
+  /**
+   * A token that changes whenever an entity's view may change other than through the
+   * entity itself: a change in a cluster's service accounts or pods, or a role read
+   * anew from IAM by this process. Undefined while some cluster is read from its API
+   * server or from a watch that is down: such a view must not be reused.
+   */
+  dataVersion(): string | undefined {
+    const versions = this.clusters.listClusterConfigs().map(c => this.kube.dataVersion?.(c));
+    if (versions.some(v => v === undefined)) return undefined;
+    return `${versions.join(',')}|${this.cache.loads}`;
   }
 
   entityBindings(entity: Entity): Promise<EntityBindings> {
@@ -75,9 +101,30 @@ export class BindingDiscovery {
           return Promise.all(targets.map(target => this.analyze(target, entityRef)));
         }),
       );
-      const bindings = perCluster.flat().sort((a, b) => bindingKey(a).localeCompare(bindingKey(b)));
+      const found = perCluster.flat();
+      const tagged = await this.taggedBindings(entityRef, found, errors);
+      const bindings = [...found, ...tagged].sort((a, b) => bindingKey(a).localeCompare(bindingKey(b)));
       return { entityRef, bindings, errors };
     });
+  }
+
+  /**
+   * The third linking rule: the roles tagged for the entity that no service account
+   * used at the inventory's last refresh, nor any service account this view found.
+   */
+  private async taggedBindings(entityRef: string, found: EntityBinding[], errors: Errors): Promise<EntityBinding[]> {
+    if (!this.taggedRoles) return [];
+    const used = new Set(found.map(b => b.roleArn));
+    try {
+      const rows = await this.taggedRoles.unusedRolesTaggedFor(entityRef);
+      return rows.filter(row => !used.has(row.roleArn)).map(row => taggedBinding(row, entityRef));
+    } catch (e) {
+      errors.push({
+        cluster: '*',
+        message: `Could not read the roles tagged for ${entityRef} from the inventory: ${describeError(e)}`,
+      });
+      return [];
+    }
   }
 
   /** A cluster answered from memory while its watch is down: say how old the data may be. */
@@ -242,6 +289,34 @@ export class BindingDiscovery {
     }
     return binding;
   }
+}
+
+/**
+ * A role tagged for the entity that no service account uses yet, as the inventory
+ * stored it. Its service account is the one its trust policy names, else the one
+ * provisioning's tags name; when neither names one, the reference's fields are
+ * empty strings (the caller picks the service account when provisioning one).
+ */
+function taggedBinding(row: InventoryBinding, entityRef: string): EntityBinding {
+  const roleArn = row.roleArn!;
+  const noServiceAccount: Finding = {
+    code: 'ROLE_NO_SERVICE_ACCOUNT',
+    severity: FINDING_SEVERITIES.ROLE_NO_SERVICE_ACCOUNT,
+    message: `${roleArn} is tagged backstage.io/entity-ref=${entityRef}, and no service account uses it yet.`,
+    hint: 'Provision a service account for it (annotated with the role), or remove the tag.',
+  };
+  const findings = row.findings.some(f => f.code === 'ROLE_NO_SERVICE_ACCOUNT')
+    ? row.findings
+    : [noServiceAccount, ...row.findings];
+  return {
+    serviceAccount: { cluster: row.cluster ?? '', namespace: row.namespace ?? '', name: row.serviceAccount ?? '' },
+    roleArn,
+    source: 'tag',
+    serviceAccountExists: row.serviceAccountExists ?? false,
+    pods: [],
+    findings: sortFindings(findings),
+    entityRef,
+  };
 }
 
 /** The service account as if its role annotation named `roleArn`. */

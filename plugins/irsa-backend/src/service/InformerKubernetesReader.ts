@@ -146,6 +146,13 @@ export class InformerKubernetesReader implements KubernetesReader {
     return Boolean(watched?.serviceAccounts.synced && watched.pods.synced);
   }
 
+  /** The index versions of the cluster while both kinds are synced and watched (see KubernetesReader). */
+  dataVersion(cluster: ClusterConfig): string | undefined {
+    const watched = this.clusters.get(cluster.name);
+    if (!watched || !this.isSynced(cluster) || this.staleness(cluster)) return undefined;
+    return `${watched.serviceAccounts.index.version}.${watched.pods.index.version}`;
+  }
+
   /** Whether reads of the cluster come from a watch that is down, and since when. */
   staleness(cluster: ClusterConfig): ClusterStaleness | undefined {
     const watched = this.clusters.get(cluster.name);

@@ -42,6 +42,8 @@ export async function startReplica(options: {
   appConfig: Record<string, unknown>;
   entities: object[];
   timeoutMs?: number;
+  /** Node options of the replica's process, e.g. `--cpu-prof` for a profile. */
+  execArgv?: string[];
 }): Promise<Replica> {
   const port = await freePort();
   const baseUrl = `http://127.0.0.1:${port}`;
@@ -61,6 +63,7 @@ export async function startReplica(options: {
   const child = spawn(
     process.execPath,
     [
+      ...(options.execArgv ?? []),
       '--require',
       require.resolve('@backstage/cli/config/nodeTransform.cjs'),
       path.join(__dirname, 'replicaWorker.ts'),

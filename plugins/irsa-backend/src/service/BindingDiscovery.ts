@@ -15,6 +15,7 @@ import {
   ROLE_ARN_ANNOTATION,
   ServiceAccountLike,
   sortFindings,
+  WatchStaleness,
 } from '@irsa-backstage/plugin-irsa-common';
 import { cachedRole } from './cachedReads';
 import { analyzeBinding } from './analyzeBinding';
@@ -129,15 +130,21 @@ export class BindingDiscovery {
 
   /** A cluster answered from memory while its watch is down: say how old the data may be. */
   private reportStaleness(cluster: ClusterConfig, errors: Errors): void {
+    const stale = this.watchStaleness(cluster);
+    if (stale) errors.push({ cluster: cluster.name, message: stale.message });
+  }
+
+  private watchStaleness(cluster: ClusterConfig): WatchStaleness | undefined {
     const stale = this.kube.staleness?.(cluster);
-    if (!stale) return;
-    errors.push({
-      cluster: cluster.name,
+    if (!stale) return undefined;
+    return {
       message:
         `Kubernetes data of cluster ${cluster.name} may be stale: its watch has been down for ` +
         `${stale.staleSinceSeconds} s (${stale.reason}); service accounts and pods are as read at ` +
         `${stale.syncedAt.toISOString()}`,
-    });
+      staleSinceSeconds: stale.staleSinceSeconds,
+      syncedAt: stale.syncedAt.toISOString(),
+    };
   }
 
   /** One cluster's targets: the named service accounts, and those found by label. */
@@ -221,11 +228,14 @@ export class BindingDiscovery {
     return runAsOneRequest(async () => {
       const { cluster, namespace } = request;
       const ref = { namespace, name: request.serviceAccount };
-      return this.analyze(
+      const binding = await this.analyze(
         { cluster, ...ref, serviceAccount: await this.kube.readServiceAccount(cluster, ref) },
         undefined,
         request.roleArn,
       );
+      // As the entity view's errors[] says it: read from memory while the watch is down.
+      const staleness = this.watchStaleness(cluster);
+      return staleness ? { ...binding, staleness } : binding;
     });
   }
 

@@ -22,13 +22,25 @@ import { KubernetesReader } from './KubernetesReader';
 
 const LABEL = 'backstage.io/kubernetes-id';
 
-/** A TCP relay to the API server that can be cut: open connections dropped, new ones closed. */
+/**
+ * A TCP relay to the API server that can be cut (open connections dropped, new ones closed)
+ * or silenced: open connections stay open and carry nothing more, new ones are accepted and
+ * never answered (not even the TLS handshake), as a hung server or a black-holing middlebox.
+ */
 async function startRelay(target: URL) {
   const sockets = new Set<net.Socket>();
   let cut = false;
+  let silent = false;
   const server = net.createServer(client => {
     if (cut) {
       client.destroy();
+      return;
+    }
+    if (silent) {
+      sockets.add(client);
+      client.on('error', () => {});
+      client.on('close', () => sockets.delete(client));
+      client.resume();
       return;
     }
     const upstream = net.connect(Number(target.port), target.hostname);
@@ -46,8 +58,19 @@ async function startRelay(target: URL) {
       cut = true;
       for (const socket of sockets) socket.destroy();
     },
+    silence() {
+      silent = true;
+      for (const socket of sockets) {
+        socket.unpipe();
+        socket.removeAllListeners('data');
+        socket.resume();
+      }
+    },
     restore() {
       cut = false;
+      silent = false;
+      // Silenced connections carry nothing any more: drop them, new ones are relayed.
+      for (const socket of sockets) socket.destroy();
     },
     close() {
       // Relayed connections (a stopped informer's) must not hold the server open.
@@ -126,11 +149,11 @@ describe('InformerKubernetesReader (sandbox)', () => {
     await scratch.cleanup();
   }, 60_000);
 
-  function reader() {
+  function reader(options: { silenceMs?: number } = {}) {
     const kube = new KubernetesClientFactory({ timeoutMs: 5000, pageSize: 100, maxItems: 2000 });
     const { live, calls } = countingLive(kube);
     const lists = jest.spyOn(kube, 'listEvery');
-    return { reader: new InformerKubernetesReader(kube, live, mockServices.logger.mock()), calls, lists };
+    return { reader: new InformerKubernetesReader(kube, live, mockServices.logger.mock(), options), calls, lists };
   }
 
   it('answers from memory once synced: the seeded objects, with no further API call', async () => {
@@ -198,4 +221,26 @@ describe('InformerKubernetesReader (sandbox)', () => {
       await informers.stop();
     }
   }, 30_000);
+
+  it('reports a watch whose server falls silent (accepts, never answers) stale, and recovers', async () => {
+    const { reader: informers, calls } = reader({ silenceMs: 10_000_000 });
+    const relayed = { ...cluster, name: 'relayed', url: relay.url };
+    try {
+      informers.start([relayed]);
+      await eventually(() => informers.isSynced(relayed));
+      relay.silence();
+      // No event for 1 s, then the probe gets no answer within the 5 s time limit.
+      await eventually(() => informers.staleness(relayed) !== undefined, 15_000);
+      expect(informers.staleness(relayed)!.reason).toMatch(/did not answer/);
+      const accounts = await informers.listServiceAccounts(relayed, { labelSelector: `${LABEL}=${namespace}` });
+      expect(accounts.items.map(a => a.metadata!.name)).toEqual(['app-a']);
+      expect(calls).toEqual([]);
+      expect(informers.dataVersion(relayed)).toBeUndefined();
+      relay.restore();
+      await eventually(() => informers.staleness(relayed) === undefined, 40_000);
+      expect(informers.dataVersion(relayed)).toBeDefined();
+    } finally {
+      await informers.stop();
+    }
+  }, 70_000);
 });

@@ -907,8 +907,33 @@ export const spec = {
             description:
               "Why part of the binding could not be read (e.g. no credentials for the role's account).",
           },
+          staleness: {
+            $ref: '#/components/schemas/WatchStaleness',
+          },
         },
         required: ['serviceAccount', 'source', 'pods', 'findings'],
+        additionalProperties: false,
+      },
+      WatchStaleness: {
+        type: 'object',
+        description:
+          "Set on POST /verify's answer when the service account and its pods were read from memory while the cluster's watch is down (the entity view says the same in errors[]): they are as read at syncedAt and may miss what changed since.",
+        properties: {
+          message: {
+            type: 'string',
+            description: 'The same sentence the entity view puts in errors[].',
+          },
+          staleSinceSeconds: {
+            type: 'integer',
+            description: 'How long the watch has been down.',
+          },
+          syncedAt: {
+            type: 'string',
+            description:
+              "When the cluster's service accounts and pods were last read in full, ISO 8601.",
+          },
+        },
+        required: ['message', 'staleSinceSeconds', 'syncedAt'],
         additionalProperties: false,
       },
       ClusterError: {

@@ -28,7 +28,10 @@ import {
   kubeRequestCounts,
   loadSettings,
   sandboxAppConfig,
+  sandboxDemoEastCluster,
 } from '@irsa-backstage/sandbox-test-utils';
+import { execFileSync } from 'node:child_process';
+import { ExtraCluster, startExtraClusters } from './extraClusters';
 import { ConfigReader } from '@backstage/config';
 import knexFactory from 'knex';
 import { DatabaseIrsaStore } from '../../plugins/irsa-backend/src/database/DatabaseIrsaStore';
@@ -53,6 +56,8 @@ const arg = (name: string, fallback: number) =>
   );
 const ROLES = arg('roles', 2000);
 const SERVICE_ACCOUNTS = arg('service-accounts', 1000);
+/** The sandbox's cluster and CLUSTERS - 1 kube-apiservers started by the bench. */
+const CLUSTERS = arg('clusters', 3);
 const CLIENTS = 20;
 /** `--profile=DIR`: the backend writes a CPU profile (.cpuprofile) there when it stops. */
 const PROFILE_DIR = /--profile=(\S+)/.exec(process.argv.join(' '))?.[1];
@@ -60,6 +65,8 @@ const ROUNDS = 10;
 const S3_READ = 'arn:aws:iam::aws:policy/AmazonS3ReadOnlyAccess';
 const total = (c: Record<string, number>) =>
   Object.values(c).reduce((a, b) => a + b, 0);
+/** The clusters the bench started, beside the sandbox's (set once, in main). */
+let extras: ExtraCluster[] = [];
 
 async function main() {
   const s = loadSettings();
@@ -68,11 +75,25 @@ async function main() {
   const iam = scratch.iam;
   await removeLeftovers(s);
   const started = performance.now();
-  await seedRoles(iam, s, ns);
+  const [clusters] = await Promise.all([
+    startExtraClusters(s.IRSA_SANDBOX_K8S_CA_FILE, CLUSTERS - 1),
+    seedRoles(iam, s, ns),
+  ]);
+  extras = clusters.clusters;
   for (let i = 0; i < ROLES; i++) scratch.trackRole(`bench-disc-${i}`);
   seedServiceAccounts(scratch.kubectl, ns);
+  for (const c of extras) {
+    const kubectl = (args: string[], input?: string) =>
+      execFileSync('kubectl', ['--kubeconfig', c.kubeconfig, ...args], {
+        encoding: 'utf8',
+        input,
+        maxBuffer: 64 * 1024 * 1024,
+      });
+    kubectl(['create', 'namespace', ns]);
+    seedServiceAccounts(kubectl, ns);
+  }
   console.log(
-    `seeded ${ROLES} roles and ${SERVICE_ACCOUNTS} service accounts in ${Math.round(
+    `seeded ${ROLES} roles and ${CLUSTERS} x ${SERVICE_ACCOUNTS} service accounts in ${Math.round(
       performance.now() - started,
     )} ms`,
   );
@@ -85,12 +106,24 @@ async function main() {
     report({ inventory, naive, views });
   } finally {
     await proxy.close();
+    await clusters.stop();
     await scratch.cleanup();
   }
 }
 
 function benchConfig(s: ReturnType<typeof loadSettings>, endpoint: string) {
-  const config = sandboxAppConfig(s);
+  const config = sandboxAppConfig(s, [
+    sandboxDemoEastCluster(s),
+    ...extras.map(c => ({
+      name: c.name,
+      accountId: '123456789012',
+      region: 'us-east-1',
+      url: c.url,
+      caFile: c.caFile,
+      serviceAccountToken: c.token,
+      oidcIssuer: c.issuer,
+    })),
+  ]);
   return {
     ...config,
     irsa: { ...config.irsa, aws: { ...config.irsa.aws, endpoint } },
@@ -321,7 +354,10 @@ async function measureViews(
         cold: {
           ...percentiles(cold.ms),
           awsCalls: total(proxy.take()),
-          kubeCalls: kubeRequests(s) - kubeBefore,
+          ...(({ total: kubeCalls, byKind: kubeCallsByKind }) => ({
+            kubeCalls,
+            kubeCallsByKind,
+          }))(kubeRequestsSince(s, kubeBefore)),
           views: CLIENTS,
           bindings: cold.bindings,
         },
@@ -336,7 +372,8 @@ async function measureViews(
     }
     const warmViews = 2 * CLIENTS * ROUNDS;
     const awsCallsPerView = total(proxy.take()) / warmViews;
-    const kubeCallsPerView = (kubeRequests(s) - warmKubeBefore) / warmViews;
+    const warmKube = kubeRequestsSince(s, warmKubeBefore);
+    const kubeCallsPerView = warmKube.total / warmViews;
     for (const name of ['rebuilt', 'reused']) {
       const { warmMs, ...rest } = result[name];
       result[name] = {
@@ -345,6 +382,7 @@ async function measureViews(
           ...percentiles(warmMs),
           awsCallsPerView,
           kubeCallsPerView,
+          kubeCallsByKind: warmKube.byKind,
           views: warmMs.length,
         },
       };
@@ -424,17 +462,41 @@ async function round(replica: Replica) {
   return { ms: views.map(v => v.ms), bindings: views[0].bindings };
 }
 
-/** The kube-apiserver's requests for service accounts and pods so far, watches excluded. */
-function kubeRequests(s: ReturnType<typeof loadSettings>): number {
-  const counts = kubeRequestCounts(
-    s.IRSA_SANDBOX_KUBECONFIG,
-    new Set(['serviceaccounts', 'pods']),
+/**
+ * Every cluster's kube-apiserver requests for service accounts and pods so far, watches
+ * excluded, by `<cluster> <VERB> <resource>`.
+ */
+function kubeRequests(
+  s: ReturnType<typeof loadSettings>,
+): Record<string, number> {
+  const clusters = [
+    { name: 'demo-east', kubeconfig: s.IRSA_SANDBOX_KUBECONFIG },
+    ...extras,
+  ];
+  const counts: Record<string, number> = {};
+  for (const { name, kubeconfig } of clusters) {
+    const byVerb = kubeRequestCounts(
+      kubeconfig,
+      new Set(['serviceaccounts', 'pods']),
+    );
+    for (const [key, n] of Object.entries(byVerb)) {
+      if (!key.startsWith('WATCH ')) counts[`${name} ${key}`] = n;
+    }
+  }
+  return counts;
+}
+
+/** The requests made since `before`, by kind (only those that grew), and their total. */
+function kubeRequestsSince(
+  s: ReturnType<typeof loadSettings>,
+  before: Record<string, number>,
+) {
+  const byKind = Object.fromEntries(
+    Object.entries(kubeRequests(s))
+      .map(([key, n]) => [key, n - (before[key] ?? 0)] as const)
+      .filter(([, n]) => n > 0),
   );
-  return total(
-    Object.fromEntries(
-      Object.entries(counts).filter(([key]) => !key.startsWith('WATCH ')),
-    ),
-  );
+  return { total: total(byKind), byKind };
 }
 
 function percentiles(ms: number[]) {
@@ -449,7 +511,7 @@ function percentiles(ms: number[]) {
 
 function report(r: { inventory: any; naive: any; views: any }) {
   console.log(
-    `\nEstate: ${ROLES} roles, ${SERVICE_ACCOUNTS} service accounts (one cluster), one run\n`,
+    `\nEstate: ${ROLES} roles, ${CLUSTERS} clusters x ${SERVICE_ACCOUNTS} service accounts, one run\n`,
   );
   console.log(
     `inventory (bulk):  ${Math.round(r.inventory.ms)} ms, ${
@@ -478,6 +540,7 @@ function report(r: { inventory: any; naive: any; views: any }) {
   console.log(
     `\n${JSON.stringify({
       roles: ROLES,
+      clusters: CLUSTERS,
       serviceAccounts: SERVICE_ACCOUNTS,
       ...r,
     })}`,

@@ -31,6 +31,7 @@ import {
   sandboxDemoEastCluster,
 } from '@irsa-backstage/sandbox-test-utils';
 import { execFileSync } from 'node:child_process';
+import fs from 'node:fs';
 import { ExtraCluster, startExtraClusters } from './extraClusters';
 import { ConfigReader } from '@backstage/config';
 import knexFactory from 'knex';
@@ -366,10 +367,12 @@ async function measureViews(
     }
     proxy.take();
     const warmKubeBefore = kubeRequests(s);
+    const cpuBefore = { rebuilt: cpuMs(rebuilt), reused: cpuMs(reused) };
     for (let r = 0; r < ROUNDS; r++) {
       result.rebuilt.warmMs.push(...(await round(rebuilt)).ms);
       result.reused.warmMs.push(...(await round(reused)).ms);
     }
+    const cpuAfter = { rebuilt: cpuMs(rebuilt), reused: cpuMs(reused) };
     const warmViews = 2 * CLIENTS * ROUNDS;
     const awsCallsPerView = total(proxy.take()) / warmViews;
     const warmKube = kubeRequestsSince(s, warmKubeBefore);
@@ -383,6 +386,13 @@ async function measureViews(
           awsCallsPerView,
           kubeCallsPerView,
           kubeCallsByKind: warmKube.byKind,
+          // Less sensitive to other work on the machine than the latencies.
+          backendCpuMsPerView:
+            Math.round(
+              ((cpuAfter[name as 'rebuilt'] - cpuBefore[name as 'rebuilt']) /
+                warmMs.length) *
+                100,
+            ) / 100,
           views: warmMs.length,
         },
       };
@@ -431,6 +441,14 @@ function startBenchReplica(
       },
     ],
   });
+}
+
+/** CPU time (user + system) the replica's process has used so far, from /proc (10 ms ticks). */
+function cpuMs(replica: Replica): number {
+  const stat = fs.readFileSync(`/proc/${replica.pid}/stat`, 'utf8');
+  // Fields after the command name (which may hold spaces): utime and stime are 14th and 15th.
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  return (Number(fields[11]) + Number(fields[12])) * 10;
 }
 
 /** Waits for the replica's first inventory refresh (it starts at once). */
@@ -534,7 +552,7 @@ function report(r: { inventory: any; naive: any; views: any }) {
       `view (${name}, ${v.cold.bindings} bindings), ${CLIENTS} clients, cold: p50 ${v.cold.p50} ms, p95 ${v.cold.p95} ms; ${v.cold.awsCalls} AWS and ${v.cold.kubeCalls} Kubernetes calls for ${v.cold.views} views`,
     );
     console.log(
-      `view (${name}), ${CLIENTS} clients, warm: p50 ${v.warm.p50} ms, p95 ${v.warm.p95} ms; ${v.warm.awsCallsPerView} AWS and ${v.warm.kubeCallsPerView} Kubernetes calls per view (both backends, ${v.warm.views} views each)`,
+      `view (${name}), ${CLIENTS} clients, warm: p50 ${v.warm.p50} ms, p95 ${v.warm.p95} ms, backend CPU ${v.warm.backendCpuMsPerView} ms per view; ${v.warm.awsCallsPerView} AWS and ${v.warm.kubeCallsPerView} Kubernetes calls per view (both backends, ${v.warm.views} views each)`,
     );
   }
   console.log(

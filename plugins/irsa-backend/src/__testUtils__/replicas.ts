@@ -9,6 +9,8 @@ import path from 'node:path';
 
 export interface Replica {
   baseUrl: string;
+  /** The replica's process id (e.g. to read its CPU time). */
+  pid: number;
   stop(): Promise<void>;
 }
 
@@ -81,7 +83,7 @@ export async function startReplica(options: {
   const output: string[] = [];
   child.stdout!.on('data', d => output.push(String(d)));
   child.stderr!.on('data', d => output.push(String(d)));
-  const replica = { baseUrl, stop: () => stopChild(child) };
+  const replica = { baseUrl, pid: child.pid!, stop: () => stopChild(child) };
   try {
     await waitForHealth(baseUrl, child, options.timeoutMs ?? 90_000);
   } catch (e) {

@@ -28,7 +28,11 @@ import {
   kubeRequestCounts,
   loadSettings,
   sandboxAppConfig,
+  sandboxDemoEastCluster,
 } from '@irsa-backstage/sandbox-test-utils';
+import { execFileSync } from 'node:child_process';
+import fs from 'node:fs';
+import { ExtraCluster, startExtraClusters } from './extraClusters';
 import { ConfigReader } from '@backstage/config';
 import knexFactory from 'knex';
 import { DatabaseIrsaStore } from '../../plugins/irsa-backend/src/database/DatabaseIrsaStore';
@@ -41,7 +45,10 @@ import { ClusterService } from '../../plugins/irsa-backend/src/service/ClusterSe
 import { readIrsaConfig } from '../../plugins/irsa-backend/src/service/config';
 import { KubernetesClientFactory } from '../../plugins/irsa-backend/src/service/KubernetesClientFactory';
 import { memoryCache } from '../../plugins/irsa-backend/src/__testUtils__/services';
-import { startReplica } from '../../plugins/irsa-backend/src/__testUtils__/replicas';
+import {
+  Replica,
+  startReplica,
+} from '../../plugins/irsa-backend/src/__testUtils__/replicas';
 
 const arg = (name: string, fallback: number) =>
   Number(
@@ -50,11 +57,17 @@ const arg = (name: string, fallback: number) =>
   );
 const ROLES = arg('roles', 2000);
 const SERVICE_ACCOUNTS = arg('service-accounts', 1000);
+/** The sandbox's cluster and CLUSTERS - 1 kube-apiservers started by the bench. */
+const CLUSTERS = arg('clusters', 3);
 const CLIENTS = 20;
+/** `--profile=DIR`: the backend writes a CPU profile (.cpuprofile) there when it stops. */
+const PROFILE_DIR = /--profile=(\S+)/.exec(process.argv.join(' '))?.[1];
 const ROUNDS = 10;
 const S3_READ = 'arn:aws:iam::aws:policy/AmazonS3ReadOnlyAccess';
 const total = (c: Record<string, number>) =>
   Object.values(c).reduce((a, b) => a + b, 0);
+/** The clusters the bench started, beside the sandbox's (set once, in main). */
+let extras: ExtraCluster[] = [];
 
 async function main() {
   const s = loadSettings();
@@ -63,11 +76,25 @@ async function main() {
   const iam = scratch.iam;
   await removeLeftovers(s);
   const started = performance.now();
-  await seedRoles(iam, s, ns);
+  const [clusters] = await Promise.all([
+    startExtraClusters(s.IRSA_SANDBOX_K8S_CA_FILE, CLUSTERS - 1),
+    seedRoles(iam, s, ns),
+  ]);
+  extras = clusters.clusters;
   for (let i = 0; i < ROLES; i++) scratch.trackRole(`bench-disc-${i}`);
   seedServiceAccounts(scratch.kubectl, ns);
+  for (const c of extras) {
+    const kubectl = (args: string[], input?: string) =>
+      execFileSync('kubectl', ['--kubeconfig', c.kubeconfig, ...args], {
+        encoding: 'utf8',
+        input,
+        maxBuffer: 64 * 1024 * 1024,
+      });
+    kubectl(['create', 'namespace', ns]);
+    seedServiceAccounts(kubectl, ns);
+  }
   console.log(
-    `seeded ${ROLES} roles and ${SERVICE_ACCOUNTS} service accounts in ${Math.round(
+    `seeded ${ROLES} roles and ${CLUSTERS} x ${SERVICE_ACCOUNTS} service accounts in ${Math.round(
       performance.now() - started,
     )} ms`,
   );
@@ -80,12 +107,24 @@ async function main() {
     report({ inventory, naive, views });
   } finally {
     await proxy.close();
+    await clusters.stop();
     await scratch.cleanup();
   }
 }
 
 function benchConfig(s: ReturnType<typeof loadSettings>, endpoint: string) {
-  const config = sandboxAppConfig(s);
+  const config = sandboxAppConfig(s, [
+    sandboxDemoEastCluster(s),
+    ...extras.map(c => ({
+      name: c.name,
+      accountId: '123456789012',
+      region: 'us-east-1',
+      url: c.url,
+      caFile: c.caFile,
+      serviceAccountToken: c.token,
+      oidcIssuer: c.issuer,
+    })),
+  ]);
   return {
     ...config,
     irsa: { ...config.irsa, aws: { ...config.irsa.aws, endpoint } },
@@ -127,12 +166,7 @@ async function seedRole(
       ),
       Tags:
         i % 4 === 3
-          ? [
-              {
-                Key: 'backstage.io/entity-ref',
-                Value: 'component:default/payments-api',
-              },
-            ]
+          ? [{ Key: 'backstage.io/entity-ref', Value: taggedEntity(i) }]
           : [],
     }),
   );
@@ -158,6 +192,13 @@ async function seedRole(
       }),
     );
   }
+}
+
+/** Every hundredth tagged role is payments-api's, the rest each their own service's. */
+function taggedEntity(i: number): string {
+  return i % 100 === 3
+    ? 'component:default/payments-api'
+    : `component:default/svc-${i}`;
 }
 
 function seedServiceAccounts(
@@ -278,19 +319,109 @@ async function measureNaive(appConfig: object, proxy: CountingAwsProxy) {
   };
 }
 
-/** GET /entities/default/component/payments-api/bindings, 20 clients at once, ROUNDS rounds. */
+/**
+ * GET /entities/default/component/payments-api/bindings, 20 clients at once, ROUNDS rounds,
+ * side by side on two backends: views built anew every time (`irsa.entityViews.reuseSeconds:
+ * 0`, as before EntityViews) and reused while unchanged (the default). Each backend's
+ * inventory is refreshed first (the view reads the roles tagged for the entity from it);
+ * the two alternate round by round, so that other work on the machine weighs on both alike.
+ */
 async function measureViews(
   s: ReturnType<typeof loadSettings>,
   proxy: CountingAwsProxy,
   ns: string,
 ) {
-  const replica = await startReplica({
+  const rebuilt = await startBenchReplica(s, proxy, 0);
+  const reused = await startBenchReplica(s, proxy, undefined).catch(async e => {
+    await rebuilt.stop();
+    throw e;
+  });
+  try {
+    await Promise.all([
+      inventoryRefreshed(rebuilt),
+      inventoryRefreshed(reused),
+    ]);
+    // Let the informers sync, so that warm views are the steady state.
+    await new Promise(r => setTimeout(r, 5_000));
+    const result: Record<string, any> = {};
+    for (const [name, replica] of [
+      ['rebuilt', rebuilt],
+      ['reused', reused],
+    ] as const) {
+      proxy.take();
+      const kubeBefore = kubeRequests(s);
+      const cold = await round(replica);
+      result[name] = {
+        cold: {
+          ...percentiles(cold.ms),
+          awsCalls: total(proxy.take()),
+          ...(({ total: kubeCalls, byKind: kubeCallsByKind }) => ({
+            kubeCalls,
+            kubeCallsByKind,
+          }))(kubeRequestsSince(s, kubeBefore)),
+          views: CLIENTS,
+          bindings: cold.bindings,
+        },
+        warmMs: [] as number[],
+      };
+    }
+    proxy.take();
+    const warmKubeBefore = kubeRequests(s);
+    const cpuBefore = { rebuilt: cpuMs(rebuilt), reused: cpuMs(reused) };
+    for (let r = 0; r < ROUNDS; r++) {
+      result.rebuilt.warmMs.push(...(await round(rebuilt)).ms);
+      result.reused.warmMs.push(...(await round(reused)).ms);
+    }
+    const cpuAfter = { rebuilt: cpuMs(rebuilt), reused: cpuMs(reused) };
+    const warmViews = 2 * CLIENTS * ROUNDS;
+    const awsCallsPerView = total(proxy.take()) / warmViews;
+    const warmKube = kubeRequestsSince(s, warmKubeBefore);
+    const kubeCallsPerView = warmKube.total / warmViews;
+    for (const name of ['rebuilt', 'reused']) {
+      const { warmMs, ...rest } = result[name];
+      result[name] = {
+        ...rest,
+        warm: {
+          ...percentiles(warmMs),
+          awsCallsPerView,
+          kubeCallsPerView,
+          kubeCallsByKind: warmKube.byKind,
+          // Less sensitive to other work on the machine than the latencies.
+          backendCpuMsPerView:
+            Math.round(
+              ((cpuAfter[name as 'rebuilt'] - cpuBefore[name as 'rebuilt']) /
+                warmMs.length) *
+                100,
+            ) / 100,
+          views: warmMs.length,
+        },
+      };
+    }
+    return { ...result, namespace: ns };
+  } finally {
+    await Promise.all([rebuilt.stop(), reused.stop()]);
+  }
+}
+
+function startBenchReplica(
+  s: ReturnType<typeof loadSettings>,
+  proxy: CountingAwsProxy,
+  reuseSeconds: number | undefined,
+) {
+  const config = benchConfig(s, proxy.url);
+  return startReplica({
+    execArgv: PROFILE_DIR
+      ? ['--cpu-prof', `--cpu-prof-dir=${PROFILE_DIR}`]
+      : [],
     database: { client: 'better-sqlite3', connection: ':memory:' },
     appConfig: {
-      ...benchConfig(s, proxy.url),
+      ...config,
       irsa: {
-        ...benchConfig(s, proxy.url).irsa,
-        inventory: { initialDelaySeconds: 3600 },
+        ...config.irsa,
+        inventory: { initialDelaySeconds: 0 },
+        ...(reuseSeconds === undefined
+          ? {}
+          : { entityViews: { reuseSeconds } }),
       },
     },
     entities: [
@@ -310,64 +441,80 @@ async function measureViews(
       },
     ],
   });
+}
+
+/** CPU time (user + system) the replica's process has used so far, from /proc (10 ms ticks). */
+function cpuMs(replica: Replica): number {
+  const stat = fs.readFileSync(`/proc/${replica.pid}/stat`, 'utf8');
+  // Fields after the command name (which may hold spaces): utime and stime are 14th and 15th.
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  return (Number(fields[11]) + Number(fields[12])) * 10;
+}
+
+/** Waits for the replica's first inventory refresh (it starts at once). */
+async function inventoryRefreshed(replica: Replica) {
+  const until = Date.now() + 180_000;
+  while (Date.now() < until) {
+    const res = await fetch(`${replica.baseUrl}/api/irsa/bindings?limit=1`, {
+      headers: { authorization: mockCredentials.user.header() },
+    });
+    if (res.ok && (await res.json()).refreshedAt) return;
+    await new Promise(r => setTimeout(r, 500));
+  }
+  throw new Error(`no inventory refresh on ${replica.baseUrl} within 180 s`);
+}
+
+/** CLIENTS views at once: their times, and how many bindings the view had. */
+async function round(replica: Replica) {
   const view = async () => {
     const t = performance.now();
     const res = await fetch(
       `${replica.baseUrl}/api/irsa/entities/default/component/payments-api/bindings`,
-      {
-        headers: { authorization: mockCredentials.user.header() },
-      },
+      { headers: { authorization: mockCredentials.user.header() } },
     );
-    await res.json();
+    const body = await res.json();
     if (!res.ok) throw new Error(`view answered ${res.status}`);
-    return performance.now() - t;
+    return { ms: performance.now() - t, bindings: body.bindings.length };
   };
-  try {
-    // Let the informers sync, so that warm views are the steady state.
-    await new Promise(r => setTimeout(r, 5_000));
-    proxy.take();
-    const kubeBefore = kubeRequests(s);
-    const cold = await Promise.all(Array.from({ length: CLIENTS }, view));
-    const coldCalls = {
-      aws: total(proxy.take()),
-      kube: kubeRequests(s) - kubeBefore,
-    };
-    const warm: number[] = [];
-    const warmKubeBefore = kubeRequests(s);
-    for (let r = 0; r < ROUNDS; r++)
-      warm.push(...(await Promise.all(Array.from({ length: CLIENTS }, view))));
-    const warmViews = CLIENTS * ROUNDS;
-    return {
-      cold: {
-        ...percentiles(cold),
-        awsCalls: coldCalls.aws,
-        kubeCalls: coldCalls.kube,
-        views: CLIENTS,
-      },
-      warm: {
-        ...percentiles(warm),
-        awsCallsPerView: total(proxy.take()) / warmViews,
-        kubeCallsPerView: (kubeRequests(s) - warmKubeBefore) / warmViews,
-        views: warmViews,
-      },
-      namespace: ns,
-    };
-  } finally {
-    await replica.stop();
-  }
+  const views = await Promise.all(Array.from({ length: CLIENTS }, view));
+  return { ms: views.map(v => v.ms), bindings: views[0].bindings };
 }
 
-/** The kube-apiserver's requests for service accounts and pods so far, watches excluded. */
-function kubeRequests(s: ReturnType<typeof loadSettings>): number {
-  const counts = kubeRequestCounts(
-    s.IRSA_SANDBOX_KUBECONFIG,
-    new Set(['serviceaccounts', 'pods']),
+/**
+ * Every cluster's kube-apiserver requests for service accounts and pods so far, watches
+ * excluded, by `<cluster> <VERB> <resource>`.
+ */
+function kubeRequests(
+  s: ReturnType<typeof loadSettings>,
+): Record<string, number> {
+  const clusters = [
+    { name: 'demo-east', kubeconfig: s.IRSA_SANDBOX_KUBECONFIG },
+    ...extras,
+  ];
+  const counts: Record<string, number> = {};
+  for (const { name, kubeconfig } of clusters) {
+    const byVerb = kubeRequestCounts(
+      kubeconfig,
+      new Set(['serviceaccounts', 'pods']),
+    );
+    for (const [key, n] of Object.entries(byVerb)) {
+      if (!key.startsWith('WATCH ')) counts[`${name} ${key}`] = n;
+    }
+  }
+  return counts;
+}
+
+/** The requests made since `before`, by kind (only those that grew), and their total. */
+function kubeRequestsSince(
+  s: ReturnType<typeof loadSettings>,
+  before: Record<string, number>,
+) {
+  const byKind = Object.fromEntries(
+    Object.entries(kubeRequests(s))
+      .map(([key, n]) => [key, n - (before[key] ?? 0)] as const)
+      .filter(([, n]) => n > 0),
   );
-  return total(
-    Object.fromEntries(
-      Object.entries(counts).filter(([key]) => !key.startsWith('WATCH ')),
-    ),
-  );
+  return { total: total(byKind), byKind };
 }
 
 function percentiles(ms: number[]) {
@@ -382,7 +529,7 @@ function percentiles(ms: number[]) {
 
 function report(r: { inventory: any; naive: any; views: any }) {
   console.log(
-    `\nEstate: ${ROLES} roles, ${SERVICE_ACCOUNTS} service accounts (one cluster), one run\n`,
+    `\nEstate: ${ROLES} roles, ${CLUSTERS} clusters x ${SERVICE_ACCOUNTS} service accounts, one run\n`,
   );
   console.log(
     `inventory (bulk):  ${Math.round(r.inventory.ms)} ms, ${
@@ -399,15 +546,19 @@ function report(r: { inventory: any; naive: any; views: any }) {
       1,
     )}x fewer AWS calls, ${(r.naive.ms / r.inventory.ms).toFixed(1)}x faster`,
   );
-  console.log(
-    `view, ${CLIENTS} clients, cold: p50 ${r.views.cold.p50} ms, p95 ${r.views.cold.p95} ms; ${r.views.cold.awsCalls} AWS and ${r.views.cold.kubeCalls} Kubernetes calls for ${r.views.cold.views} views`,
-  );
-  console.log(
-    `view, ${CLIENTS} clients, warm: p50 ${r.views.warm.p50} ms, p95 ${r.views.warm.p95} ms; ${r.views.warm.awsCallsPerView} AWS and ${r.views.warm.kubeCallsPerView} Kubernetes calls per view (${r.views.warm.views} views)`,
-  );
+  for (const name of ['rebuilt', 'reused']) {
+    const v = r.views[name];
+    console.log(
+      `view (${name}, ${v.cold.bindings} bindings), ${CLIENTS} clients, cold: p50 ${v.cold.p50} ms, p95 ${v.cold.p95} ms; ${v.cold.awsCalls} AWS and ${v.cold.kubeCalls} Kubernetes calls for ${v.cold.views} views`,
+    );
+    console.log(
+      `view (${name}), ${CLIENTS} clients, warm: p50 ${v.warm.p50} ms, p95 ${v.warm.p95} ms, backend CPU ${v.warm.backendCpuMsPerView} ms per view; ${v.warm.awsCallsPerView} AWS and ${v.warm.kubeCallsPerView} Kubernetes calls per view (both backends, ${v.warm.views} views each)`,
+    );
+  }
   console.log(
     `\n${JSON.stringify({
       roles: ROLES,
+      clusters: CLUSTERS,
       serviceAccounts: SERVICE_ACCOUNTS,
       ...r,
     })}`,

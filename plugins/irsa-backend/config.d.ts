@@ -24,6 +24,19 @@ export interface Config {
       };
     };
     /**
+     * Entity views (`GET /entities/.../bindings`) are reused while the entity's annotations,
+     * the clusters' service accounts and pods (as the watches see them) and the roles read
+     * from IAM stay the same.
+     */
+    entityViews?: {
+      /**
+       * At most this many seconds, which bounds how long an IAM change (beyond the role
+       * cache's minute) or a new inventory refresh waits to show. 0 to 300, default 10; 0
+       * builds every view anew.
+       */
+      reuseSeconds?: number;
+    };
+    /**
      * The estate-wide inventory (`GET /bindings`): a task of the scheduler, run by one
      * replica per interval, reads IAM in bulk per account and every cluster's service
      * accounts and pods, and stores the bindings in the plugin database.

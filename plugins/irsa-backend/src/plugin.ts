@@ -13,6 +13,7 @@ import { AwsClientFactory } from './service/AwsClientFactory';
 import { AwsIamReader } from './service/AwsIamReader';
 import { BindingDiscovery } from './service/BindingDiscovery';
 import { ClusterService } from './service/ClusterService';
+import { EntityViews } from './service/EntityViews';
 import { InformerKubernetesReader } from './service/InformerKubernetesReader';
 import { KubernetesApiReader } from './service/KubernetesApiReader';
 import { KubernetesClientFactory } from './service/KubernetesClientFactory';
@@ -96,12 +97,15 @@ export const irsaPlugin = createBackendPlugin({
         kube.start(irsaConfig.clusters);
         lifecycle.addShutdownHook(() => kube.stop());
         const clusters = new ClusterService(irsaConfig, iam, cache, logger);
+        const inventoryStore = new InventoryStore(await database.getClient());
         const discovery = new BindingDiscovery(
           clusters,
           kube,
           iam,
           cache,
           logger,
+          // Roles tagged for an entity come from the inventory: no AWS call.
+          inventoryStore,
         );
         const provisioningSettings = readProvisioningSettings(config);
         const provisioningReads = new LiveProvisioningReads(
@@ -129,7 +133,6 @@ export const irsaPlugin = createBackendPlugin({
             store,
           },
         );
-        const inventoryStore = new InventoryStore(await database.getClient());
         const inventory = new InventoryService({
           clusters,
           iam: new IamInventoryReader(awsClients),
@@ -170,6 +173,10 @@ export const irsaPlugin = createBackendPlugin({
             catalog,
             clusters,
             discovery,
+            entityViews: new EntityViews(discovery, {
+              reuseMs: irsaConfig.entityViews.reuseSeconds * 1000,
+              maxEntries: 1000,
+            }),
             simulation: new IamPermissionSimulation(
               discovery,
               kube,

@@ -74,6 +74,7 @@ export type {
   TypedResponse,
   VerifyBinding,
   VerifyRequest,
+  WatchStaleness,
 } from './schema/openapi';
 export * from './types';
 export { highestSeverity, sortFindings } from './findings';

@@ -9,6 +9,8 @@ import path from 'node:path';
 
 export interface Replica {
   baseUrl: string;
+  /** The replica's process id (e.g. to read its CPU time). */
+  pid: number;
   stop(): Promise<void>;
 }
 
@@ -42,6 +44,8 @@ export async function startReplica(options: {
   appConfig: Record<string, unknown>;
   entities: object[];
   timeoutMs?: number;
+  /** Node options of the replica's process, e.g. `--cpu-prof` for a profile. */
+  execArgv?: string[];
 }): Promise<Replica> {
   const port = await freePort();
   const baseUrl = `http://127.0.0.1:${port}`;
@@ -61,6 +65,7 @@ export async function startReplica(options: {
   const child = spawn(
     process.execPath,
     [
+      ...(options.execArgv ?? []),
       '--require',
       require.resolve('@backstage/cli/config/nodeTransform.cjs'),
       path.join(__dirname, 'replicaWorker.ts'),
@@ -78,7 +83,7 @@ export async function startReplica(options: {
   const output: string[] = [];
   child.stdout!.on('data', d => output.push(String(d)));
   child.stderr!.on('data', d => output.push(String(d)));
-  const replica = { baseUrl, stop: () => stopChild(child) };
+  const replica = { baseUrl, pid: child.pid!, stop: () => stopChild(child) };
   try {
     await waitForHealth(baseUrl, child, options.timeoutMs ?? 90_000);
   } catch (e) {

@@ -133,6 +133,25 @@ export class InventoryStore {
     }));
   }
 
+  /**
+   * The bindings of the roles tagged `backstage.io/entity-ref` for the entity that no
+   * service account used at the last refresh: tag-linked ones, and trust-linked ones
+   * whose service account did not exist (the entity came from the tag).
+   */
+  async unusedRolesTaggedFor(entityRef: string): Promise<InventoryBinding[]> {
+    const rows = await this.db('irsa_inventory_bindings')
+      .select('binding', 'stale')
+      .where('entity_ref', entityRef)
+      .whereIn('source', ['tag', 'trust'])
+      .orderBy('id');
+    return rows
+      .map((r: { binding: string; stale: unknown }) => ({
+        ...(JSON.parse(r.binding) as InventoryBinding),
+        stale: Boolean(r.stale),
+      }))
+      .filter(b => b.source === 'tag' || b.serviceAccountExists !== true);
+  }
+
   async sources(): Promise<InventorySource[]> {
     const rows = await this.db('irsa_inventory_sources')
       .select('*')

@@ -18,6 +18,10 @@ import {
   analyzeRolePermissions,
 } from '../service/analyzeBinding';
 import { OidcProvider } from '../service/IamReader';
+import {
+  CLUSTER_TAG,
+  SERVICE_ACCOUNT_TAG,
+} from '../provision/ProvisionRequestValidator';
 
 /** A cluster as the inventory read it. */
 export interface InventoryCluster {
@@ -231,6 +235,7 @@ function tagBinding(
     input,
     'tag',
     {
+      ...provisionedFor(input, role),
       roleArn: role.arn,
       roleExists: true,
       roleHash: roleReviewHash(role),
@@ -238,6 +243,30 @@ function tagBinding(
     },
     permissions.findings,
   );
+}
+
+/**
+ * The service account provisioning made the role for, from the tags it writes
+ * (`irsa.backstage.io/cluster`, `irsa.backstage.io/service-account`: namespace/name);
+ * nothing when they do not name one.
+ */
+function provisionedFor(input: InventoryInput, role: RoleDetails) {
+  const cluster = role.tags[CLUSTER_TAG];
+  const [namespace, name, ...rest] = (
+    role.tags[SERVICE_ACCOUNT_TAG] ?? ''
+  ).split('/');
+  if (!cluster || !namespace || !name || rest.length > 0) return {};
+  const exists = input.clusters
+    .find(c => c.name === cluster)
+    ?.serviceAccounts.some(
+      sa => sa.metadata?.namespace === namespace && sa.metadata?.name === name,
+    );
+  return {
+    cluster,
+    namespace,
+    serviceAccount: name,
+    serviceAccountExists: exists ?? false,
+  };
 }
 
 type BindingFields = Omit<

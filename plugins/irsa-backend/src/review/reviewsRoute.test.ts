@@ -37,6 +37,7 @@ import { ProvisionService } from '../provision/ProvisionService';
 import { validateAgainstSpec } from '../schema/__testUtils__/validateAgainstSpec';
 import { BindingDiscovery } from '../service/BindingDiscovery';
 import { ClusterService } from '../service/ClusterService';
+import { EntityViews } from '../service/EntityViews';
 import { readIrsaConfig } from '../service/config';
 import { PermissionSimulation } from '../service/PermissionSimulation';
 import { createRouter } from '../service/router';
@@ -232,6 +233,7 @@ async function app() {
     // not used by /reviews
     clusters: {} as ClusterService,
     discovery: {} as BindingDiscovery,
+    entityViews: {} as EntityViews,
     simulation: {} as PermissionSimulation,
     provisioning: {} as ProvisionService,
     audit: {} as AuditTrail,

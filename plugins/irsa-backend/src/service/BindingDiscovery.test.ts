@@ -23,6 +23,7 @@ import {
   InMemoryKubernetesReader,
 } from '../__testUtils__/inMemoryReaders';
 import { discoveryOver } from '../__testUtils__/services';
+import { KubernetesReader } from './KubernetesReader';
 
 const ID = 'backstage.io/kubernetes-id';
 const east = (namespace: string, name: string) => ({ issuer: EAST_ISSUER, namespace, serviceAccount: name });
@@ -551,6 +552,24 @@ describe('BindingDiscovery', () => {
   });
 
   describe('verify', () => {
+    it('says when the service account was read from a watch that is down, as the entity view does', async () => {
+      const { discovery, cluster, kube } = setup();
+      const syncedAt = new Date('2026-11-30T12:00:00Z');
+      (kube as KubernetesReader).staleness = c =>
+        c.name === 'demo-east' ? { syncedAt, staleSinceSeconds: 42, reason: 'Error: no event for 61 s' } : undefined;
+      const b = await discovery.verify({ cluster: cluster('demo-east'), namespace: 'payments', serviceAccount: 'payments-api' });
+      expect(b.verdict?.allowed).toBe(true);
+      expect(b.staleness).toEqual({
+        message: expect.stringContaining('watch has been down for 42 s (Error: no event for 61 s)'),
+        staleSinceSeconds: 42,
+        syncedAt: '2026-11-30T12:00:00.000Z',
+      });
+      const view = await discovery.entityBindings(byId('payments-api'));
+      expect(view.errors).toContainEqual({ cluster: 'demo-east', message: b.staleness!.message });
+      const west = await discovery.verify({ cluster: cluster('demo-west'), namespace: 'payments', serviceAccount: 'payments-api' });
+      expect(west.staleness).toBeUndefined();
+    });
+
     it('verifies a service account against the role its annotation names', async () => {
       const { discovery, cluster } = setup();
       const b = await discovery.verify({ cluster: cluster('demo-east'), namespace: 'payments', serviceAccount: 'payments-api' });

@@ -9,11 +9,16 @@ import {
   createAnalysisCache,
   EntityBinding,
   EntityBindings,
+  FINDING_SEVERITIES,
+  Finding,
+  InventoryBinding,
   parsePolicyArn,
   parseRoleArn,
   RoleDetails,
   ROLE_ARN_ANNOTATION,
   ServiceAccountLike,
+  sortFindings,
+  WatchStaleness,
 } from '@irsa-backstage/plugin-irsa-common';
 import { cachedManagedPolicy, cachedRole } from './cachedReads';
 import { analyzeBinding, rolePermissionStatements } from './analyzeBinding';
@@ -32,6 +37,15 @@ type Target = {
   serviceAccount?: ServiceAccountLike;
 };
 type Errors = EntityBindings['errors'];
+
+/**
+ * The roles tagged `backstage.io/entity-ref` for an entity that no service
+ * account used at the inventory's last refresh (the third linking rule), as
+ * the inventory stored them: a view reads them without calling AWS.
+ */
+export interface TaggedRoleSource {
+  unusedRolesTaggedFor(entityRef: string): Promise<InventoryBinding[]>;
+}
 
 /**
  * Finds the service accounts an entity runs as (the linking order of docs/architecture.md:
@@ -54,8 +68,21 @@ export class BindingDiscovery {
     private readonly iam: IamReader,
     cache: CacheService,
     logger: LoggerService,
+    private readonly taggedRoles?: TaggedRoleSource,
   ) {
     this.cache = new ReadThroughCache(cache, logger);
+  }
+
+  /**
+   * A token that changes whenever an entity's view may change other than through the
+   * entity itself: a change in a cluster's service accounts or pods, or a role read
+   * anew from IAM by this process. Undefined while some cluster is read from its API
+   * server or from a watch that is down: such a view must not be reused.
+   */
+  dataVersion(): string | undefined {
+    const versions = this.clusters.listClusterConfigs().map(c => this.kube.dataVersion?.(c));
+    if (versions.some(v => v === undefined)) return undefined;
+    return `${versions.join(',')}|${this.cache.loads}`;
   }
 
   entityBindings(entity: Entity): Promise<EntityBindings> {
@@ -78,22 +105,49 @@ export class BindingDiscovery {
           return Promise.all(targets.map(target => this.analyze(target, entityRef)));
         }),
       );
-      const bindings = perCluster.flat().sort((a, b) => bindingKey(a).localeCompare(bindingKey(b)));
+      const found = perCluster.flat();
+      const tagged = await this.taggedBindings(entityRef, found, errors);
+      const bindings = [...found, ...tagged].sort((a, b) => bindingKey(a).localeCompare(bindingKey(b)));
       return { entityRef, bindings, errors };
     });
   }
 
+  /**
+   * The third linking rule: the roles tagged for the entity that no service account
+   * used at the inventory's last refresh, nor any service account this view found.
+   */
+  private async taggedBindings(entityRef: string, found: EntityBinding[], errors: Errors): Promise<EntityBinding[]> {
+    if (!this.taggedRoles) return [];
+    const used = new Set(found.map(b => b.roleArn));
+    try {
+      const rows = await this.taggedRoles.unusedRolesTaggedFor(entityRef);
+      return rows.filter(row => !used.has(row.roleArn)).map(row => taggedBinding(row, entityRef));
+    } catch (e) {
+      errors.push({
+        cluster: '*',
+        message: `Could not read the roles tagged for ${entityRef} from the inventory: ${describeError(e)}`,
+      });
+      return [];
+    }
+  }
+
   /** A cluster answered from memory while its watch is down: say how old the data may be. */
   private reportStaleness(cluster: ClusterConfig, errors: Errors): void {
+    const stale = this.watchStaleness(cluster);
+    if (stale) errors.push({ cluster: cluster.name, message: stale.message });
+  }
+
+  private watchStaleness(cluster: ClusterConfig): WatchStaleness | undefined {
     const stale = this.kube.staleness?.(cluster);
-    if (!stale) return;
-    errors.push({
-      cluster: cluster.name,
+    if (!stale) return undefined;
+    return {
       message:
         `Kubernetes data of cluster ${cluster.name} may be stale: its watch has been down for ` +
         `${stale.staleSinceSeconds} s (${stale.reason}); service accounts and pods are as read at ` +
         `${stale.syncedAt.toISOString()}`,
-    });
+      staleSinceSeconds: stale.staleSinceSeconds,
+      syncedAt: stale.syncedAt.toISOString(),
+    };
   }
 
   /** One cluster's targets: the named service accounts, and those found by label. */
@@ -177,11 +231,14 @@ export class BindingDiscovery {
     return runAsOneRequest(async () => {
       const { cluster, namespace } = request;
       const ref = { namespace, name: request.serviceAccount };
-      return this.analyze(
+      const binding = await this.analyze(
         { cluster, ...ref, serviceAccount: await this.kube.readServiceAccount(cluster, ref) },
         undefined,
         request.roleArn,
       );
+      // As the entity view's errors[] says it: read from memory while the watch is down.
+      const staleness = this.watchStaleness(cluster);
+      return staleness ? { ...binding, staleness } : binding;
     });
   }
 
@@ -268,6 +325,34 @@ export class BindingDiscovery {
     }
     return binding;
   }
+}
+
+/**
+ * A role tagged for the entity that no service account uses yet, as the inventory
+ * stored it. Its service account is the one its trust policy names, else the one
+ * provisioning's tags name; when neither names one, the reference's fields are
+ * empty strings (the caller picks the service account when provisioning one).
+ */
+function taggedBinding(row: InventoryBinding, entityRef: string): EntityBinding {
+  const roleArn = row.roleArn!;
+  const noServiceAccount: Finding = {
+    code: 'ROLE_NO_SERVICE_ACCOUNT',
+    severity: FINDING_SEVERITIES.ROLE_NO_SERVICE_ACCOUNT,
+    message: `${roleArn} is tagged backstage.io/entity-ref=${entityRef}, and no service account uses it yet.`,
+    hint: 'Provision a service account for it (annotated with the role), or remove the tag.',
+  };
+  const findings = row.findings.some(f => f.code === 'ROLE_NO_SERVICE_ACCOUNT')
+    ? row.findings
+    : [noServiceAccount, ...row.findings];
+  return {
+    serviceAccount: { cluster: row.cluster ?? '', namespace: row.namespace ?? '', name: row.serviceAccount ?? '' },
+    roleArn,
+    source: 'tag',
+    serviceAccountExists: row.serviceAccountExists ?? false,
+    pods: [],
+    findings: sortFindings(findings),
+    entityRef,
+  };
 }
 
 /** The service account as if its role annotation named `roleArn`. */

@@ -1,12 +1,18 @@
 /*
  * Reads from informers against the sandbox's real kube-apiserver: after the first list, reads
  * are answered from memory; watch events keep the index current; a cut watch keeps its data and
- * is reported stale. The watching identity is made here (a service account allowed to get,
- * list and watch service accounts and pods). Needs a running, seeded sandbox.
+ * is reported stale, and so is one whose server falls silent. The watching identity is made
+ * here (a service account allowed to get, list and watch service accounts and pods). Needs a
+ * running, seeded sandbox.
  */
 import { ConfigReader } from '@backstage/config';
 import { mockServices } from '@backstage/backend-test-utils';
+import { execFileSync } from 'node:child_process';
+import fs from 'node:fs';
 import net from 'node:net';
+import os from 'node:os';
+import path from 'node:path';
+import tls from 'node:tls';
 import {
   createSandboxScratch,
   loadSettings,
@@ -22,16 +28,57 @@ import { KubernetesReader } from './KubernetesReader';
 
 const LABEL = 'backstage.io/kubernetes-id';
 
-/** A TCP relay to the API server that can be cut: open connections dropped, new ones closed. */
+/**
+ * A loopback TLS server (a throwaway self-signed certificate) that completes the handshake,
+ * reads requests and never answers one: a hung API server, or a TLS-terminating middlebox in
+ * front of one. The client sees a connection, then nothing.
+ */
+async function startSilentTlsServer() {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'irsa-silent-'));
+  execFileSync(
+    'openssl',
+    ['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-days', '1', '-subj', '/CN=127.0.0.1',
+      '-keyout', path.join(dir, 'key.pem'), '-out', path.join(dir, 'cert.pem')],
+    { stdio: 'pipe' },
+  );
+  const sockets = new Set<net.Socket>();
+  const server = tls.createServer(
+    { key: fs.readFileSync(path.join(dir, 'key.pem')), cert: fs.readFileSync(path.join(dir, 'cert.pem')) },
+    socket => {
+      sockets.add(socket);
+      socket.on('error', () => {});
+      socket.on('close', () => sockets.delete(socket));
+      socket.resume();
+    },
+  );
+  await new Promise<void>(resolve => server.listen(0, '127.0.0.1', resolve));
+  return {
+    port: (server.address() as net.AddressInfo).port,
+    close() {
+      for (const socket of sockets) socket.destroy();
+      fs.rmSync(dir, { recursive: true, force: true });
+      return new Promise<void>(resolve => server.close(() => resolve()));
+    },
+  };
+}
+
+/**
+ * A TCP relay to the API server that can be cut (open connections dropped, new ones closed)
+ * or silenced: open connections stay open and carry nothing more, new ones go to `silentPort`
+ * (a server that accepts and never answers).
+ */
 async function startRelay(target: URL) {
   const sockets = new Set<net.Socket>();
   let cut = false;
+  let silentPort: number | undefined;
   const server = net.createServer(client => {
     if (cut) {
       client.destroy();
       return;
     }
-    const upstream = net.connect(Number(target.port), target.hostname);
+    const upstream = silentPort
+      ? net.connect(silentPort, '127.0.0.1')
+      : net.connect(Number(target.port), target.hostname);
     for (const socket of [client, upstream]) {
       sockets.add(socket);
       socket.on('error', () => {});
@@ -46,8 +93,19 @@ async function startRelay(target: URL) {
       cut = true;
       for (const socket of sockets) socket.destroy();
     },
+    silence(port: number) {
+      silentPort = port;
+      for (const socket of sockets) {
+        socket.unpipe();
+        socket.removeAllListeners('data');
+        socket.resume();
+      }
+    },
     restore() {
       cut = false;
+      silentPort = undefined;
+      // Silenced connections carry nothing any more: drop them, new ones are relayed.
+      for (const socket of sockets) socket.destroy();
     },
     close() {
       // Relayed connections (a stopped informer's) must not hold the server open.
@@ -126,11 +184,11 @@ describe('InformerKubernetesReader (sandbox)', () => {
     await scratch.cleanup();
   }, 60_000);
 
-  function reader() {
+  function reader(options: { silenceMs?: number } = {}) {
     const kube = new KubernetesClientFactory({ timeoutMs: 5000, pageSize: 100, maxItems: 2000 });
     const { live, calls } = countingLive(kube);
     const lists = jest.spyOn(kube, 'listEvery');
-    return { reader: new InformerKubernetesReader(kube, live, mockServices.logger.mock()), calls, lists };
+    return { reader: new InformerKubernetesReader(kube, live, mockServices.logger.mock(), options), calls, lists };
   }
 
   it('answers from memory once synced: the seeded objects, with no further API call', async () => {
@@ -198,4 +256,30 @@ describe('InformerKubernetesReader (sandbox)', () => {
       await informers.stop();
     }
   }, 30_000);
+
+  it('reports a watch whose server falls silent (accepts, never answers) stale, and recovers', async () => {
+    const { reader: informers, calls } = reader({ silenceMs: 1000 });
+    // The silent server's certificate is its own: the relayed cluster does not check it.
+    const relayed = { ...cluster, name: 'relayed', url: relay.url, skipTLSVerify: true };
+    const silent = await startSilentTlsServer();
+    try {
+      informers.start([relayed]);
+      await eventually(() => informers.isSynced(relayed));
+      relay.silence(silent.port);
+      // No event for 1 s, then the probe gets no answer within the 5 s time limit. (The
+      // client alone would only reconnect after 30 s of silence, to the same silence.)
+      await eventually(() => informers.staleness(relayed) !== undefined, 15_000);
+      expect(informers.staleness(relayed)!.reason).toMatch(/did not answer/);
+      const accounts = await informers.listServiceAccounts(relayed, { labelSelector: `${LABEL}=${namespace}` });
+      expect(accounts.items.map(a => a.metadata!.name)).toEqual(['app-a']);
+      expect(calls).toEqual([]);
+      expect(informers.dataVersion(relayed)).toBeUndefined();
+      relay.restore();
+      await eventually(() => informers.staleness(relayed) === undefined, 40_000);
+      expect(informers.dataVersion(relayed)).toBeDefined();
+    } finally {
+      await informers.stop();
+      await silent.close();
+    }
+  }, 70_000);
 });

@@ -43,9 +43,12 @@ class WatchedCluster {
   readonly serviceAccounts: WatchedKind<ServiceAccountLike>;
   readonly pods: WatchedKind<PodLike>;
 
-  constructor(cluster: ClusterConfig, kube: KubernetesClientFactory, logger: LoggerService) {
+  constructor(cluster: ClusterConfig, kube: KubernetesClientFactory, logger: LoggerService, silenceMs?: number) {
     // A refused token (an EKS token past its life) is signed anew for the restart.
     const onError = (e: unknown) => kubernetesStatus(e) === 401 && kube.forgetToken(cluster);
+    // After a silence: one small discovery read (GET /api/v1), within irsa.timeouts.kubernetesMs.
+    const probe = async () => (await kube.core(cluster)).getAPIResources();
+    const liveness = { probe, silenceMs };
     const source = <T extends K8s.KubernetesObject>(
       path: string,
       list: (core: K8s.CoreV1Api, page: { limit: number; _continue?: string }) => Promise<K8s.KubernetesListObject<T>>,
@@ -64,13 +67,13 @@ class WatchedCluster {
       `service accounts of cluster ${cluster.name}`,
       source('/api/v1/serviceaccounts', (core, page) => core.listServiceAccountForAllNamespaces(page)),
       logger,
-      { trim: trimServiceAccount as (sa: ServiceAccountLike) => ServiceAccountLike, onError },
+      { trim: trimServiceAccount as (sa: ServiceAccountLike) => ServiceAccountLike, onError, ...liveness },
     ) as WatchedKind<ServiceAccountLike>;
     this.pods = new WatchedKind(
       `pods of cluster ${cluster.name}`,
       source('/api/v1/pods', (core, page) => core.listPodForAllNamespaces(page)),
       logger,
-      { trim: trimPod as (pod: PodLike) => PodLike, keysOf: podKeys, onError },
+      { trim: trimPod as (pod: PodLike) => PodLike, keysOf: podKeys, onError, ...liveness },
     ) as WatchedKind<PodLike>;
   }
 
@@ -103,6 +106,8 @@ export class InformerKubernetesReader implements KubernetesReader {
     private readonly kube: KubernetesClientFactory,
     private readonly live: KubernetesReader,
     private readonly logger: LoggerService,
+    /** How long a watch may bring no event before its server is probed (WatchedKind); tests shorten it. */
+    private readonly options: { silenceMs?: number } = {},
   ) {}
 
   /** Starts watching the clusters (in the background; returns at once). */
@@ -146,6 +151,13 @@ export class InformerKubernetesReader implements KubernetesReader {
     return Boolean(watched?.serviceAccounts.synced && watched.pods.synced);
   }
 
+  /** The index versions of the cluster while both kinds are synced and watched (see KubernetesReader). */
+  dataVersion(cluster: ClusterConfig): string | undefined {
+    const watched = this.clusters.get(cluster.name);
+    if (!watched || !this.isSynced(cluster) || this.staleness(cluster)) return undefined;
+    return `${watched.serviceAccounts.index.version}.${watched.pods.index.version}`;
+  }
+
   /** Whether reads of the cluster come from a watch that is down, and since when. */
   staleness(cluster: ClusterConfig): ClusterStaleness | undefined {
     const watched = this.clusters.get(cluster.name);
@@ -166,7 +178,7 @@ export class InformerKubernetesReader implements KubernetesReader {
   private watched(cluster: ClusterConfig): WatchedCluster {
     let watched = this.clusters.get(cluster.name);
     if (!watched) {
-      watched = new WatchedCluster(cluster, this.kube, this.logger);
+      watched = new WatchedCluster(cluster, this.kube, this.logger, this.options.silenceMs);
       this.clusters.set(cluster.name, watched);
       watched.start();
     }

@@ -51,4 +51,12 @@ export interface KubernetesReader {
    * answers from memory, whose watch is down), or undefined when they are not.
    */
   staleness?(cluster: ClusterConfig): ClusterStaleness | undefined;
+
+  /**
+   * A token that changes whenever what the reads of the cluster answer may
+   * change (a reader answering from memory: its index versions), so that an
+   * answer built from them can be reused while it stays the same; undefined
+   * when reads go to the API server or may be stale (nothing may be reused).
+   */
+  dataVersion?(cluster: ClusterConfig): string | undefined;
 }

@@ -30,6 +30,7 @@ export class ObjectIndex<T extends IndexedObject> {
   private readonly objects = new Map<string, T>();
   /** Index key → the `<namespace>/<name>` of the objects that have it. */
   private readonly byKey = new Map<string, Set<string>>();
+  private changes = 0;
 
   constructor(private readonly keysOf: (object: T) => string[] = metadataKeys) {}
 
@@ -37,8 +38,14 @@ export class ObjectIndex<T extends IndexedObject> {
     return this.objects.size;
   }
 
+  /** Grows with every change (an upsert, a delete, a fresh list): what was read from it may differ. */
+  get version(): number {
+    return this.changes;
+  }
+
   /** Adds the object, or replaces the one of the same namespace and name. */
   upsert(object: T): void {
+    this.changes += 1;
     const ref = refOf(object);
     this.removeRef(ref);
     this.objects.set(ref, object);
@@ -50,6 +57,7 @@ export class ObjectIndex<T extends IndexedObject> {
   }
 
   delete(object: IndexedObject): void {
+    this.changes += 1;
     this.removeRef(refOf(object));
   }
 

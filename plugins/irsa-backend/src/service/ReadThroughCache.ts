@@ -11,11 +11,17 @@ const CACHE_READ_TIMEOUT_MS = 1000;
  */
 export class ReadThroughCache {
   private readonly inFlight = new Map<string, Promise<unknown>>();
+  private loaded = 0;
 
   constructor(
     private readonly cache: CacheService,
     private readonly logger: LoggerService,
   ) {}
+
+  /** How many values this process has loaded (read anew) so far: grows when cached data is replaced. */
+  get loads(): number {
+    return this.loaded;
+  }
 
   async get<T extends JsonValue>(
     key: string,
@@ -37,6 +43,7 @@ export class ReadThroughCache {
     if (!pending) {
       pending = load()
         .then(async value => {
+          this.loaded += 1;
           await this.cache.set(key, value, { ttl: ttlMs }).catch(e =>
             this.logger.warn(`Could not cache ${key}: ${describeError(e)}`),
           );

@@ -20,6 +20,13 @@ export type InformerSource<T> = (onList: (objects: T[]) => void) => Promise<Info
 export const FIRST_BACKOFF_MS = 1000;
 export const MAX_BACKOFF_MS = 30_000;
 
+/**
+ * A watch that brought no event for this long is probed (see WatchedKind). The
+ * client's own inactivity timeout (30 s) only reconnects, without a word, so a
+ * server that accepts connections and never answers would look watched forever.
+ */
+export const SILENCE_MS = 60_000;
+
 /** Where a watched kind stands. */
 export type WatchStatus = {
   /** When the last full list was read; undefined until the first one. */
@@ -35,6 +42,9 @@ export type WatchStatus = {
  * informer into an {@link ObjectIndex}. The informer gives up on an error (a
  * refused token, a cut connection): the watch is then restarted with a new
  * informer after a backoff, keeping the index (stale) until its list replaces it.
+ * A watch silent for `silenceMs` (no event, no list) is asked whether its server
+ * still answers (`probe`, within its own time limit): a quiet cluster does, and
+ * nothing changes; a server that does not is treated as an error, the same way.
  */
 export class WatchedKind<T extends IndexedObject> {
   readonly index: ObjectIndex<T>;
@@ -45,17 +55,33 @@ export class WatchedKind<T extends IndexedObject> {
   private backoffMs = FIRST_BACKOFF_MS;
   private restart: NodeJS.Timeout | undefined;
   private stopped = false;
+  /** When the watch last showed it was alive: an event, a list, an answered probe. */
+  private aliveAt = Date.now();
+  private silenceCheck: NodeJS.Timeout | undefined;
+  private probing = false;
 
   constructor(
     private readonly what: string,
     private readonly source: InformerSource<T>,
     private readonly logger: LoggerService,
-    options: { keysOf?: (object: T) => string[]; trim?: (object: T) => T; onError?: (error: unknown) => void } = {},
+    options: {
+      keysOf?: (object: T) => string[];
+      trim?: (object: T) => T;
+      onError?: (error: unknown) => void;
+      /** Whether the server answers at all: resolves, or rejects within its own time limit. */
+      probe?: () => Promise<unknown>;
+      silenceMs?: number;
+    } = {},
   ) {
     this.index = new ObjectIndex<T>(options.keysOf);
     this.trim = options.trim ?? (object => object);
     this.onError = options.onError ?? (() => {});
+    this.probe = options.probe;
+    this.silenceMs = options.silenceMs ?? SILENCE_MS;
   }
+
+  private readonly probe: (() => Promise<unknown>) | undefined;
+  private readonly silenceMs: number;
 
   private readonly trim: (object: T) => T;
   private readonly onError: (error: unknown) => void;
@@ -73,12 +99,19 @@ export class WatchedKind<T extends IndexedObject> {
   start(): void {
     this.stopped = false;
     void this.connect();
+    if (this.probe && !this.silenceCheck) {
+      this.silenceCheck = setInterval(() => void this.checkSilence(), Math.max(100, this.silenceMs / 2));
+      // Checking must not keep the process alive.
+      this.silenceCheck.unref?.();
+    }
   }
 
   async stop(): Promise<void> {
     this.stopped = true;
     this.generation += 1;
     clearTimeout(this.restart);
+    clearInterval(this.silenceCheck);
+    this.silenceCheck = undefined;
     const informer = this.informer;
     this.informer = undefined;
     await informer?.stop().catch(() => {});
@@ -94,9 +127,9 @@ export class WatchedKind<T extends IndexedObject> {
         return;
       }
       this.informer = informer;
-      informer.on('add', object => current() && this.index.upsert(this.trim(object)));
-      informer.on('update', object => current() && this.index.upsert(this.trim(object)));
-      informer.on('delete', object => current() && this.index.delete(object));
+      informer.on('add', object => current() && this.alive() && this.index.upsert(this.trim(object)));
+      informer.on('update', object => current() && this.alive() && this.index.upsert(this.trim(object)));
+      informer.on('delete', object => current() && this.alive() && this.index.delete(object));
       informer.on('error', error => current() && this.failed(error));
       await informer.start();
     } catch (error) {
@@ -104,7 +137,35 @@ export class WatchedKind<T extends IndexedObject> {
     }
   }
 
+  private alive(): true {
+    this.aliveAt = Date.now();
+    return true;
+  }
+
+  /** A watch up and silent for silenceMs: does its server still answer? */
+  private async checkSilence(): Promise<void> {
+    const up = this.informer !== undefined && !this.status.downSince;
+    if (!up || this.probing || Date.now() - this.aliveAt < this.silenceMs) return;
+    this.probing = true;
+    const generation = this.generation;
+    try {
+      await this.probe!();
+      this.alive();
+    } catch (error) {
+      if (generation === this.generation && !this.stopped) {
+        this.failed(
+          new Error(
+            `no event for ${Math.round((Date.now() - this.aliveAt) / 1000)} s and the API server did not answer: ${describeError(error)}`,
+          ),
+        );
+      }
+    } finally {
+      this.probing = false;
+    }
+  }
+
   private listed(objects: T[]): void {
+    this.alive();
     this.index.replaceAll(objects.map(this.trim));
     this.status = { syncedAt: new Date() };
     this.backoffMs = FIRST_BACKOFF_MS;

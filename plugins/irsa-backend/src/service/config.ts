@@ -66,6 +66,8 @@ export interface InventorySettings {
 /** The plugin's configuration, read and checked once at start-up. */
 export interface IrsaConfig {
   aws: AwsSettings;
+  /** How long an unchanged entity view is reused (EntityViews); 0: never. */
+  entityViews: { reuseSeconds: number };
   inventory: InventorySettings;
   kubernetes: KubernetesSettings;
   timeouts: TimeoutSettings;
@@ -99,6 +101,9 @@ export function readIrsaConfig(root: Config): IrsaConfig {
   checkAccountRoles(clusters);
   return {
     aws: readAws(irsa),
+    entityViews: {
+      reuseSeconds: integer(irsa, 'entityViews.reuseSeconds', 10, 0, 300),
+    },
     inventory: {
       frequencyMinutes: integer(irsa, 'inventory.frequencyMinutes', 10, 1, 1_440),
       initialDelaySeconds: integer(irsa, 'inventory.initialDelaySeconds', 10, 0, 3_600),

@@ -24,6 +24,7 @@ import { ProvisionService } from '../provision/ProvisionService';
 import { ReviewService } from '../review/ReviewService';
 import { BindingDiscovery } from './BindingDiscovery';
 import { ClusterService } from './ClusterService';
+import { EntityViews } from './EntityViews';
 import { IrsaConfig } from './config';
 import {
   PermissionSimulation,
@@ -41,6 +42,7 @@ export interface RouterOptions {
   catalog: CatalogService;
   clusters: ClusterService;
   discovery: BindingDiscovery;
+  entityViews: EntityViews;
   simulation: PermissionSimulation;
   provisioning: ProvisionService;
   audit: AuditTrail;
@@ -99,7 +101,11 @@ export async function createRouter(
       if (!entity) {
         throw new NotFoundError(`No entity ${entityRef} in the catalog`);
       }
-      res.json(await options.discovery.entityBindings(entity));
+      // Built once per unchanged view (EntityViews), not per request.
+      const view = await options.entityViews.view(entity);
+      // Express hashes a body for its ETag unless one is set, and answers 304 when it matches.
+      if (view.etag) res.set('ETag', view.etag);
+      res.json(view.bindings);
       auditorEvent
         .success()
         .catch(e => logger.error(`Failed to emit audit event: ${e}`));

@@ -36,6 +36,7 @@ import {
 import { discoveryOver, memoryCache } from '../__testUtils__/services';
 import { IamPermissionSimulation } from './PermissionSimulation';
 import { createRouter } from './router';
+import { EntityViews } from './EntityViews';
 
 const ID = 'backstage.io/kubernetes-id';
 const PAYMENTS = 'component:default/payments-api';
@@ -100,6 +101,7 @@ async function app(grants: Grants) {
     }),
     clusters,
     discovery,
+    entityViews: new EntityViews(discovery, { reuseMs: 0, maxEntries: 0 }),
     simulation: new IamPermissionSimulation(
       discovery,
       kube,

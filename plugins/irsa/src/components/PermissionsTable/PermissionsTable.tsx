@@ -121,11 +121,11 @@ const ActionExpansion = ({
         {open ? `Hide the ${what}` : `Show the ${what}`}
       </Button>
       {open && (
-        // A scrolling list must be reachable by keyboard (WCAG 2.1.1, axe's
-        // scrollable-region-focusable), hence the tab stop on a non-interactive element.
-        // eslint-disable-next-line jsx-a11y/no-noninteractive-tabindex
         <ul
           id={id}
+          // A scrolling list must be reachable by keyboard (WCAG 2.1.1, axe's
+          // scrollable-region-focusable): a tab stop on a non-interactive element.
+          // eslint-disable-next-line jsx-a11y/no-noninteractive-tabindex
           tabIndex={0}
           aria-label={what}
           className={`${classes.expansion} ${classes.mono}`}

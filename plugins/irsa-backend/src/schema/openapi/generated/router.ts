@@ -430,7 +430,7 @@ export const spec = {
       BindingSource: {
         type: 'string',
         description:
-          "How a service account came to be bound to a role. annotation: its eks.amazonaws.com/role-arn names the role; trust: the role's trust policy names the service account (no annotation); tag: the role's backstage.io/entity-ref tag names the entity; request: a caller asked about this role (POST /verify with roleArn).",
+          "How a service account came to be bound to a role. annotation: its eks.amazonaws.com/role-arn names the role; trust: the role's trust policy names the service account (no annotation); tag: the role's backstage.io/entity-ref tag names the entity and no service account uses the role yet; request: a caller asked about this role (POST /verify with roleArn).",
         enum: ['annotation', 'trust', 'tag', 'request'],
       },
       BindingPod: {
@@ -1031,7 +1031,7 @@ export const spec = {
       EntityBinding: {
         type: 'object',
         description:
-          "A service account, the IAM role it maps to and everything the analysis found out about the pair: the role's details, the trust verdict (with per-statement explanations), the permission analysis, the pods that run as it and all findings, most severe first.",
+          "A service account, the IAM role it maps to and everything the analysis found out about the pair: the role's details, the trust verdict (with per-statement explanations), the permission analysis, the pods that run as it and all findings, most severe first. On an entity view, a role tagged backstage.io/entity-ref for the entity that no service account uses yet is a binding too (source tag, read from the inventory as of its last refresh): serviceAccountExists false, no role details, verdict or pods, and the finding ROLE_NO_SERVICE_ACCOUNT; its serviceAccount is the one the role's trust policy names, else the one provisioning's tags name (irsa.backstage.io/cluster and irsa.backstage.io/service-account), else cluster, namespace and name are empty strings (no service account is named: the caller chooses one to provision).",
         properties: {
           serviceAccount: {
             $ref: '#/components/schemas/ServiceAccountRef',
@@ -1046,7 +1046,8 @@ export const spec = {
           },
           serviceAccountExists: {
             type: 'boolean',
-            description: 'Whether the service account exists in the cluster.',
+            description:
+              "Whether the service account exists in the cluster (for a tag-linked role, as of the inventory's last refresh).",
           },
           role: {
             $ref: '#/components/schemas/RoleDetails',
@@ -1081,8 +1082,33 @@ export const spec = {
             description:
               "Why part of the binding could not be read (e.g. no credentials for the role's account).",
           },
+          staleness: {
+            $ref: '#/components/schemas/WatchStaleness',
+          },
         },
         required: ['serviceAccount', 'source', 'pods', 'findings'],
+        additionalProperties: false,
+      },
+      WatchStaleness: {
+        type: 'object',
+        description:
+          "Set on POST /verify's answer when the service account and its pods were read from memory while the cluster's watch is down (the entity view says the same in errors[]): they are as read at syncedAt and may miss what changed since.",
+        properties: {
+          message: {
+            type: 'string',
+            description: 'The same sentence the entity view puts in errors[].',
+          },
+          staleSinceSeconds: {
+            type: 'integer',
+            description: 'How long the watch has been down.',
+          },
+          syncedAt: {
+            type: 'string',
+            description:
+              "When the cluster's service accounts and pods were last read in full, ISO 8601.",
+          },
+        },
+        required: ['message', 'staleSinceSeconds', 'syncedAt'],
         additionalProperties: false,
       },
       ClusterError: {

@@ -10,9 +10,10 @@ import { PermissionAnalysis } from '../models/PermissionAnalysis.model';
 import { RoleDetails } from '../models/RoleDetails.model';
 import { ServiceAccountRef } from '../models/ServiceAccountRef.model';
 import { TrustVerdict } from '../models/TrustVerdict.model';
+import { WatchStaleness } from '../models/WatchStaleness.model';
 
 /**
- * A service account, the IAM role it maps to and everything the analysis found out about the pair: the role\'s details, the trust verdict (with per-statement explanations), the permission analysis, the pods that run as it and all findings, most severe first.
+ * A service account, the IAM role it maps to and everything the analysis found out about the pair: the role\'s details, the trust verdict (with per-statement explanations), the permission analysis, the pods that run as it and all findings, most severe first. On an entity view, a role tagged backstage.io/entity-ref for the entity that no service account uses yet is a binding too (source tag, read from the inventory as of its last refresh): serviceAccountExists false, no role details, verdict or pods, and the finding ROLE_NO_SERVICE_ACCOUNT; its serviceAccount is the one the role\'s trust policy names, else the one provisioning\'s tags name (irsa.backstage.io/cluster and irsa.backstage.io/service-account), else cluster, namespace and name are empty strings (no service account is named: the caller chooses one to provision).
  * @public
  */
 export interface EntityBinding {
@@ -23,7 +24,7 @@ export interface EntityBinding {
   roleArn?: string;
   source: BindingSource;
   /**
-   * Whether the service account exists in the cluster.
+   * Whether the service account exists in the cluster (for a tag-linked role, as of the inventory\'s last refresh).
    */
   serviceAccountExists?: boolean;
   role?: RoleDetails;
@@ -42,4 +43,5 @@ export interface EntityBinding {
    * Why part of the binding could not be read (e.g. no credentials for the role\'s account).
    */
   error?: string;
+  staleness?: WatchStaleness;
 }

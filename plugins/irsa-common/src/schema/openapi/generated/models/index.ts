@@ -62,3 +62,4 @@ export * from '../models/StringOrStrings.model';
 export * from '../models/TrustRequest.model';
 export * from '../models/TrustVerdict.model';
 export * from '../models/VerifyRequest.model';
+export * from '../models/WatchStaleness.model';

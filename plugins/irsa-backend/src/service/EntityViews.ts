@@ -1,0 +1,101 @@
+import { Entity, stringifyEntityRef } from '@backstage/catalog-model';
+import { EntityBindings } from '@irsa-backstage/plugin-irsa-common';
+import { createHash } from 'node:crypto';
+import { BindingDiscovery } from './BindingDiscovery';
+
+/**
+ * An entity view; `etag` (a hash of its JSON, made once per view built) when it
+ * is reused, so that a request need not hash it again and a browser's
+ * `If-None-Match` gets a 304.
+ */
+export type EntityView = { bindings: EntityBindings; etag?: string };
+
+/** One entity's view, with what it was built from. */
+type Entry = {
+  fingerprint: string;
+  builtAt: number;
+  view: Promise<EntityView>;
+};
+
+/**
+ * The entity views (`GET /entities/.../bindings`), each reused while
+ * nothing it was built from has changed: the entity's annotations, the
+ * clusters' service accounts and pods (the informers' index versions), the
+ * roles this process has read from IAM (a role read anew drops every view),
+ * and at most `reuseMs` old, which bounds how long an IAM or inventory change
+ * waits beyond the caches' own lifetimes. A warm view then costs no discovery
+ * and no analysis. Views with errors, and views while some
+ * cluster is read from its API server or from a watch that is down, are not
+ * kept. Concurrent requests for the same view share one build. Callers share
+ * the returned object: they must not change it.
+ */
+export class EntityViews {
+  private readonly entries = new Map<string, Entry>();
+
+  constructor(
+    private readonly discovery: BindingDiscovery,
+    private readonly options: { reuseMs: number; maxEntries: number },
+  ) {}
+
+  view(entity: Entity): Promise<EntityView> {
+    const ref = stringifyEntityRef(entity);
+    const version =
+      this.options.reuseMs > 0 ? this.discovery.dataVersion() : undefined;
+    if (version === undefined)
+      return this.discovery
+        .entityBindings(entity)
+        .then(bindings => ({ bindings }));
+    const fingerprint = `${version}|${JSON.stringify(
+      entity.metadata.annotations ?? {},
+    )}`;
+    const now = Date.now();
+    const entry = this.entries.get(ref);
+    if (
+      entry &&
+      entry.fingerprint === fingerprint &&
+      now - entry.builtAt < this.options.reuseMs
+    ) {
+      // Most recently used last: the first key is the one to evict.
+      this.entries.delete(ref);
+      this.entries.set(ref, entry);
+      return entry.view;
+    }
+    const fresh = {
+      fingerprint,
+      builtAt: now,
+      view: this.discovery.entityBindings(entity).then(withEtag),
+    };
+    this.keep(ref, fresh);
+    fresh.view.then(
+      view => !isWhole(view.bindings) && this.forget(ref, fresh),
+      () => this.forget(ref, fresh),
+    );
+    return fresh.view;
+  }
+
+  private keep(ref: string, entry: Entry): void {
+    this.entries.delete(ref);
+    this.entries.set(ref, entry);
+    if (this.entries.size > this.options.maxEntries) {
+      this.entries.delete(this.entries.keys().next().value!);
+    }
+  }
+
+  private forget(ref: string, entry: Entry): void {
+    if (this.entries.get(ref) === entry) this.entries.delete(ref);
+  }
+}
+
+function withEtag(bindings: EntityBindings): EntityView {
+  const hash = createHash('sha256')
+    .update(JSON.stringify(bindings))
+    .digest('base64url');
+  return { bindings, etag: `W/"${hash.slice(0, 27)}"` };
+}
+
+/** A view without errors: nothing in it depends on a read that failed. */
+function isWhole(view: EntityBindings): boolean {
+  return (
+    view.errors.length === 0 && view.bindings.every(b => b.error === undefined)
+  );
+}

@@ -19,10 +19,7 @@ test('"Can it …?" answers for payments-api: s3:GetObject allowed by its statem
   await expect(allowed.getByTestId('irsa-can-it-deciding')).toContainText(
     'Allow',
   );
-  await page.screenshot({
-    path: 'e2e-screenshots/irsa-can-it.png',
-    fullPage: true,
-  });
+  await binding.screenshot({ path: 'e2e-screenshots/irsa-can-it.png' });
 
   await form.getByLabel('Action').fill('iam:CreateUser');
   await form.getByLabel('Resource').fill('*');

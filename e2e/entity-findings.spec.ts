@@ -54,10 +54,7 @@ test('admin-console: the admin policy is critical and the pod still runs with th
     page,
     '[data-testid="irsa-binding-ops-admin-console"]',
   );
-  await page.screenshot({
-    path: 'e2e-screenshots/irsa-admin-console.png',
-    fullPage: true,
-  });
+  await binding.screenshot({ path: 'e2e-screenshots/irsa-admin-console.png' });
 });
 
 test('the overview card shows each service account with its verdict and links to the tab', async ({

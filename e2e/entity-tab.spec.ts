@@ -62,10 +62,7 @@ test('the tab explains why orders-worker cannot assume its role and offers the f
     page,
     '[data-testid="irsa-binding-orders-orders-worker"]',
   );
-  await page.screenshot({
-    path: 'e2e-screenshots/irsa-denied-verdict.png',
-    fullPage: true,
-  });
+  await binding.screenshot({ path: 'e2e-screenshots/irsa-denied-verdict.png' });
 });
 
 test('billing-exporter shows the misspelt role annotation key and the right one', async ({

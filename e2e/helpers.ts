@@ -16,7 +16,13 @@ export async function signInAsGuest(page: Page) {
 export async function openIrsaTab(page: Page, component: string) {
   // The catalog is the landing page; the demo components come from catalog-info.yaml.
   // It lists the guest's own components first: list all of them, other teams' included.
-  await page.getByRole('menuitem', { name: /^All \d+$/ }).click();
+  // A click that lands while the catalog page is still settling is lost: click until it took.
+  await expect(async () => {
+    await page.getByRole('menuitem', { name: /^All \d+$/ }).click();
+    await expect(
+      page.getByRole('heading', { name: /^All Components \(\d+\)$/ }).first(),
+    ).toBeVisible({ timeout: 3_000 });
+  }).toPass({ timeout: 30_000 });
   const link = page.getByRole('link', { name: component, exact: true });
   await expect(link).toBeVisible();
   await link.click();

@@ -32,6 +32,7 @@ test('the review page groups the inventory by owner, marks a binding reviewed an
       .getByTestId('irsa-review-finding-TRUST_SUB_WILDCARD_CLUSTER'),
   ).toBeVisible();
   await expectAccessible(page, 'main');
+  await page.screenshot({ path: 'e2e-screenshots/irsa-review-page.png' });
 
   // the guest is in team-payments, which owns payments-api: it may mark the binding reviewed
   const comment = `checked by the e2e run ${Date.now().toString(36)}`;
@@ -51,10 +52,7 @@ test('the review page groups the inventory by owner, marks a binding reviewed an
   expect((await reviews.json()).items.map((r: any) => r.comment)).toContain(
     comment,
   );
-  await page.screenshot({
-    path: 'e2e-screenshots/irsa-review-page.png',
-    fullPage: true,
-  });
+  await payments.screenshot({ path: 'e2e-screenshots/irsa-review-marked.png' });
 
   // the CSV is the current view: filter to one namespace, then export
   await page.getByTestId('irsa-filter-namespace').fill('payments');

@@ -1,5 +1,5 @@
 import { renderInTestApp, TestApiProvider } from '@backstage/test-utils';
-import { screen, within } from '@testing-library/react';
+import { fireEvent, screen, within } from '@testing-library/react';
 import { analyzeTrust } from '@irsa-backstage/plugin-irsa-common';
 import { irsaApiRef, type EntityBinding, type IrsaApi } from '../../api';
 import {
@@ -173,9 +173,12 @@ describe('BindingCard', () => {
         'aria-expanded',
         'false',
       );
-      expect(within(why).getByTestId('irsa-statement-0')).toHaveTextContent(
-        'Statement 0: Allow, applies to this request',
-      );
+      // drawn only when opened
+      expect(within(why).queryByTestId('irsa-statement-0')).toBeNull();
+      fireEvent.click(within(why).getByRole('button', { name: /Why/ }));
+      expect(
+        await within(why).findByTestId('irsa-statement-0'),
+      ).toHaveTextContent('Statement 0: Allow, applies to this request');
     });
 
     it('still reports the pod the webhook missed and the risky permissions', async () => {

@@ -46,7 +46,14 @@ const SOURCE_LABEL: Record<EntityBinding['source'], string> = {
  * fixes, the suggested trust policy, why the trust policy matched or not,
  * what the role may do and which pods run as it.
  */
-export const BindingCard = ({ binding }: { binding: EntityBinding }) => {
+export const BindingCard = ({
+  binding,
+  openWhenDenied = true,
+}: {
+  binding: EntityBinding;
+  /** Whether a denied verdict's "Why" starts open (see TrustExplanation). */
+  openWhenDenied?: boolean;
+}) => {
   const classes = useStyles();
   const { cluster, namespace, name } = binding.serviceAccount;
   const suggestions = collectSuggestions(
@@ -127,6 +134,7 @@ export const BindingCard = ({ binding }: { binding: EntityBinding }) => {
             <TrustExplanation
               verdict={binding.verdict}
               trustPolicy={binding.role?.trustPolicy}
+              openWhenDenied={openWhenDenied}
             />
           </div>
         )}

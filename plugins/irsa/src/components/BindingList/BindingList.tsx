@@ -10,6 +10,12 @@ import {
   SERVICE_ACCOUNTS_ANNOTATION,
 } from '../../annotations';
 
+/**
+ * Up to this many service accounts, a denied verdict's detail starts open; past it the cards
+ * stay short (the verdict, findings and fix are shown either way) and the tab renders fast.
+ */
+const OPEN_DETAILS_UP_TO = 10;
+
 /** The annotations that link an entity to its service accounts (in the order of docs/architecture.md). */
 export { KUBERNETES_ID_ANNOTATION, SERVICE_ACCOUNTS_ANNOTATION };
 
@@ -91,6 +97,7 @@ export const BindingList = (props: {
           <BindingCard
             key={`${cluster}/${namespace}/${name}/${binding.roleArn ?? ''}`}
             binding={binding}
+            openWhenDenied={serviceAccounts.length <= OPEN_DETAILS_UP_TO}
           />
         );
       })}

@@ -236,13 +236,17 @@ export function formatPolicy(policy: string | PolicyDocument): string {
 export const TrustExplanation = (props: {
   verdict: AnalyzeTrustResult;
   trustPolicy?: string | PolicyDocument;
+  /** Open the detail of a denied verdict at once (default); a long list keeps it closed. */
+  openWhenDenied?: boolean;
 }) => {
-  const { verdict, trustPolicy } = props;
+  const { verdict, trustPolicy, openWhenDenied = true } = props;
   const classes = useStyles();
   const statements = verdict.statements;
   return (
     <Accordion
-      defaultExpanded={!verdict.allowed}
+      defaultExpanded={openWhenDenied && !verdict.allowed}
+      // the detail of a collapsed card is drawn when opened: a tab of 50 cards stays fast
+      TransitionProps={{ unmountOnExit: true }}
       variant="outlined"
       data-testid="irsa-why"
     >

@@ -264,25 +264,51 @@ async function roleNames() {
   const roles = await iam.send(new ListRolesCommand({ MaxItems: 1000 }));
   return (roles.Roles ?? []).map(r => r.RoleName).sort();
 }
-function serviceAccounts() {
-  return execFileSync(
-    'kubectl',
-    [
-      '--kubeconfig',
-      s.IRSA_SANDBOX_KUBECONFIG,
-      'get',
-      'serviceaccounts',
-      '-A',
-      '-o',
-      'json',
-    ],
-    { encoding: 'utf8' },
-  )
-    .match(/"(name|resourceVersion)": "[^"]*"/g)!
-    .join(',');
+/** `kubectl get` of one object's resourceVersion, or `absent` (also for a name kubectl refuses). */
+function resourceVersionOf(args: string[]): string {
+  try {
+    return execFileSync(
+      'kubectl',
+      [
+        '--kubeconfig',
+        s.IRSA_SANDBOX_KUBECONFIG,
+        'get',
+        ...args,
+        '-o',
+        'jsonpath={.metadata.resourceVersion}',
+      ],
+      { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] },
+    );
+  } catch {
+    return 'absent';
+  }
 }
-async function estate() {
-  return { roles: await roleNames(), serviceAccounts: serviceAccounts() };
+
+/**
+ * What a plan for these requests could write: roles named for their namespaces, their
+ * service accounts and namespaces. Scoped to them, not the whole sandbox, because other
+ * test files create scratch roles and service accounts at the same time.
+ */
+async function estate(requests: Array<Record<string, unknown>> = [fresh]) {
+  const targets = requests.map(r => ({
+    namespace: String(r.namespace ?? fresh.namespace),
+    serviceAccount: String(r.serviceAccount ?? fresh.serviceAccount),
+  }));
+  const roles = (await roleNames()).filter(name =>
+    targets.some(t => name.startsWith(`irsa-demo-east-${t.namespace}-`)),
+  );
+  return {
+    roles,
+    objects: targets.map(t => [
+      resourceVersionOf(['namespace', t.namespace]),
+      resourceVersionOf([
+        'serviceaccount',
+        '-n',
+        t.namespace,
+        t.serviceAccount,
+      ]),
+    ]),
+  };
 }
 
 beforeAll(async () => {
@@ -426,11 +452,12 @@ describe('POST /provision/plan against the sandbox', () => {
       'No entity component:default/ghost',
     ],
   ])('refuses %s', async (_name, change, status, message) => {
-    const before = await estate();
-    const res = await plan({ ...fresh, ...change });
+    const request = { ...fresh, ...change };
+    const before = await estate([request]);
+    const res = await plan(request);
     expect(res.status).toBe(status);
     expect(res.body.error.message).toContain(message);
-    expect(await estate()).toEqual(before);
+    expect(await estate([request])).toEqual(before);
   });
 
   it('refuses a service caller: provisioning acts for a person (403)', async () => {
@@ -474,7 +501,11 @@ describe('POST /provision/plan against the sandbox', () => {
   });
 
   it(`answers each of ${BAD_REQUESTS.length} bad requests with 400 naming the field, reading and writing nothing`, async () => {
-    const before = await estate();
+    const requests = BAD_REQUESTS.map(([, change]) => ({
+      ...fresh,
+      ...change,
+    }));
+    const before = await estate(requests);
     authorize.mockClear();
     for (const [name, change, field] of BAD_REQUESTS) {
       const res = await plan({ ...fresh, ...change });
@@ -482,6 +513,6 @@ describe('POST /provision/plan against the sandbox', () => {
       expect(res.body.error.message).toContain(field);
     }
     expect(authorize).not.toHaveBeenCalled();
-    expect(await estate()).toEqual(before);
+    expect(await estate(requests)).toEqual(before);
   });
 });

@@ -289,13 +289,13 @@ function resourceVersionOf(args: string[]): string {
  * service accounts and namespaces. Scoped to them, not the whole sandbox, because other
  * test files create scratch roles and service accounts at the same time.
  */
-async function estate(requests: Array<Record<string, unknown>> = [fresh]) {
+async function estate(requests: Array<Record<string, unknown>>) {
   const targets = requests.map(r => ({
-    namespace: String(r.namespace ?? fresh.namespace),
-    serviceAccount: String(r.serviceAccount ?? fresh.serviceAccount),
+    namespace: String(r.namespace),
+    serviceAccount: String(r.serviceAccount),
   }));
   const roles = (await roleNames()).filter(name =>
-    targets.some(t => name.startsWith(`irsa-demo-east-${t.namespace}-`)),
+    targets.some(t => name?.startsWith(`irsa-demo-east-${t.namespace}-`)),
   );
   return {
     roles,
@@ -360,7 +360,7 @@ function plan(body: object, user = OWNER) {
 
 describe('POST /provision/plan against the sandbox', () => {
   it('plans a new role and service account, and writes nothing', async () => {
-    const before = await estate();
+    const before = await estate([fresh]);
     const res = await plan(fresh);
     expect(res.status).toBe(200);
     expect(validateAgainstSpec('ProvisionResult', res.body)).toEqual([]);
@@ -385,7 +385,7 @@ describe('POST /provision/plan against the sandbox', () => {
       'service-account create',
     ]);
     expect(res.body.verdict.allowed).toBe(true);
-    expect(await estate()).toEqual(before);
+    expect(await estate([fresh])).toEqual(before);
   });
 
   it('plans only the annotation for an existing service account of the entity', async () => {
@@ -452,12 +452,12 @@ describe('POST /provision/plan against the sandbox', () => {
       'No entity component:default/ghost',
     ],
   ])('refuses %s', async (_name, change, status, message) => {
-    const request = { ...fresh, ...change };
-    const before = await estate([request]);
-    const res = await plan(request);
+    const candidate = { ...fresh, ...change };
+    const before = await estate([candidate]);
+    const res = await plan(candidate);
     expect(res.status).toBe(status);
     expect(res.body.error.message).toContain(message);
-    expect(await estate([request])).toEqual(before);
+    expect(await estate([candidate])).toEqual(before);
   });
 
   it('refuses a service caller: provisioning acts for a person (403)', async () => {

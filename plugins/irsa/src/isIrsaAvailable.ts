@@ -3,7 +3,7 @@ import {
   KUBERNETES_ID_ANNOTATION,
   KUBERNETES_LABEL_SELECTOR_ANNOTATION,
   SERVICE_ACCOUNTS_ANNOTATION,
-} from './annotations';
+} from '@irsa-backstage/plugin-irsa-common';
 
 /**
  * Whether the IRSA tab and card have something to show for an entity: a

@@ -5,16 +5,22 @@
  * invalid namespace, must not turn into a cluster-wide list).
  */
 import {
+  KUBERNETES_ID_ANNOTATION,
+  KUBERNETES_LABEL_SELECTOR_ANNOTATION,
+  KUBERNETES_NAMESPACE_ANNOTATION,
+  SERVICE_ACCOUNTS_ANNOTATION,
   validateNamespaceName,
   validateServiceAccountName,
 } from '@irsa-backstage/plugin-irsa-common';
 import { validateEntitySelector, validateLabelValue } from './labelSelector';
 
-/** Entity annotation naming service accounts explicitly: `cluster/namespace/name, ...`. */
-export const SERVICE_ACCOUNTS_ANNOTATION = 'irsa.backstage.io/service-accounts';
-export const KUBERNETES_ID_ANNOTATION = 'backstage.io/kubernetes-id';
-export const KUBERNETES_NAMESPACE_ANNOTATION = 'backstage.io/kubernetes-namespace';
-export const KUBERNETES_LABEL_SELECTOR_ANNOTATION = 'backstage.io/kubernetes-label-selector';
+// The annotations are defined once in irsa-common, which the frontend shares.
+export {
+  KUBERNETES_ID_ANNOTATION,
+  KUBERNETES_LABEL_SELECTOR_ANNOTATION,
+  KUBERNETES_NAMESPACE_ANNOTATION,
+  SERVICE_ACCOUNTS_ANNOTATION,
+};
 
 /** Bad values are quoted in messages up to this length. */
 const MAX_QUOTED = 120;

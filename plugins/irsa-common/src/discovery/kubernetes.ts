@@ -12,6 +12,24 @@
 export const ROLE_ARN_ANNOTATION = 'eks.amazonaws.com/role-arn';
 
 /**
+ * The entity annotations that link a catalog entity to its service accounts
+ * (docs/architecture.md, "Linking entities to service accounts"): the explicit
+ * `cluster/namespace/name` list, and the Kubernetes plugin's label, selector
+ * and namespace.
+ *
+ * @public
+ */
+export const SERVICE_ACCOUNTS_ANNOTATION = 'irsa.backstage.io/service-accounts';
+/** @public */
+export const KUBERNETES_ID_ANNOTATION = 'backstage.io/kubernetes-id';
+/** @public */
+export const KUBERNETES_NAMESPACE_ANNOTATION =
+  'backstage.io/kubernetes-namespace';
+/** @public */
+export const KUBERNETES_LABEL_SELECTOR_ANNOTATION =
+  'backstage.io/kubernetes-label-selector';
+
+/**
  * The annotation setting the audience of the projected token (default
  * `sts.amazonaws.com`).
  *

@@ -8,7 +8,7 @@ import { verdictState } from '../VerdictBanner';
 import {
   KUBERNETES_ID_ANNOTATION,
   SERVICE_ACCOUNTS_ANNOTATION,
-} from '../../annotations';
+} from '@irsa-backstage/plugin-irsa-common';
 
 /**
  * Up to this many service accounts, a denied verdict's detail starts open; past it the cards

@@ -37,7 +37,7 @@ function fakeDiscovery() {
 }
 
 describe('EntityViews', () => {
-  it('reuses an unchanged view, with an ETag made once', async () => {
+  it('reuses an unchanged view, with its body and ETag made once', async () => {
     const { state, discovery } = fakeDiscovery();
     const views = new EntityViews(discovery, {
       reuseMs: 10_000,
@@ -47,7 +47,7 @@ describe('EntityViews', () => {
     const second = await views.view(entity());
     expect(state.builds).toBe(1);
     expect(second).toBe(first);
-    expect(first.etag).toMatch(/^W\/"[\w-]+"$/);
+    expect(first.body?.etag).toMatch(/^W\/"[\w-]+"$/);
   });
 
   it('builds anew when the clusters or IAM data changed, or the entity annotations did', async () => {
@@ -60,7 +60,7 @@ describe('EntityViews', () => {
     state.version = 'v2';
     const afterChange = await views.view(entity());
     expect(state.builds).toBe(2);
-    expect(afterChange.etag).not.toBe(first.etag);
+    expect(afterChange.body?.etag).not.toBe(first.body?.etag);
     await views.view(entity({ 'backstage.io/kubernetes-id': 'orders-worker' }));
     expect(state.builds).toBe(3);
   });
@@ -100,7 +100,7 @@ describe('EntityViews', () => {
     const unversioned = await views.view(entity());
     await views.view(entity());
     expect(state.builds).toBe(4);
-    expect(unversioned.etag).toBeUndefined();
+    expect(unversioned.body).toBeUndefined();
 
     const off = fakeDiscovery();
     const never = new EntityViews(off.discovery, {

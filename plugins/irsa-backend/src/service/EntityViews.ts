@@ -1,14 +1,15 @@
 import { Entity, stringifyEntityRef } from '@backstage/catalog-model';
 import { EntityBindings } from '@irsa-backstage/plugin-irsa-common';
-import { createHash } from 'node:crypto';
 import { BindingDiscovery } from './BindingDiscovery';
+import { EncodedJson } from './EncodedJson';
 
 /**
- * An entity view; `etag` (a hash of its JSON, made once per view built) when it
- * is reused, so that a request need not hash it again and a browser's
- * `If-None-Match` gets a 304.
+ * An entity view; when it is reused, also its `body` (its JSON, ETag and
+ * compressed forms, made once per view built), so that a request need not
+ * serialise, hash or compress it again and a browser's `If-None-Match` gets
+ * a 304.
  */
-export type EntityView = { bindings: EntityBindings; etag?: string };
+export type EntityView = { bindings: EntityBindings; body?: EncodedJson };
 
 /** One entity's view, with what it was built from. */
 type Entry = {
@@ -63,7 +64,7 @@ export class EntityViews {
     const fresh = {
       fingerprint,
       builtAt: now,
-      view: this.discovery.entityBindings(entity).then(withEtag),
+      view: this.discovery.entityBindings(entity).then(withBody),
     };
     this.keep(ref, fresh);
     fresh.view.then(
@@ -86,11 +87,8 @@ export class EntityViews {
   }
 }
 
-function withEtag(bindings: EntityBindings): EntityView {
-  const hash = createHash('sha256')
-    .update(JSON.stringify(bindings))
-    .digest('base64url');
-  return { bindings, etag: `W/"${hash.slice(0, 27)}"` };
+function withBody(bindings: EntityBindings): EntityView {
+  return { bindings, body: new EncodedJson(bindings) };
 }
 
 /** A view without errors: nothing in it depends on a read that failed. */

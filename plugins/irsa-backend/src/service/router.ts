@@ -103,9 +103,8 @@ export async function createRouter(
       }
       // Built once per unchanged view (EntityViews), not per request.
       const view = await options.entityViews.view(entity);
-      // Express hashes a body for its ETag unless one is set, and answers 304 when it matches.
-      if (view.etag) res.set('ETag', view.etag);
-      res.json(view.bindings);
+      if (view.body) await view.body.send(req, res);
+      else res.json(view.bindings);
       auditorEvent
         .success()
         .catch(e => logger.error(`Failed to emit audit event: ${e}`));

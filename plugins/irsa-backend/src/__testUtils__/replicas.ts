@@ -46,6 +46,8 @@ export async function startReplica(options: {
   timeoutMs?: number;
   /** Node options of the replica's process, e.g. `--cpu-prof` for a profile. */
   execArgv?: string[];
+  /** `NODE_ENV` of the replica: `test` unless given (`production`: JSON logs, as deployed). */
+  nodeEnv?: string;
 }): Promise<Replica> {
   const port = await freePort();
   const baseUrl = `http://127.0.0.1:${port}`;
@@ -73,7 +75,7 @@ export async function startReplica(options: {
     {
       env: {
         ...process.env,
-        NODE_ENV: 'test',
+        NODE_ENV: options.nodeEnv ?? 'test',
         IRSA_REPLICA_CONFIG: JSON.stringify(config),
         IRSA_REPLICA_ENTITIES: JSON.stringify(options.entities),
       },

@@ -32,7 +32,10 @@ export interface Config {
       /**
        * At most this many seconds, which bounds how long an IAM change (beyond the role
        * cache's minute) or a new inventory refresh waits to show. 0 to 300, default 10; 0
-       * builds every view anew.
+       * builds every view anew. A granted view check (`irsa.binding.read` and the catalog
+       * lookup with the caller's credentials) is reused as long for the same caller and
+       * entity, so a revoked grant also takes at most this long to count; 0 checks every
+       * request.
        */
       reuseSeconds?: number;
     };

@@ -13,6 +13,7 @@ import { AwsClientFactory } from './service/AwsClientFactory';
 import { AwsIamReader } from './service/AwsIamReader';
 import { BindingDiscovery } from './service/BindingDiscovery';
 import { ClusterService } from './service/ClusterService';
+import { EntityAccess } from './service/EntityAccess';
 import { EntityViews } from './service/EntityViews';
 import { InformerKubernetesReader } from './service/InformerKubernetesReader';
 import { KubernetesApiReader } from './service/KubernetesApiReader';
@@ -177,6 +178,13 @@ export const irsaPlugin = createBackendPlugin({
               reuseMs: irsaConfig.entityViews.reuseSeconds * 1000,
               maxEntries: 1000,
             }),
+            entityAccess: new EntityAccess(
+              { permissions, catalog },
+              {
+                reuseMs: irsaConfig.entityViews.reuseSeconds * 1000,
+                maxEntries: 10_000,
+              },
+            ),
             simulation: new IamPermissionSimulation(
               discovery,
               kube,

@@ -37,6 +37,7 @@ import { ProvisionService } from '../provision/ProvisionService';
 import { validateAgainstSpec } from '../schema/__testUtils__/validateAgainstSpec';
 import { BindingDiscovery } from '../service/BindingDiscovery';
 import { ClusterService } from '../service/ClusterService';
+import { EntityAccess } from '../service/EntityAccess';
 import { EntityViews } from '../service/EntityViews';
 import { readIrsaConfig } from '../service/config';
 import { PermissionSimulation } from '../service/PermissionSimulation';
@@ -234,6 +235,7 @@ async function app() {
     clusters: {} as ClusterService,
     discovery: {} as BindingDiscovery,
     entityViews: {} as EntityViews,
+    entityAccess: {} as EntityAccess,
     simulation: {} as PermissionSimulation,
     provisioning: {} as ProvisionService,
     audit: {} as AuditTrail,

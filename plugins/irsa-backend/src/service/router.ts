@@ -24,6 +24,7 @@ import { ProvisionService } from '../provision/ProvisionService';
 import { ReviewService } from '../review/ReviewService';
 import { BindingDiscovery } from './BindingDiscovery';
 import { ClusterService } from './ClusterService';
+import { EntityAccess } from './EntityAccess';
 import { EntityViews } from './EntityViews';
 import { IrsaConfig } from './config';
 import {
@@ -43,6 +44,7 @@ export interface RouterOptions {
   clusters: ClusterService;
   discovery: BindingDiscovery;
   entityViews: EntityViews;
+  entityAccess: EntityAccess;
   simulation: PermissionSimulation;
   provisioning: ProvisionService;
   audit: AuditTrail;
@@ -88,19 +90,11 @@ export async function createRouter(
     });
     try {
       const credentials = await httpAuth.credentials(req);
-      const [decision] = await permissions.authorize(
-        [{ permission: irsaBindingReadPermission, resourceRef: entityRef }],
-        { credentials },
+      // Checked once per caller and entity within the reuse window (EntityAccess).
+      const entity = await options.entityAccess.readableEntity(
+        entityRef,
+        credentials,
       );
-      if (decision.result !== AuthorizeResult.ALLOW) {
-        throw new NotAllowedError(
-          `You may not read the IRSA bindings of ${entityRef}`,
-        );
-      }
-      const entity = await catalog.getEntityByRef(entityRef, { credentials });
-      if (!entity) {
-        throw new NotFoundError(`No entity ${entityRef} in the catalog`);
-      }
       // Built once per unchanged view (EntityViews), not per request.
       const view = await options.entityViews.view(entity);
       if (view.body) await view.body.send(req, res);

@@ -36,6 +36,7 @@ import {
 import { discoveryOver, memoryCache } from '../__testUtils__/services';
 import { IamPermissionSimulation } from './PermissionSimulation';
 import { createRouter } from './router';
+import { EntityAccess } from './EntityAccess';
 import { EntityViews } from './EntityViews';
 
 const ID = 'backstage.io/kubernetes-id';
@@ -87,21 +88,27 @@ async function app(grants: Grants) {
       return { result: allowed ? AuthorizeResult.ALLOW : AuthorizeResult.DENY };
     }),
   );
+  const permissions = mockServices.permissions.mock({ authorize });
+  const catalog = catalogServiceMock({
+    entities: [
+      component('payments-api', { [ID]: 'payments-api' }),
+      component('orders-worker', { [ID]: 'orders-worker' }),
+    ],
+  });
   const router = await createRouter({
     logger,
     config: irsa,
     httpAuth: mockServices.httpAuth(),
-    permissions: mockServices.permissions.mock({ authorize }),
+    permissions,
     auditor: mockServices.auditor.mock(),
-    catalog: catalogServiceMock({
-      entities: [
-        component('payments-api', { [ID]: 'payments-api' }),
-        component('orders-worker', { [ID]: 'orders-worker' }),
-      ],
-    }),
+    catalog,
     clusters,
     discovery,
     entityViews: new EntityViews(discovery, { reuseMs: 0, maxEntries: 0 }),
+    entityAccess: new EntityAccess(
+      { permissions, catalog },
+      { reuseMs: 0, maxEntries: 0 },
+    ),
     simulation: new IamPermissionSimulation(
       discovery,
       kube,

@@ -26,6 +26,7 @@ import { ClusterConfig } from '../service/config';
 import { describeError } from '../service/ReadThroughCache';
 import { KubernetesClientFactory } from '../service/KubernetesClientFactory';
 import {
+  ENTITY_REF_TAG,
   KUBERNETES_ID_ANNOTATION,
   readEntityLinks,
   SERVICE_ACCOUNTS_ANNOTATION,
@@ -206,7 +207,7 @@ export class InventoryService {
     const known = new Set(items.map(e => stringifyEntityRef(e)));
     const tagged = [
       ...new Set(
-        roles.map(r => r.tags['backstage.io/entity-ref']).filter(Boolean),
+        roles.map(r => r.tags[ENTITY_REF_TAG]).filter(Boolean),
       ),
     ].filter(ref => !known.has(ref));
     const byRef = tagged.length

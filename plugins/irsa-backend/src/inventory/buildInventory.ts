@@ -17,6 +17,7 @@ import {
   analyzeBinding,
   analyzeRolePermissions,
 } from '../service/analyzeBinding';
+import { ENTITY_REF_TAG, KUBERNETES_ID_LABEL } from '../service/entityLinks';
 import { OidcProvider } from '../service/IamReader';
 import {
   CLUSTER_TAG,
@@ -54,8 +55,6 @@ export interface InventoryInput {
   cache: AnalysisCache;
 }
 
-const ENTITY_REF_TAG = 'backstage.io/entity-ref';
-const KUBERNETES_ID_LABEL = 'backstage.io/kubernetes-id';
 
 /** Which entity (and owner) a service account or a role belongs to. */
 class EntityIndex {

@@ -18,19 +18,20 @@ import {
   ServiceAccountLike,
 } from '@irsa-backstage/plugin-irsa-common';
 import { ClusterConfig } from '../service/config';
-import { KUBERNETES_ID_ANNOTATION } from '../service/entityLinks';
+import {
+  ENTITY_REF_TAG,
+  KUBERNETES_ID_ANNOTATION,
+  KUBERNETES_ID_LABEL,
+} from '../service/entityLinks';
 import { OidcProvider, RoleRef } from '../service/IamReader';
 import { ObjectRef } from '../service/KubernetesReader';
 import {
-  ENTITY_REF_TAG,
   INLINE_POLICY_NAME,
   MANAGED_BY_TAG,
   MANAGED_BY_VALUE,
   ValidatedProvisionRequest,
 } from './ProvisionRequestValidator';
 
-/** The label that ties a service account to its entity's `backstage.io/kubernetes-id`. */
-export const KUBERNETES_ID_LABEL = 'backstage.io/kubernetes-id';
 
 /** What planning reads; every read is fresh (no cache may hide a change). */
 export interface ProvisioningReads {

@@ -23,6 +23,7 @@ import {
 } from '@irsa-backstage/plugin-irsa-common';
 import { ProvisionRequest } from '../schema/openapi/generated/models';
 import { ClusterConfig } from '../service/config';
+import { ENTITY_REF_TAG } from '../service/entityLinks';
 import { ProvisioningSettings } from './provisioningConfig';
 
 /** Most managed policies IAM attaches to one role (the default quota). */
@@ -35,7 +36,7 @@ export const INLINE_POLICY_NAME = 'irsa-backstage';
 /** The tags provisioning sets itself; a request may not set them. */
 export const MANAGED_BY_TAG = 'managed-by';
 export const MANAGED_BY_VALUE = 'irsa-backstage';
-export const ENTITY_REF_TAG = 'backstage.io/entity-ref';
+export { ENTITY_REF_TAG };
 export const CLUSTER_TAG = 'irsa.backstage.io/cluster';
 export const SERVICE_ACCOUNT_TAG = 'irsa.backstage.io/service-account';
 const RESERVED_TAGS = [

@@ -22,6 +22,16 @@ export {
   SERVICE_ACCOUNTS_ANNOTATION,
 };
 
+/**
+ * The label that ties a Kubernetes object to its entity: the Kubernetes
+ * plugin's convention, the annotation's key with the entity's
+ * `backstage.io/kubernetes-id` as value.
+ */
+export const KUBERNETES_ID_LABEL = KUBERNETES_ID_ANNOTATION;
+
+/** The IAM role tag that links a role to its entity (linking rule 3). */
+export const ENTITY_REF_TAG = 'backstage.io/entity-ref';
+
 /** Bad values are quoted in messages up to this length. */
 const MAX_QUOTED = 120;
 
@@ -90,7 +100,7 @@ function readSelector(annotations: Record<string, string>, problems: string[]): 
   const id = annotations[KUBERNETES_ID_ANNOTATION];
   if (id === undefined) return undefined;
   const problem = id === '' ? 'must not be empty' : validateLabelValue(id);
-  if (!problem) return `${KUBERNETES_ID_ANNOTATION}=${id}`;
+  if (!problem) return `${KUBERNETES_ID_LABEL}=${id}`;
   problems.push(`${describe(KUBERNETES_ID_ANNOTATION, id)} is not a label value: ${problem}`);
   return undefined;
 }

@@ -1,6 +1,7 @@
 import {
   AnalysisCache,
   analyzeRoleUsage,
+  analyzeServiceAccount,
   Finding,
   highestSeverity,
   InventoryBinding,
@@ -220,7 +221,19 @@ function trustBinding(
       roleHash: roleReviewHash(role),
       ...entity,
     },
-    [...usage.findings, ...permissions.findings],
+    [...usage.findings, ...annotationTypo(sa), ...permissions.findings],
+  );
+}
+
+/**
+ * The misspelt role annotation of a trusted service account that no role
+ * annotation binds: why its pods do not get the role the trust policy is for.
+ * Its other findings concern the role it does name, a binding of its own.
+ */
+function annotationTypo(sa: ServiceAccountLike | undefined): Finding[] {
+  if (!sa) return [];
+  return analyzeServiceAccount({ serviceAccount: sa }).findings.filter(
+    f => f.code === 'SA_ANNOTATION_KEY_TYPO',
   );
 }
 

@@ -120,6 +120,15 @@ describe('GET /bindings against the sandbox', () => {
       roleExists: false,
       owner: 'group:default/team-data',
     });
+    // Found through its role's trust policy: the misspelt annotation binds nothing.
+    expect(byName['billing-exporter']).toMatchObject({
+      source: 'trust',
+      owner: 'group:default/team-data',
+      severity: 'high',
+    });
+    expect(
+      byName['billing-exporter'].findings.map((f: any) => f.code),
+    ).toContain('SA_ANNOTATION_KEY_TYPO');
     for (const name of ['kaniko', 'reports-job', 'inventory-sync']) {
       expect(byName[name]?.entityRef).toBe(`component:default/${name}`);
     }

@@ -7,6 +7,7 @@ import { NotAllowedError, NotFoundError } from '@backstage/errors';
 import { AuthorizeResult } from '@backstage/plugin-permission-common';
 import { CatalogService } from '@backstage/plugin-catalog-node';
 import { irsaBindingReadPermission } from '@irsa-backstage/plugin-irsa-common';
+import { RecentMap } from './RecentMap';
 
 type Entry = { checkedAt: number; entity: Promise<Entity> };
 
@@ -22,7 +23,7 @@ type Entry = { checkedAt: number; entity: Promise<Entity> };
  * kept; neither is anything for a caller that is not a user or a service.
  */
 export class EntityAccess {
-  private readonly entries = new Map<string, Entry>();
+  private readonly entries: RecentMap<Entry>;
 
   constructor(
     private readonly deps: {
@@ -30,7 +31,9 @@ export class EntityAccess {
       catalog: CatalogService;
     },
     private readonly options: { reuseMs: number; maxEntries: number },
-  ) {}
+  ) {
+    this.entries = new RecentMap(options.maxEntries);
+  }
 
   /** The entity; NotAllowedError or NotFoundError when the caller may not read its view. */
   readableEntity(
@@ -50,8 +53,8 @@ export class EntityAccess {
       checkedAt: now,
       entity: this.check(entityRef, credentials),
     };
-    this.keep(key, fresh);
-    fresh.entity.catch(() => this.forget(key, fresh));
+    this.entries.set(key, fresh);
+    fresh.entity.catch(() => this.entries.deleteIf(key, fresh));
     return fresh.entity;
   }
 
@@ -75,18 +78,6 @@ export class EntityAccess {
       throw new NotFoundError(`No entity ${entityRef} in the catalog`);
     }
     return entity;
-  }
-
-  private keep(key: string, entry: Entry): void {
-    this.entries.delete(key);
-    this.entries.set(key, entry);
-    if (this.entries.size > this.options.maxEntries) {
-      this.entries.delete(this.entries.keys().next().value!);
-    }
-  }
-
-  private forget(key: string, entry: Entry): void {
-    if (this.entries.get(key) === entry) this.entries.delete(key);
   }
 }
 

@@ -2,6 +2,7 @@ import { Entity, stringifyEntityRef } from '@backstage/catalog-model';
 import { EntityBindings } from '@irsa-backstage/plugin-irsa-common';
 import { BindingDiscovery } from './BindingDiscovery';
 import { EncodedJson } from './EncodedJson';
+import { RecentMap } from './RecentMap';
 
 /**
  * An entity view; when it is reused, also its `body` (its JSON, ETag and
@@ -31,12 +32,14 @@ type Entry = {
  * the returned object: they must not change it.
  */
 export class EntityViews {
-  private readonly entries = new Map<string, Entry>();
+  private readonly entries: RecentMap<Entry>;
 
   constructor(
     private readonly discovery: BindingDiscovery,
     private readonly options: { reuseMs: number; maxEntries: number },
-  ) {}
+  ) {
+    this.entries = new RecentMap(options.maxEntries);
+  }
 
   view(entity: Entity): Promise<EntityView> {
     const ref = stringifyEntityRef(entity);
@@ -56,9 +59,6 @@ export class EntityViews {
       entry.fingerprint === fingerprint &&
       now - entry.builtAt < this.options.reuseMs
     ) {
-      // Most recently used last: the first key is the one to evict.
-      this.entries.delete(ref);
-      this.entries.set(ref, entry);
       return entry.view;
     }
     const fresh = {
@@ -66,24 +66,12 @@ export class EntityViews {
       builtAt: now,
       view: this.discovery.entityBindings(entity).then(withBody),
     };
-    this.keep(ref, fresh);
+    this.entries.set(ref, fresh);
     fresh.view.then(
-      view => !isWhole(view.bindings) && this.forget(ref, fresh),
-      () => this.forget(ref, fresh),
+      view => !isWhole(view.bindings) && this.entries.deleteIf(ref, fresh),
+      () => this.entries.deleteIf(ref, fresh),
     );
     return fresh.view;
-  }
-
-  private keep(ref: string, entry: Entry): void {
-    this.entries.delete(ref);
-    this.entries.set(ref, entry);
-    if (this.entries.size > this.options.maxEntries) {
-      this.entries.delete(this.entries.keys().next().value!);
-    }
-  }
-
-  private forget(ref: string, entry: Entry): void {
-    if (this.entries.get(ref) === entry) this.entries.delete(ref);
   }
 }
 

@@ -11,14 +11,11 @@ import {
   parseEntityRef,
   stringifyEntityRef,
 } from '@backstage/catalog-model';
-import { NotAllowedError } from '@backstage/errors';
 import { CatalogService } from '@backstage/plugin-catalog-node';
-import { AuthorizeResult } from '@backstage/plugin-permission-common';
 import {
   createAnalysisCache,
   InventoryPage,
   InventorySource,
-  irsaInventoryReadPermission,
   RoleDetails,
 } from '@irsa-backstage/plugin-irsa-common';
 import { ClusterService } from '../service/ClusterService';
@@ -38,6 +35,7 @@ import {
   InventoryEntity,
 } from './buildInventory';
 import { IamInventoryReader } from './IamInventoryReader';
+import { readableOwners } from './readableOwners';
 import { InventoryQuery, InventoryStore } from './InventoryStore';
 
 type AccountRead = {
@@ -118,18 +116,11 @@ export class InventoryService {
     query: InventoryQuery,
     credentials: BackstageCredentials,
   ): Promise<InventoryPage> {
-    const [decision] = await this.deps.permissions.authorize(
-      [{ permission: irsaInventoryReadPermission }],
-      { credentials },
+    const owners = await readableOwners(
+      this.deps,
+      credentials,
+      'You may not read the IRSA inventory',
     );
-    let owners: string[] | undefined;
-    if (decision.result !== AuthorizeResult.ALLOW) {
-      if (!this.deps.auth.isPrincipal(credentials, 'user')) {
-        throw new NotAllowedError('You may not read the IRSA inventory');
-      }
-      owners = (await this.deps.userInfo.getUserInfo(credentials))
-        .ownershipEntityRefs;
-    }
     const [page, sources] = await Promise.all([
       this.deps.store.list({ ...query, owners }),
       this.deps.store.sources(),

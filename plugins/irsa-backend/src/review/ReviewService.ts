@@ -8,7 +8,6 @@ import { InputError, NotAllowedError, NotFoundError } from '@backstage/errors';
 import { AuthorizeResult } from '@backstage/plugin-permission-common';
 import {
   InventoryBinding,
-  irsaInventoryReadPermission,
   irsaReviewCreatePermission,
   Review as ApiReview,
   ReviewPage,
@@ -19,6 +18,7 @@ import {
 } from '@irsa-backstage/plugin-irsa-common';
 import { IrsaStore, Review, ReviewQuery } from '../database/IrsaStore';
 import { bindingKey, InventoryStore } from '../inventory/InventoryStore';
+import { readableOwners } from '../inventory/readableOwners';
 
 /** The longest comment a review keeps. */
 export const MAX_REVIEW_COMMENT_LENGTH = 1000;
@@ -98,18 +98,11 @@ export class InventoryReviewService implements ReviewService {
     query: ReviewListQuery,
     credentials: BackstageCredentials,
   ): Promise<ReviewPage> {
-    const [decision] = await this.deps.permissions.authorize(
-      [{ permission: irsaInventoryReadPermission }],
-      { credentials },
+    const owners = await readableOwners(
+      this.deps,
+      credentials,
+      'You may not read IRSA reviews',
     );
-    let owners: string[] | undefined;
-    if (decision.result !== AuthorizeResult.ALLOW) {
-      if (!this.deps.auth.isPrincipal(credentials, 'user')) {
-        throw new NotAllowedError('You may not read IRSA reviews');
-      }
-      owners = (await this.deps.userInfo.getUserInfo(credentials))
-        .ownershipEntityRefs;
-    }
     const page = await this.deps.store.listReviews({ ...query, owners });
     const current = new Map(
       (

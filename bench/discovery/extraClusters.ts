@@ -9,9 +9,12 @@
 import { ChildProcess, execFileSync, spawn } from 'node:child_process';
 import { createHash, randomBytes } from 'node:crypto';
 import fs from 'node:fs';
-import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
+import {
+  freePort,
+  stopChild,
+} from '../../plugins/irsa-backend/src/__testUtils__/replicas';
 
 export interface ExtraCluster {
   name: string;
@@ -42,17 +45,6 @@ function kubeBinDir(): string {
   return path.join(cache, 'k8s-bin', hash);
 }
 
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = net.createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as net.AddressInfo;
-      server.close(() => resolve(port));
-    });
-  });
-}
-
 /** The sandbox's etcd client port, from the state directory next to its certificates. */
 function etcdPort(pkiDir: string): number {
   const runEnv = fs.readFileSync(path.join(pkiDir, '..', 'run.env'), 'utf8');
@@ -80,7 +72,7 @@ export async function startExtraClusters(
   const started: Array<{ child: ChildProcess; prefix: string }> = [];
   const clusters: ExtraCluster[] = [];
   const stop = async () => {
-    await Promise.all(started.map(({ child }) => stopChild(child)));
+    await Promise.all(started.map(({ child }) => stopChild(child, 15_000)));
     for (const { prefix } of started) await deletePrefix(etcd, prefix);
     fs.rmSync(dir, { recursive: true, force: true });
   };
@@ -164,19 +156,6 @@ async function waitReady(c: ExtraCluster, child: ChildProcess, dir: string) {
   throw new Error(
     `kube-apiserver ${c.name} did not become ready:\n${log.slice(-2000)}`,
   );
-}
-
-function stopChild(child: ChildProcess): Promise<void> {
-  if (child.exitCode !== null || child.signalCode !== null)
-    return Promise.resolve();
-  return new Promise(resolve => {
-    const kill = setTimeout(() => child.kill('SIGKILL'), 15_000);
-    child.once('exit', () => {
-      clearTimeout(kill);
-      resolve();
-    });
-    child.kill('SIGTERM');
-  });
 }
 
 /** Deletes every key under `prefix/` through etcd's JSON gateway (v3 deleterange). */

@@ -14,6 +14,7 @@ import {
   type PermissionStatement,
   type StatementActions,
 } from '@irsa-backstage/plugin-irsa-common';
+import { ACCESS_LEVELS } from '../accessLevels';
 import { SeverityChip } from '../SeverityChip';
 
 const useStyles = makeStyles(theme => ({
@@ -49,15 +50,6 @@ const POLICY_KIND_LABEL: Record<PermissionStatement['policy']['kind'], string> =
     inline: 'inline',
     boundary: 'boundary',
   };
-
-/** Access levels in the order IAM's documentation lists them. */
-const ACCESS_LEVELS = [
-  'List',
-  'Read',
-  'Write',
-  'Permissions management',
-  'Tagging',
-] as const;
 
 const plural = (n: number, one: string, many = `${one}s`) =>
   `${n.toLocaleString('en-US')} ${n === 1 ? one : many}`;

@@ -6,6 +6,7 @@ import type {
   PermissionSummary,
   RoleDetails,
 } from '@irsa-backstage/plugin-irsa-common';
+import { ACCESS_LEVELS } from '../accessLevels';
 
 const useStyles = makeStyles(theme => ({
   list: { margin: 0, paddingLeft: theme.spacing(2.5) },
@@ -13,15 +14,6 @@ const useStyles = makeStyles(theme => ({
   chips: { display: 'flex', flexWrap: 'wrap', gap: theme.spacing(0.5) },
   mono: { fontFamily: 'monospace' },
 }));
-
-/** Access levels in the order IAM's documentation lists them. */
-const ACCESS_LEVELS = [
-  'List',
-  'Read',
-  'Write',
-  'Permissions management',
-  'Tagging',
-] as const;
 
 /** Up to this many services are named; more are counted (`*` has over 400). */
 const MAX_NAMED_SERVICES = 5;

@@ -78,7 +78,7 @@ export type {
 } from './schema/openapi';
 export * from './types';
 export { highestSeverity, sortFindings } from './findings';
-export { roleReviewHash } from './reviewHash';
+export { reviewBindingKey, roleReviewHash } from './reviewHash';
 
 export { createAnalysisCache } from './analysisCache';
 export type { AnalysisCache, AnalysisCacheOptions } from './analysisCache';

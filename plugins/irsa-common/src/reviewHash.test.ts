@@ -1,4 +1,4 @@
-import { roleReviewHash } from './reviewHash';
+import { reviewBindingKey, roleReviewHash } from './reviewHash';
 
 const trust = JSON.stringify({
   Version: '2012-10-17',
@@ -49,5 +49,34 @@ describe('roleReviewHash', () => {
     ].map(roleReviewHash);
     for (const hash of changed) expect(hash).not.toBe(base);
     expect(new Set(changed).size).toBe(changed.length);
+  });
+});
+
+describe('reviewBindingKey', () => {
+  const arn = 'arn:aws:iam::123456789012:role/app';
+
+  it('names a binding by cluster, namespace, service account and role', () => {
+    const key = reviewBindingKey({
+      cluster: 'demo-east',
+      namespace: 'payments',
+      serviceAccount: 'payments-api',
+      roleArn: arn,
+    });
+    expect(key).toBe(`demo-east|payments|payments-api|${arn}`);
+    expect(
+      reviewBindingKey({
+        cluster: 'demo-west',
+        namespace: 'payments',
+        serviceAccount: 'payments-api',
+        roleArn: arn,
+      }),
+    ).not.toBe(key);
+  });
+
+  it('keeps the places of missing parts, so a tag-linked role has a key of its own', () => {
+    expect(reviewBindingKey({ roleArn: arn })).toBe(`|||${arn}`);
+    expect(reviewBindingKey({ namespace: 'payments', roleArn: arn })).not.toBe(
+      reviewBindingKey({ serviceAccount: 'payments', roleArn: arn }),
+    );
   });
 });

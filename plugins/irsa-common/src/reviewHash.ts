@@ -36,6 +36,25 @@ export function roleReviewHash(
   return fnv1aHex(JSON.stringify(reviewed));
 }
 
+/**
+ * What names a binding for a review: its cluster, namespace, service account
+ * and role, each empty when the binding has none (a role found by its tag).
+ * The backend matches reviews to inventory bindings by it, and so does the
+ * review page.
+ *
+ * @public
+ */
+export function reviewBindingKey(b: {
+  cluster?: string;
+  namespace?: string;
+  serviceAccount?: string;
+  roleArn?: string;
+}): string {
+  return [b.cluster, b.namespace, b.serviceAccount, b.roleArn]
+    .map(part => part ?? '')
+    .join('|');
+}
+
 function documentText(text: string | undefined): string | null {
   if (text === undefined) return null;
   try {

@@ -114,7 +114,7 @@ export class InventoryStore {
 
   /**
    * The bindings using these roles, stale ones included: a review names its
-   * binding by cluster, namespace, service account and role (see bindingKey).
+   * binding by cluster, namespace, service account and role (see reviewBindingKey).
    */
   async bindingsOfRoles(roleArns: string[]): Promise<InventoryBinding[]> {
     const arns = [...new Set(roleArns)];
@@ -197,17 +197,3 @@ function sourceRow(s: InventorySource) {
   };
 }
 
-/**
- * What names a binding for a review: its cluster, namespace, service account
- * and role, each empty when the binding has none (a role found by its tag).
- */
-export function bindingKey(b: {
-  cluster?: string;
-  namespace?: string;
-  serviceAccount?: string;
-  roleArn?: string;
-}): string {
-  return [b.cluster, b.namespace, b.serviceAccount, b.roleArn]
-    .map(part => part ?? '')
-    .join('|');
-}

@@ -9,6 +9,7 @@ import { AuthorizeResult } from '@backstage/plugin-permission-common';
 import {
   InventoryBinding,
   irsaReviewCreatePermission,
+  reviewBindingKey,
   Review as ApiReview,
   ReviewPage,
   ReviewRequest,
@@ -17,7 +18,7 @@ import {
   validateServiceAccountName,
 } from '@irsa-backstage/plugin-irsa-common';
 import { IrsaStore, Review, ReviewQuery } from '../database/IrsaStore';
-import { bindingKey, InventoryStore } from '../inventory/InventoryStore';
+import { InventoryStore } from '../inventory/InventoryStore';
 import { readableOwners } from '../inventory/readableOwners';
 
 /** The longest comment a review keeps. */
@@ -109,10 +110,12 @@ export class InventoryReviewService implements ReviewService {
         await this.deps.inventory.bindingsOfRoles(
           page.items.map(r => r.roleArn),
         )
-      ).map(b => [bindingKey(b), b] as const),
+      ).map(b => [reviewBindingKey(b), b] as const),
     );
     return {
-      items: page.items.map(r => withStaleness(r, current.get(bindingKey(r)))),
+      items: page.items.map(r =>
+        withStaleness(r, current.get(reviewBindingKey(r))),
+      ),
       ...(page.nextCursor ? { nextCursor: page.nextCursor } : {}),
     };
   }
@@ -120,10 +123,10 @@ export class InventoryReviewService implements ReviewService {
   private async findBinding(
     request: ReviewRequest,
   ): Promise<InventoryBinding | undefined> {
-    const key = bindingKey(request);
+    const key = reviewBindingKey(request);
     const matches = (
       await this.deps.inventory.bindingsOfRoles([request.roleArn])
-    ).filter(b => bindingKey(b) === key);
+    ).filter(b => reviewBindingKey(b) === key);
     return matches.find(b => !b.stale) ?? matches[0];
   }
 

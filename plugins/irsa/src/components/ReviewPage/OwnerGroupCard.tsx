@@ -1,5 +1,6 @@
 import { InfoCard } from '@backstage/core-components';
 import {
+  reviewBindingKey,
   SEVERITIES,
   type InventoryBinding,
   type Review,
@@ -15,7 +16,6 @@ import { makeStyles } from '@material-ui/core/styles';
 import { SeverityChip } from '../SeverityChip';
 import { MarkReviewedButton } from './MarkReviewedDialog';
 import {
-  bindingKey,
   bindingName,
   describeReviewStatus,
   OwnerGroup,
@@ -164,7 +164,7 @@ export const OwnerGroupCard = (props: {
               <BindingRow
                 key={b.id}
                 binding={b}
-                review={reviews.get(bindingKey(b))}
+                review={reviews.get(reviewBindingKey(b))}
                 onReviewed={onReviewed}
               />
             ))}

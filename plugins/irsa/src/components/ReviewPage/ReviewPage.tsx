@@ -8,6 +8,7 @@ import {
   ResponseErrorPanel,
   WarningPanel,
 } from '@backstage/core-components';
+import { reviewBindingKey } from '@irsa-backstage/plugin-irsa-common';
 import Box from '@material-ui/core/Box';
 import Button from '@material-ui/core/Button';
 import Typography from '@material-ui/core/Typography';
@@ -17,7 +18,6 @@ import { bindingsCsv, downloadText } from './csv';
 import { OwnerGroupCard } from './OwnerGroupCard';
 import { ReviewFilterForm } from './ReviewFilterForm';
 import {
-  bindingKey,
   filtersFromSearchParams,
   filtersToSearchParams,
   groupByOwner,
@@ -34,7 +34,7 @@ function viewRows(data: ReviewData) {
   const rows = groups.flatMap(g =>
     g.bindings.map(binding => ({
       binding,
-      status: reviewStatus(reviews.get(bindingKey(binding))),
+      status: reviewStatus(reviews.get(reviewBindingKey(binding))),
     })),
   );
   return { reviews, groups, rows };

@@ -1,5 +1,6 @@
 import {
   FINDING_CODES,
+  reviewBindingKey,
   SEVERITIES,
   type FindingCode,
   type InventoryBinding,
@@ -62,18 +63,6 @@ export function reviewQueryOf(filters: ReviewFilters) {
   return { owner, cluster, namespace };
 }
 
-/** What names a binding for a review; the backend's `bindingKey`. */
-export function bindingKey(b: {
-  cluster?: string;
-  namespace?: string;
-  serviceAccount?: string;
-  roleArn?: string;
-}): string {
-  return [b.cluster, b.namespace, b.serviceAccount, b.roleArn]
-    .map(part => part ?? '')
-    .join('|');
-}
-
 /** Where a binding stands: the newest review of it, if any. */
 export type ReviewStatus =
   | { state: 'not-reviewed' }
@@ -83,7 +72,7 @@ export type ReviewStatus =
 export function latestReviews(reviews: Review[]): Map<string, Review> {
   const latest = new Map<string, Review>();
   for (const review of reviews) {
-    const key = bindingKey(review);
+    const key = reviewBindingKey(review);
     if (!latest.has(key)) latest.set(key, review);
   }
   return latest;

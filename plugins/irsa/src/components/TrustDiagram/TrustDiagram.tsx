@@ -7,7 +7,7 @@ import type {
   StatementExplanation,
   TrustRequest,
 } from '@irsa-backstage/plugin-irsa-common';
-import { MatchMark } from '../TrustExplanation';
+import { MatchMark, statementLabel } from '../TrustExplanation';
 
 type Outcome = ConditionExplanation['outcome'];
 
@@ -150,9 +150,7 @@ const StatementFlow = (props: { statement: StatementExplanation }) => {
       />
     )),
   ];
-  const name = `Statement ${statement.index}${
-    statement.sid ? ` (${statement.sid})` : ''
-  }`;
+  const name = statementLabel(statement);
   return (
     <div
       className={classes.statement}

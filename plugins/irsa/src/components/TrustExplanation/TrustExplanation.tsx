@@ -119,15 +119,20 @@ const RequestSummary = ({ request }: { request: TrustRequest }) => {
 };
 
 /** How one trust policy statement fared: principal, action, each condition. */
+/** "Statement 0 (AllowPayments)": how the trust views name a statement. */
+export function statementLabel(statement: StatementExplanation): string {
+  return `Statement ${statement.index}${
+    statement.sid ? ` (${statement.sid})` : ''
+  }`;
+}
+
 export const StatementTable = ({
   statement,
 }: {
   statement: StatementExplanation;
 }) => {
   const classes = useStyles();
-  const name = `Statement ${statement.index}${
-    statement.sid ? ` (${statement.sid})` : ''
-  }`;
+  const name = statementLabel(statement);
   return (
     <div
       className={classes.statement}

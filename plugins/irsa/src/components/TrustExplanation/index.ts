@@ -1,6 +1,7 @@
 export {
   formatPolicy,
   MatchMark,
+  statementLabel,
   StatementTable,
   TrustExplanation,
 } from './TrustExplanation';
